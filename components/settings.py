@@ -1,0 +1,483 @@
+"""Typed, validated stack settings: the one place that reads Pulumi config.
+
+`load_settings()` reads every project key (Pulumi.yaml declares them all with defaults), checks every
+value and every combination, asks AWS for the region's availability zones, and either returns a frozen
+`Settings` or raises `ConfigError` listing ALL problems, one line each: the config key, the bad value
+and what is allowed. Nothing is created before this returns.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+PROJECT = "httpd-firelens"
+
+# Fargate task sizes (Linux): cpu units -> the memory values (MiB) AWS accepts with it.
+FARGATE_MEMORY_BY_CPU: dict[int, tuple[int, ...]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+
+# The only values CloudWatch Logs accepts for retentionInDays (PutRetentionPolicy).
+LOG_RETENTION_DAYS: tuple[int, ...] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+NAT_GATEWAY_MODES = ("none", "single", "per-az")
+CPU_ARCHITECTURES = ("X86_64", "ARM64")
+CONTAINER_INSIGHTS_MODES = ("disabled", "enabled", "enhanced")
+STOP_EVENT_SCOPES = ("cluster", "account")
+# Ports the log router listens on inside the task (FireLens forward input, Fluent Bit HTTP server).
+LOG_ROUTER_PORTS = (24224, 2020)
+
+_REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
+_MATCHER_RE = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_IMAGE_RE = re.compile(r"^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](@sha256:[0-9a-f]{64})?$")
+_VERSION_RE = re.compile(r"^\d+\.\d+\.\d+(\.\d+)?$")
+
+
+class ConfigError(pulumi.RunError):
+    """Invalid stack configuration. `problems` holds one line per problem; the message joins them."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        self.problems = list(problems)
+        super().__init__("invalid stack configuration:\n" + "\n".join(self.problems))
+
+
+@dataclass(frozen=True)
+class NetworkSettings:
+    vpc_cidr: str
+    availability_zones: tuple[str, ...]
+    nat_gateways: str  # none | single | per-az
+
+    @property
+    def private_subnets(self) -> bool:
+        """Tasks run in private subnets exactly when NAT gateways give them a way out."""
+        return self.nat_gateways != "none"
+
+
+@dataclass(frozen=True)
+class HealthCheckSettings:
+    path: str
+    interval_seconds: int
+    timeout_seconds: int
+    healthy_threshold: int
+    unhealthy_threshold: int
+    matcher: str
+
+
+@dataclass(frozen=True)
+class LoadBalancerSettings:
+    ingress_cidrs: tuple[str, ...]
+    certificate_arn: str | None
+    deletion_protection: bool
+    health_check: HealthCheckSettings
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    app_image: str
+    app_port: int
+    cpu: int
+    memory: int
+    cpu_architecture: str  # X86_64 | ARM64
+    log_router_memory_mib: int
+    desired_count: int
+    min_count: int
+    max_count: int
+    cpu_target_percent: int
+    requests_per_target: int
+    health_check_grace_period_seconds: int
+    container_insights: str  # disabled | enabled | enhanced
+    fluent_bit_version: str
+
+
+@dataclass(frozen=True)
+class ArchiveSettings:
+    log_retention_days: int
+    expiration_days: int
+    kms_key_arn: str | None
+    buffer_size_mib: int
+    buffer_interval_seconds: int
+    force_destroy: bool
+    protect: bool
+
+
+@dataclass(frozen=True)
+class PartnerEndpoint:
+    url: str
+    name: str
+    api_key: pulumi.Output[str]  # always a Pulumi secret
+
+
+@dataclass(frozen=True)
+class StopCaptureSettings:
+    scope: str  # cluster | account
+    capture_all_task_states: bool
+    alert_email: str | None
+    partner: PartnerEndpoint | None
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: str
+    stack: str
+    region: str
+    network: NetworkSettings
+    load_balancer: LoadBalancerSettings
+    service: ServiceSettings
+    archive: ArchiveSettings
+    stop_capture: StopCaptureSettings
+
+    @property
+    def name_prefix(self) -> str:
+        """`<project>-<stack>`, the base of the few physical names something outside Pulumi needs."""
+        return f"{self.project}-{self.stack}"
+
+
+class _ConfigReader:
+    """Reads typed values and collects problems instead of stopping at the first one."""
+
+    def __init__(self, config: pulumi.Config) -> None:
+        self._config = config
+        self.problems: list[str] = []
+        self._bad: set[str] = set()
+
+    def key(self, name: str) -> str:
+        return f"{self._config.name}:{name}"
+
+    def problem(self, name: str, value: object, allowed: str) -> None:
+        shown = '""' if value == "" else value
+        self.problems.append(f"config key '{self.key(name)}': {shown} is not allowed; {allowed}")
+        self._bad.add(name)
+
+    def ok(self, *names: str) -> bool:
+        """True when none of these keys had a problem yet: cross-key checks only compare good values."""
+        return not self._bad.intersection(names)
+
+    def _raw(self, name: str) -> str | None:
+        return pulumi.runtime.get_config(self.key(name))  # type: ignore[no-any-return]
+
+    def _required(self, name: str) -> str | None:
+        raw = self._raw(name)
+        if raw is None:
+            self.problems.append(
+                f"config key '{self.key(name)}' is not set; it is declared with a default in Pulumi.yaml, "
+                "so Pulumi.yaml is probably not the project's"
+            )
+        return raw
+
+    def string(self, name: str) -> str:
+        raw = self._required(name)
+        if raw is not None and pulumi.runtime.is_config_secret(self.key(name)):
+            self.problem(name, "[secret]", "this key is not a secret: set it with `pulumi config set` (no --secret)")
+        return raw or ""
+
+    def choice(self, name: str, choices: Sequence[str]) -> str:
+        value = self.string(name)
+        if value not in choices:
+            self.problem(name, value, "allowed: " + ", ".join(choices))
+            return choices[0]
+        return value
+
+    def integer(self, name: str, minimum: int, maximum: int) -> int:
+        raw = self._required(name)
+        if raw is None:
+            return minimum
+        try:
+            value = int(raw)
+        except ValueError:
+            self.problem(name, raw, f"allowed: a whole number from {minimum} to {maximum}")
+            return minimum
+        if not minimum <= value <= maximum:
+            self.problem(name, value, f"allowed: a whole number from {minimum} to {maximum}")
+            return max(minimum, min(value, maximum))
+        return value
+
+    def integer_in(self, name: str, allowed: Sequence[int]) -> int:
+        raw = self._required(name)
+        value: int | None
+        try:
+            value = int(raw) if raw is not None else allowed[0]
+        except ValueError:
+            value = None
+        if value is None or value not in allowed:
+            self.problem(name, raw, "allowed: " + ", ".join(str(v) for v in allowed))
+            return allowed[0]
+        return value
+
+    def boolean(self, name: str) -> bool:
+        raw = self._required(name)
+        if raw is None:
+            return False
+        if raw.lower() not in ("true", "false"):
+            self.problem(name, raw, "allowed: true, false")
+            return False
+        return raw.lower() == "true"
+
+    def string_list(self, name: str) -> list[str]:
+        raw = self._required(name)
+        if raw is None:
+            return []
+        values = self._config.get_object(name)
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            self.problem(name, raw, "allowed: a list of strings, e.g. [\"10.0.0.0/8\"]")
+            return []
+        return values
+
+    def optional(self, name: str, check: Callable[[str], str | None]) -> str | None:
+        """An optional string: empty means unset; otherwise `check` returns what is allowed, or None if ok."""
+        value = self.string(name)
+        if not value:
+            return None
+        allowed = check(value)
+        if allowed is not None:
+            self.problem(name, value, allowed)
+            return None
+        return value
+
+
+def _check_vpc_cidr(value: str) -> str | None:
+    allowed = "allowed: an IPv4 network in CIDR notation with a prefix from /16 to /24, e.g. 10.0.0.0/16"
+    try:
+        network = ipaddress.IPv4Network(value, strict=True)
+    except ValueError:
+        return allowed
+    return None if 16 <= network.prefixlen <= 24 else allowed
+
+
+def _check_ingress_cidr(value: str) -> str | None:
+    try:
+        ipaddress.IPv4Network(value, strict=True)
+    except ValueError:
+        return "allowed: IPv4 networks in CIDR notation with no host bits set, e.g. 203.0.113.0/24"
+    return None
+
+
+def _arn_checker(service: str, region: str, resource: str) -> Callable[[str], str | None]:
+    pattern = re.compile(rf"^arn:aws[a-z-]*:{service}:{re.escape(region)}:\d{{12}}:{resource}$")
+
+    def check(value: str) -> str | None:
+        if pattern.match(value):
+            return None
+        return f"allowed: empty, or a {service} ARN in region {region} ({resource.split('/')[0]}/...)"
+
+    return check
+
+
+def _check_https_url(value: str) -> str | None:
+    if re.match(r"^https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$", value) and len(value) <= 1000:
+        return None
+    return "allowed: empty, or an https:// URL (Firehose HTTP endpoints must use HTTPS)"
+
+
+def _check_email(value: str) -> str | None:
+    return None if _EMAIL_RE.match(value) else "allowed: empty, or an e-mail address"
+
+
+def _check_image(value: str) -> str | None:
+    allowed = "allowed: an image reference with a pinned tag or @sha256 digest, never latest or untagged"
+    if not _IMAGE_RE.match(value):
+        return allowed
+    if "@sha256:" in value:
+        return None
+    last = value.rsplit("/", 1)[-1]
+    if ":" not in last or last.endswith(":latest"):
+        return allowed
+    return None
+
+
+def _read_network(reader: _ConfigReader, zones: Sequence[str]) -> NetworkSettings:
+    vpc_cidr = reader.string("vpcCidr")
+    if (allowed := _check_vpc_cidr(vpc_cidr)) is not None:
+        reader.problem("vpcCidr", vpc_cidr, allowed)
+    az_count = reader.integer("azCount", 2, max(2, len(zones)))
+    if len(zones) < 2:
+        reader.problem("azCount", az_count, f"the region offers only {len(zones)} available zone(s): {list(zones)}")
+    return NetworkSettings(
+        vpc_cidr=vpc_cidr,
+        availability_zones=tuple(zones[:az_count]),
+        nat_gateways=reader.choice("natGateways", NAT_GATEWAY_MODES),
+    )
+
+
+def _read_health_check(reader: _ConfigReader) -> HealthCheckSettings:
+    path = reader.string("healthCheckPath")
+    if not path.startswith("/") or len(path) > 1024:
+        reader.problem("healthCheckPath", path, "allowed: a path starting with /, at most 1024 characters")
+    interval = reader.integer("healthCheckIntervalSeconds", 5, 300)
+    timeout = reader.integer("healthCheckTimeoutSeconds", 2, 120)
+    if reader.ok("healthCheckIntervalSeconds", "healthCheckTimeoutSeconds") and timeout >= interval:
+        reader.problem(
+            "healthCheckTimeoutSeconds", timeout, f"allowed: less than healthCheckIntervalSeconds ({interval})"
+        )
+    matcher = reader.string("healthCheckMatcher")
+    codes = [int(c) for c in re.findall(r"\d{3}", matcher)]
+    if not _MATCHER_RE.match(matcher) or not all(200 <= c <= 499 for c in codes):
+        reader.problem("healthCheckMatcher", matcher, "allowed: HTTP codes from 200 to 499, e.g. 200, 200,302, 200-299")
+    return HealthCheckSettings(
+        path=path,
+        interval_seconds=interval,
+        timeout_seconds=timeout,
+        healthy_threshold=reader.integer("healthyThreshold", 2, 10),
+        unhealthy_threshold=reader.integer("unhealthyThreshold", 2, 10),
+        matcher=matcher,
+    )
+
+
+def _read_load_balancer(reader: _ConfigReader, region: str) -> LoadBalancerSettings:
+    cidrs = reader.string_list("ingressCidrs")
+    if not cidrs:
+        reader.problem("ingressCidrs", cidrs, "allowed: at least one IPv4 CIDR")
+    for cidr in cidrs:
+        if (allowed := _check_ingress_cidr(cidr)) is not None:
+            reader.problem("ingressCidrs", cidr, allowed)
+    return LoadBalancerSettings(
+        ingress_cidrs=tuple(cidrs),
+        certificate_arn=reader.optional("certificateArn", _arn_checker("acm", region, r"certificate/[0-9a-f-]{36}")),
+        deletion_protection=reader.boolean("deletionProtection"),
+        health_check=_read_health_check(reader),
+    )
+
+
+def _read_service(reader: _ConfigReader) -> ServiceSettings:
+    app_image = reader.string("appImage")
+    if (allowed := _check_image(app_image)) is not None:
+        reader.problem("appImage", app_image, allowed)
+    app_port = reader.integer("appPort", 1, 65535)
+    if app_port in LOG_ROUTER_PORTS:
+        reader.problem("appPort", app_port, "allowed: any port but 24224 and 2020, which the log router uses")
+    cpu = reader.integer_in("cpu", tuple(FARGATE_MEMORY_BY_CPU))
+    memory = reader.integer("memory", 512, 122880)
+    if reader.ok("cpu", "memory") and memory not in FARGATE_MEMORY_BY_CPU[cpu]:
+        valid = ", ".join(str(m) for m in FARGATE_MEMORY_BY_CPU[cpu])
+        reader.problem("memory", memory, f"allowed with cpu {cpu}: {valid}")
+    router_memory = reader.integer("logRouterMemoryMiB", 64, max(64, memory // 2))
+    min_count = reader.integer("minCount", 0, 100)
+    max_count = reader.integer("maxCount", 1, 100)
+    desired = reader.integer("desiredCount", 0, 100)
+    if reader.ok("minCount", "maxCount") and min_count > max_count:
+        reader.problem("minCount", min_count, f"allowed: at most maxCount ({max_count})")
+    if reader.ok("minCount", "maxCount", "desiredCount") and not min_count <= desired <= max_count:
+        reader.problem("desiredCount", desired, f"allowed: from minCount ({min_count}) to maxCount ({max_count})")
+    fluent_bit_version = reader.string("fluentBitVersion")
+    if not _VERSION_RE.match(fluent_bit_version):
+        reader.problem("fluentBitVersion", fluent_bit_version, "allowed: an exact version such as 2.34.3")
+    return ServiceSettings(
+        app_image=app_image,
+        app_port=app_port,
+        cpu=cpu,
+        memory=memory,
+        cpu_architecture=reader.choice("cpuArchitecture", CPU_ARCHITECTURES),
+        log_router_memory_mib=router_memory,
+        desired_count=desired,
+        min_count=min_count,
+        max_count=max_count,
+        cpu_target_percent=reader.integer("cpuTargetPercent", 10, 90),
+        requests_per_target=reader.integer("requestsPerTarget", 1, 100000),
+        health_check_grace_period_seconds=reader.integer("healthCheckGracePeriodSeconds", 0, 7200),
+        container_insights=reader.choice("containerInsights", CONTAINER_INSIGHTS_MODES),
+        fluent_bit_version=fluent_bit_version,
+    )
+
+
+def _read_archive(reader: _ConfigReader, region: str) -> ArchiveSettings:
+    # A partner HTTP endpoint buffers at most 64 MiB; S3 takes up to 128 MiB.
+    buffer_limit = 64 if reader.string("partnerEndpointUrl") else 128
+    return ArchiveSettings(
+        log_retention_days=reader.integer_in("logRetentionDays", LOG_RETENTION_DAYS),
+        expiration_days=reader.integer("archiveExpirationDays", 1, 3650),
+        kms_key_arn=reader.optional("archiveKmsKeyArn", _arn_checker("kms", region, r"key/[0-9a-f-]{36}")),
+        buffer_size_mib=reader.integer("firehoseBufferSizeMiB", 1, buffer_limit),
+        buffer_interval_seconds=reader.integer("firehoseBufferIntervalSeconds", 0, 900),
+        force_destroy=reader.boolean("forceDestroy"),
+        protect=reader.boolean("deletionProtection"),
+    )
+
+
+def _read_partner(reader: _ConfigReader) -> PartnerEndpoint | None:
+    url = reader.optional("partnerEndpointUrl", _check_https_url)
+    name = reader.string("partnerEndpointName")
+    key_name = "partnerApiKey"
+    raw_key = pulumi.runtime.get_config(reader.key(key_name))
+    key_is_secret = pulumi.runtime.is_config_secret(reader.key(key_name))
+    if raw_key and not key_is_secret:
+        # Never echo the value: it is a credential that was stored in plain text by mistake.
+        reader.problems.append(
+            f"config key '{reader.key(key_name)}': a plain-text value is not allowed; "
+            f"set it with `pulumi config set --secret {key_name} <key>`"
+        )
+    if url is None:
+        if raw_key:
+            reader.problem("partnerEndpointUrl", "", "allowed: an https:// URL when partnerApiKey is set")
+        return None
+    if not name:
+        reader.problem("partnerEndpointName", name, "allowed: a non-empty name when partnerEndpointUrl is set")
+    if not raw_key:
+        reader.problems.append(
+            f"config key '{reader.key(key_name)}' is not set; required with partnerEndpointUrl, as a secret"
+        )
+    if not (name and raw_key and key_is_secret):
+        return None
+    return PartnerEndpoint(url=url, name=name, api_key=pulumi.Output.secret(raw_key))
+
+
+def _read_stop_capture(reader: _ConfigReader) -> StopCaptureSettings:
+    return StopCaptureSettings(
+        scope=reader.choice("stopEventScope", STOP_EVENT_SCOPES),
+        capture_all_task_states=reader.boolean("captureAllTaskStates"),
+        alert_email=reader.optional("alertEmail", _check_email),
+        partner=_read_partner(reader),
+    )
+
+
+def _available_zones() -> list[str]:
+    """The region's available AZs that need no opt-in (local and wavelength zones do)."""
+    result = aws.get_availability_zones(
+        state="available",
+        filters=[aws.GetAvailabilityZonesFilterArgs(name="opt-in-status", values=["opt-in-not-required"])],
+    )
+    return sorted(result.names)
+
+
+def _read_region(problems: list[str]) -> str:
+    region = pulumi.Config("aws").get("region") or ""
+    if not _REGION_RE.match(region):
+        problems.append(
+            f"config key 'aws:region': {region!r} is not allowed; allowed: an AWS region such as ap-northeast-1"
+        )
+    return region
+
+
+def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings:
+    """Read and validate the whole stack configuration, or raise ConfigError with every problem."""
+    reader = _ConfigReader(pulumi.Config())
+    region = _read_region(reader.problems)
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    settings = Settings(
+        project=pulumi.get_project(),
+        stack=pulumi.get_stack(),
+        region=region,
+        network=_read_network(reader, zones()),
+        load_balancer=_read_load_balancer(reader, region),
+        service=_read_service(reader),
+        archive=_read_archive(reader, region),
+        stop_capture=_read_stop_capture(reader),
+    )
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return settings

@@ -1,0 +1,80 @@
+"""`python -m offline preview|json|diagram --stack NAME [--json] [--config KEY=VALUE ...]`.
+
+preview: the resource tree like `pulumi preview`, then the policy findings. Exit 0 when clean, 1 on a
+mandatory policy violation, 2 on invalid configuration (one line per problem on stderr, no traceback).
+--json (or the `json` command) prints the documented JSON document instead of the tree.
+diagram: a Mermaid flowchart of the architecture, derived from the resource graph.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from offline.harness import PROJECT_DIR, evaluate
+from offline.render import as_json, diagram, tree
+from offline.stack_config import StackConfigError, load_stack_config
+
+EXIT_OK, EXIT_POLICY, EXIT_CONFIG = 0, 1, 2
+
+
+def _pairs(values: Sequence[str], flag: str) -> dict[str, str]:
+    pairs: dict[str, str] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise StackConfigError(f"{flag} {item!r}: expected KEY=VALUE")
+        pairs[key] = value
+    return pairs
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m offline", description=__doc__.split("\n\n")[0])
+    parser.add_argument("command", choices=("preview", "json", "diagram"))
+    parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument("--json", action="store_true", help="print the JSON document instead of the tree")
+    parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="override a value")
+    parser.add_argument(
+        "--secret", action="append", default=[], metavar="KEY=VALUE", help="override a value, as a secret"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    # Imported here so that `--help` stays instant; settings pulls in pulumi_aws.
+    from components.settings import ConfigError
+    from policy.rules import evaluate_policies
+
+    try:
+        config = load_stack_config(PROJECT_DIR, args.stack).with_overrides(
+            _pairs(args.config, "--config"), _pairs(args.secret, "--secret")
+        )
+        evaluation = evaluate(config)
+    except ConfigError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        return EXIT_CONFIG
+    except StackConfigError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_CONFIG
+
+    if args.command == "diagram":
+        print(diagram(evaluation))
+        return EXIT_OK
+    findings = evaluate_policies(evaluation)
+    report = sys.stderr if args.json or args.command == "json" else sys.stdout
+    if args.json or args.command == "json":
+        print(json.dumps(as_json(evaluation), indent=2, sort_keys=False))
+    else:
+        print(tree(evaluation))
+        print()
+    print(f"Policies: {len(findings)} finding(s)", file=report)
+    for finding in findings:
+        print(f"    [{finding.enforcement}] {finding.rule}: {finding.name}: {finding.message}", file=report)
+    return EXIT_POLICY if any(f.enforcement == "mandatory" for f in findings) else EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,173 @@
+"""Evaluate the real Pulumi program (`__main__.py`) for one stack under the AWS mocks.
+
+This is the one harness: the offline CLI and the test suite both call `evaluate()`. It configures the mock
+runtime BEFORE the program is executed (a program imported earlier would register nothing), runs
+`__main__.py` the way the Pulumi language host does, waits for every registration and apply to finish,
+and returns what the engine would have seen: each resource's type, name, parent, dependencies and wire
+inputs, the mocks' answers, and the stack outputs.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from offline.mocks import AwsMocks
+from offline.stack_config import StackConfig
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+SECRET_MASK = "[secret]"
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass(frozen=True)
+class RecordedResource:
+    urn: str
+    type: str
+    name: str
+    parent: str | None
+    custom: bool
+    inputs: dict[str, Any]  # wire inputs; secrets still in Pulumi's secret envelope
+    dependencies: tuple[str, ...]
+    id: str | None
+    state: dict[str, Any]
+
+    def plain_inputs(self) -> dict[str, Any]:
+        """Inputs with secret envelopes opened, for assertions that need the value inside."""
+        return unwrap_secrets(self.inputs)
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    config: StackConfig
+    resources: tuple[RecordedResource, ...]
+    outputs: dict[str, Any]  # secret outputs already replaced by "[secret]"
+    secret_outputs: frozenset[str]
+
+    def of_type(self, type_token: str) -> list[RecordedResource]:
+        return [r for r in self.resources if r.type == type_token]
+
+    def one(self, type_token: str, name: str | None = None) -> RecordedResource:
+        matches = [r for r in self.of_type(type_token) if name is None or r.name == name]
+        if len(matches) != 1:
+            names = [r.name for r in self.of_type(type_token)]
+            raise LookupError(f"expected one {type_token} named {name!r}, found {len(matches)} among {names}")
+        return matches[0]
+
+    def by_urn(self, urn: str) -> RecordedResource:
+        for resource in self.resources:
+            if resource.urn == urn:
+                return resource
+        raise LookupError(urn)
+
+    def children(self, parent: RecordedResource) -> list[RecordedResource]:
+        return [r for r in self.resources if r.parent == parent.urn]
+
+
+def mask_secrets(value: Any) -> Any:
+    """Replace every secret envelope, at any depth, with "[secret]"."""
+    if rpc.is_rpc_secret(value):
+        return SECRET_MASK
+    if isinstance(value, dict):
+        return {k: mask_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+def unwrap_secrets(value: Any) -> Any:
+    if rpc.is_rpc_secret(value):
+        return unwrap_secrets(rpc.unwrap_rpc_secret(value))
+    if isinstance(value, dict):
+        return {k: unwrap_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap_secrets(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    """Resource references become their URN so that records are plain data."""
+    if isinstance(value, pulumi.Resource):
+        return f"<resource {type(value).__name__}>"
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """The stock mock monitor, plus a record of what the engine would receive for each resource."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.records: list[RecordedResource] = []
+
+    def make_urn(self, parent: str, type_: str, name: str) -> str:
+        """As the engine does: the stack is not part of a top-level resource's type chain."""
+        if parent.split("::")[2:3] == [STACK_TYPE]:
+            parent = ""
+        return str(super().make_urn(parent, type_, name))
+
+    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+        response = super().RegisterResource(request)
+        state = self.resources.get(response.urn)
+        self.records.append(
+            RecordedResource(
+                urn=response.urn,
+                type=request.type,
+                name=request.name,
+                parent=request.parent or None,
+                custom=bool(request.custom),
+                inputs=_plain(rpc.deserialize_properties(request.object)),
+                dependencies=tuple(request.dependencies),
+                id=state.id if state else None,
+                state=_plain(dict(state.state)) if state else {},
+            )
+        )
+        return response
+
+
+async def _resolve_output(value: Any) -> tuple[Any, bool]:
+    output = pulumi.Output.from_input(value)
+    resolved = await output.future()
+    return resolved, bool(await output.is_secret())
+
+
+def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR) -> Evaluation:
+    """Run `__main__.py` for `config` under the mocks; raise whatever the program raises."""
+    if str(project_dir) not in sys.path:
+        sys.path.insert(0, str(project_dir))
+    monitor = RecordingMonitor(AwsMocks(config.region, project_dir))
+    pulumi_settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_all_config(dict(config.values), sorted(config.secret_keys))
+    root = pulumi_settings.get_root_resource()
+    if root is None:
+        raise RuntimeError("the mock runtime did not create a root stack")
+    main = str(project_dir / "__main__.py")
+
+    def run_program() -> None:
+        runpy.run_path(main, run_name="__main__")
+
+    _sync_await(run_pulumi_func(run_program))
+
+    outputs: dict[str, Any] = {}
+    secret_outputs: set[str] = set()
+    for name, value in getattr(root, "outputs", {}).items():
+        resolved, is_secret = _sync_await(_resolve_output(value))
+        outputs[name] = SECRET_MASK if is_secret else _plain(resolved)
+        if is_secret:
+            secret_outputs.add(name)
+
+    return Evaluation(config, tuple(monitor.records), outputs, frozenset(secret_outputs))

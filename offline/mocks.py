@@ -1,0 +1,527 @@
+"""Pulumi mocks that answer like AWS: ids, ARNs, DNS names, URLs and digests in AWS's own formats.
+
+Each resource type the program uses has a handler that returns the id and the outputs a real deployment
+reports (the inputs are echoed back, as the provider does). A resource type without a handler, or an
+invoke without one, raises: a mock that silently answers `{}` hides mistakes.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import rpc
+
+from offline.aws_formats import (
+    ACCOUNT_ID,
+    ALB_HOSTED_ZONE_IDS,
+    AVAILABILITY_ZONES,
+    DNS_SUFFIX,
+    ELB_ACCOUNT_IDS,
+    PARTITION,
+    ZONE_ID_PREFIX,
+    Identity,
+    arn,
+    global_arn,
+)
+
+Outputs = dict[str, Any]
+
+
+class UnmockedCallError(Exception):
+    """The program used a resource type or invoke the offline mocks do not know."""
+
+
+@dataclass(frozen=True)
+class ResourceContext:
+    type: str
+    name: str
+    inputs: dict[str, Any]
+    region: str
+    project_dir: Path
+
+    @property
+    def ident(self) -> Identity:
+        return Identity(f"{self.type}::{self.name}")
+
+    def physical_name(self, key: str = "name", max_length: int = 255, lowercase: bool = False) -> str:
+        """The name the user gave, or the one Pulumi's autonaming would invent."""
+        given = self.inputs.get(key)
+        if isinstance(given, str) and given:
+            return given
+        prefix = self.inputs.get(f"{key}Prefix")
+        if isinstance(prefix, str) and prefix:
+            return prefix + self.ident.digits(26, "prefix")[: max(1, max_length - len(prefix))]
+        return self.ident.autoname(self.name, max_length, lowercase)
+
+    def arn(self, service: str, resource: str) -> str:
+        return arn(service, self.region, resource)
+
+
+Handler = Callable[[ResourceContext], tuple[str, Outputs]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handles(*types: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        for type_ in types:
+            HANDLERS[type_] = fn
+        return fn
+
+    return register
+
+
+# --- providers -----------------------------------------------------------------------------------------
+
+
+@handles("pulumi:providers:aws", "pulumi:providers:docker")
+def _provider(ctx: ResourceContext) -> tuple[str, Outputs]:
+    return ctx.ident.uuid(), {}
+
+
+# --- EC2 / VPC -----------------------------------------------------------------------------------------
+
+
+@handles("aws:ec2/vpc:Vpc")
+def _vpc(ctx: ResourceContext) -> tuple[str, Outputs]:
+    vpc_id = ctx.ident.ec2_id("vpc")
+    return vpc_id, {
+        "arn": ctx.arn("ec2", f"vpc/{vpc_id}"),
+        "defaultSecurityGroupId": ctx.ident.ec2_id("sg"),
+        "defaultNetworkAclId": ctx.ident.ec2_id("acl"),
+        "defaultRouteTableId": ctx.ident.ec2_id("rtb"),
+        "mainRouteTableId": ctx.ident.ec2_id("rtb"),
+        "ownerId": ACCOUNT_ID,
+    }
+
+
+def _ec2_simple(prefix: str, arn_kind: str | None) -> Handler:
+    def handler(ctx: ResourceContext) -> tuple[str, Outputs]:
+        resource_id = ctx.ident.ec2_id(prefix)
+        outputs: Outputs = {"ownerId": ACCOUNT_ID}
+        if arn_kind:
+            outputs["arn"] = ctx.arn("ec2", f"{arn_kind}/{resource_id}")
+        return resource_id, outputs
+
+    return handler
+
+
+HANDLERS["aws:ec2/internetGateway:InternetGateway"] = _ec2_simple("igw", "internet-gateway")
+HANDLERS["aws:ec2/routeTable:RouteTable"] = _ec2_simple("rtb", "route-table")
+HANDLERS["aws:ec2/natGateway:NatGateway"] = _ec2_simple("nat", None)
+HANDLERS["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"] = _ec2_simple("sg", "security-group")
+HANDLERS["aws:ec2/securityGroup:SecurityGroup"] = _ec2_simple("sg", "security-group")
+HANDLERS["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"] = _ec2_simple("sgr", "security-group-rule")
+HANDLERS["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"] = _ec2_simple("sgr", "security-group-rule")
+HANDLERS["aws:ec2/flowLog:FlowLog"] = _ec2_simple("fl", "vpc-flow-log")
+
+
+@handles("aws:ec2/subnet:Subnet")
+def _subnet(ctx: ResourceContext) -> tuple[str, Outputs]:
+    subnet_id = ctx.ident.ec2_id("subnet")
+    zone = str(ctx.inputs.get("availabilityZone", ""))
+    return subnet_id, {
+        "arn": ctx.arn("ec2", f"subnet/{subnet_id}"),
+        "availabilityZoneId": f"{ZONE_ID_PREFIX.get(ctx.region, 'az')}-az{ord(zone[-1:] or 'a') - 96}",
+        "ownerId": ACCOUNT_ID,
+    }
+
+
+@handles("aws:ec2/eip:Eip")
+def _eip(ctx: ResourceContext) -> tuple[str, Outputs]:
+    allocation = ctx.ident.ec2_id("eipalloc")
+    octets = [int(ctx.ident.hex(2, f"ip{i}"), 16) for i in range(3)]
+    return allocation, {
+        "allocationId": allocation,
+        "publicIp": f"54.{octets[0]}.{octets[1]}.{octets[2]}",
+        "domain": "vpc",
+    }
+
+
+@handles("aws:ec2/route:Route", "aws:ec2/routeTableAssociation:RouteTableAssociation")
+def _route(ctx: ResourceContext) -> tuple[str, Outputs]:
+    if ctx.type.endswith("RouteTableAssociation"):
+        return ctx.ident.ec2_id("rtbassoc"), {}
+    return f"r-{ctx.inputs.get('routeTableId')}1080289494", {"origin": "CreateRoute", "state": "active"}
+
+
+# --- Elastic Load Balancing ----------------------------------------------------------------------------
+
+
+@handles("aws:lb/loadBalancer:LoadBalancer")
+def _load_balancer(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=32)
+    suffix = f"app/{name}/{ctx.ident.hex(16)}"
+    lb_arn = ctx.arn("elasticloadbalancing", f"loadbalancer/{suffix}")
+    return lb_arn, {
+        "arn": lb_arn,
+        "arnSuffix": suffix,
+        "name": name,
+        "dnsName": f"{name}-{ctx.ident.digits(10)}.{ctx.region}.elb.{DNS_SUFFIX}",
+        "zoneId": ALB_HOSTED_ZONE_IDS.get(ctx.region, "Z00000000000000"),
+        "vpcId": ctx.ident.ec2_id("vpc"),
+    }
+
+
+@handles("aws:lb/targetGroup:TargetGroup")
+def _target_group(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=32)
+    suffix = f"targetgroup/{name}/{ctx.ident.hex(16)}"
+    tg_arn = ctx.arn("elasticloadbalancing", suffix)
+    return tg_arn, {"arn": tg_arn, "arnSuffix": suffix, "name": name}
+
+
+@handles("aws:lb/listener:Listener")
+def _listener(ctx: ResourceContext) -> tuple[str, Outputs]:
+    lb_arn = str(ctx.inputs.get("loadBalancerArn", ""))
+    lb_part = lb_arn.split(":loadbalancer/", 1)[-1]
+    listener_arn = ctx.arn("elasticloadbalancing", f"listener/{lb_part}/{ctx.ident.hex(16)}")
+    return listener_arn, {"arn": listener_arn}
+
+
+# --- S3 ------------------------------------------------------------------------------------------------
+
+
+@handles("aws:s3/bucket:Bucket")
+def _bucket(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name("bucket", max_length=63, lowercase=True)
+    return name, {
+        "bucket": name,
+        "arn": f"arn:{PARTITION}:s3:::{name}",
+        "bucketDomainName": f"{name}.s3.{DNS_SUFFIX}",
+        "bucketRegionalDomainName": f"{name}.s3.{ctx.region}.{DNS_SUFFIX}",
+        "hostedZoneId": "Z2M4EHUR26P7ZW",
+        "region": ctx.region,
+    }
+
+
+def _by_bucket(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """S3 bucket sub-resources are identified by their bucket name."""
+    return str(ctx.inputs.get("bucket", ctx.name)), {}
+
+
+for _type in (
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
+    "aws:s3/bucketVersioning:BucketVersioning",
+):
+    HANDLERS[_type] = _by_bucket
+
+
+# --- CloudWatch Logs, metrics and EventBridge ----------------------------------------------------------
+
+
+@handles("aws:cloudwatch/logGroup:LogGroup")
+def _log_group(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=512)
+    # The provider reports the ARN without the trailing ":*" that DescribeLogGroups appends.
+    return name, {"name": name, "arn": ctx.arn("logs", f"log-group:{name}")}
+
+
+@handles("aws:cloudwatch/logStream:LogStream")
+def _log_stream(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=512)
+    group = ctx.inputs.get("logGroupName", "")
+    return name, {"name": name, "arn": ctx.arn("logs", f"log-group:{group}:log-stream:{name}")}
+
+
+@handles("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
+def _log_resource_policy(ctx: ResourceContext) -> tuple[str, Outputs]:
+    return str(ctx.inputs.get("policyName", ctx.name)), {}
+
+
+@handles("aws:cloudwatch/queryDefinition:QueryDefinition")
+def _query_definition(ctx: ResourceContext) -> tuple[str, Outputs]:
+    query_id = ctx.ident.uuid()
+    return query_id, {"queryDefinitionId": query_id}
+
+
+@handles("aws:cloudwatch/metricAlarm:MetricAlarm")
+def _metric_alarm(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=255)
+    return name, {"name": name, "arn": ctx.arn("cloudwatch", f"alarm:{name}")}
+
+
+@handles("aws:cloudwatch/dashboard:Dashboard")
+def _dashboard(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = str(ctx.inputs.get("dashboardName", ctx.name))
+    return name, {"dashboardArn": global_arn("cloudwatch", f"dashboard/{name}")}
+
+
+@handles("aws:cloudwatch/eventRule:EventRule")
+def _event_rule(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=64)
+    bus = str(ctx.inputs.get("eventBusName", "default"))
+    rule_path = f"rule/{name}" if bus == "default" else f"rule/{bus}/{name}"
+    rule_id = name if bus == "default" else f"{bus}/{name}"
+    return rule_id, {"name": name, "arn": ctx.arn("events", rule_path), "eventBusName": bus}
+
+
+@handles("aws:cloudwatch/eventTarget:EventTarget")
+def _event_target(ctx: ResourceContext) -> tuple[str, Outputs]:
+    target_id = str(ctx.inputs.get("targetId") or ctx.ident.autoname("terraform", 64))
+    return f"{ctx.inputs.get('rule')}-{target_id}", {"targetId": target_id}
+
+
+# --- Kinesis Data Firehose -----------------------------------------------------------------------------
+
+
+@handles("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
+def _firehose(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=64)
+    stream_arn = ctx.arn("firehose", f"deliverystream/{name}")
+    return stream_arn, {"name": name, "arn": stream_arn, "versionId": "1", "destinationId": "destinationId-000000000001"}
+
+
+# --- IAM -----------------------------------------------------------------------------------------------
+
+
+@handles("aws:iam/role:Role")
+def _role(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=64)
+    path = str(ctx.inputs.get("path") or "/")
+    return name, {
+        "name": name,
+        "arn": global_arn("iam", f"role{path}{name}"),
+        "uniqueId": "AROA" + ctx.ident.hex(17).upper(),
+        "createDate": "2026-01-01T00:00:00Z",
+    }
+
+
+@handles("aws:iam/policy:Policy")
+def _policy(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=128)
+    path = str(ctx.inputs.get("path") or "/")
+    policy_arn = global_arn("iam", f"policy{path}{name}")
+    return policy_arn, {"name": name, "arn": policy_arn, "policyId": "ANPA" + ctx.ident.hex(17).upper()}
+
+
+@handles("aws:iam/rolePolicy:RolePolicy")
+def _role_policy(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=128)
+    return f"{ctx.inputs.get('role')}:{name}", {"name": name}
+
+
+@handles("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+def _role_policy_attachment(ctx: ResourceContext) -> tuple[str, Outputs]:
+    return f"{ctx.inputs.get('role')}/{ctx.inputs.get('policyArn')}", {}
+
+
+# --- ECS and Application Auto Scaling ------------------------------------------------------------------
+
+
+@handles("aws:ecs/cluster:Cluster")
+def _cluster(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=255)
+    cluster_arn = ctx.arn("ecs", f"cluster/{name}")
+    return cluster_arn, {"name": name, "arn": cluster_arn}
+
+
+@handles("aws:ecs/taskDefinition:TaskDefinition")
+def _task_definition(ctx: ResourceContext) -> tuple[str, Outputs]:
+    family = str(ctx.inputs.get("family", ctx.name))
+    return family, {
+        "arn": ctx.arn("ecs", f"task-definition/{family}:1"),
+        "arnWithoutRevision": ctx.arn("ecs", f"task-definition/{family}"),
+        "revision": 1,
+    }
+
+
+@handles("aws:ecs/service:Service")
+def _service(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=255)
+    cluster_name = str(ctx.inputs.get("cluster", "")).rsplit("/", 1)[-1]
+    service_arn = ctx.arn("ecs", f"service/{cluster_name}/{name}")
+    return service_arn, {"name": name, "arn": service_arn}
+
+
+@handles("aws:appautoscaling/target:Target")
+def _scaling_target(ctx: ResourceContext) -> tuple[str, Outputs]:
+    resource_id = str(ctx.inputs.get("resourceId", ""))
+    target_arn = ctx.arn("application-autoscaling", f"scalable-target/0ec5{ctx.ident.hex(28)}")
+    return resource_id, {"arn": target_arn}
+
+
+@handles("aws:appautoscaling/policy:Policy")
+def _scaling_policy(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = str(ctx.inputs.get("name", ctx.name))
+    resource = f"resource/{ctx.inputs.get('resourceId')}:policyName/{name}"
+    return name, {"name": name, "arn": ctx.arn("autoscaling", f"scalingPolicy:{ctx.ident.uuid()}:{resource}")}
+
+
+# --- ECR and the docker image --------------------------------------------------------------------------
+
+
+def _registry_host(region: str) -> str:
+    return f"{ACCOUNT_ID}.dkr.ecr.{region}.{DNS_SUFFIX}"
+
+
+@handles("aws:ecr/repository:Repository")
+def _repository(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=256, lowercase=True)
+    return name, {
+        "name": name,
+        "arn": ctx.arn("ecr", f"repository/{name}"),
+        "registryId": ACCOUNT_ID,
+        "repositoryUrl": f"{_registry_host(ctx.region)}/{name}",
+    }
+
+
+@handles("aws:ecr/lifecyclePolicy:LifecyclePolicy")
+def _ecr_lifecycle(ctx: ResourceContext) -> tuple[str, Outputs]:
+    return str(ctx.inputs.get("repository", ctx.name)), {"registryId": ACCOUNT_ID}
+
+
+def _context_digest(ctx: ResourceContext) -> str:
+    """sha256 over the build context's files and the build settings: what a real build's digest tracks."""
+    build = ctx.inputs.get("build") or {}
+    context_dir = (ctx.project_dir / str(build.get("context", "."))).resolve()
+    digest = hashlib.sha256(json.dumps({k: v for k, v in build.items() if k != "context"}, sort_keys=True).encode())
+    if context_dir.is_dir():
+        for path in sorted(p for p in context_dir.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(context_dir).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@handles("docker:index/image:Image")
+def _docker_image(ctx: ResourceContext) -> tuple[str, Outputs]:
+    image_name = str(ctx.inputs.get("imageName", ""))
+    repository = image_name.rsplit(":", 1)[0] if ":" in image_name.rsplit("/", 1)[-1] else image_name
+    repo_digest = f"{repository}@sha256:{_context_digest(ctx)}"
+    return repo_digest, {
+        "imageName": image_name,
+        "baseImageName": image_name,
+        "repoDigest": repo_digest,
+        "registryServer": repository.split("/", 1)[0],
+    }
+
+
+# --- SNS, SQS, KMS -------------------------------------------------------------------------------------
+
+
+@handles("aws:sns/topic:Topic")
+def _topic(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=256)
+    topic_arn = ctx.arn("sns", name)
+    return topic_arn, {"name": name, "arn": topic_arn, "owner": ACCOUNT_ID}
+
+
+@handles("aws:sns/topicSubscription:TopicSubscription")
+def _subscription(ctx: ResourceContext) -> tuple[str, Outputs]:
+    # Email subscriptions stay "PendingConfirmation" until the recipient clicks the link.
+    sub_arn = f"{ctx.inputs.get('topic')}:{ctx.ident.uuid()}"
+    return sub_arn, {"arn": sub_arn, "pendingConfirmation": ctx.inputs.get("protocol") == "email"}
+
+
+@handles("aws:sns/topicPolicy:TopicPolicy")
+def _topic_policy(ctx: ResourceContext) -> tuple[str, Outputs]:
+    return str(ctx.inputs.get("arn", ctx.name)), {"owner": ACCOUNT_ID}
+
+
+@handles("aws:sqs/queue:Queue")
+def _queue(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=80)
+    url = f"https://sqs.{ctx.region}.{DNS_SUFFIX}/{ACCOUNT_ID}/{name}"
+    return url, {"name": name, "arn": ctx.arn("sqs", name), "url": url}
+
+
+@handles("aws:sqs/queuePolicy:QueuePolicy")
+def _queue_policy(ctx: ResourceContext) -> tuple[str, Outputs]:
+    return str(ctx.inputs.get("queueUrl", ctx.name)), {}
+
+
+@handles("aws:kms/key:Key")
+def _kms_key(ctx: ResourceContext) -> tuple[str, Outputs]:
+    key_id = ctx.ident.uuid()
+    return key_id, {"keyId": key_id, "arn": ctx.arn("kms", f"key/{key_id}")}
+
+
+@handles("aws:kms/alias:Alias")
+def _kms_alias(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = str(ctx.inputs.get("name", f"alias/{ctx.name}"))
+    return name, {"arn": ctx.arn("kms", name)}
+
+
+# --- invokes -------------------------------------------------------------------------------------------
+
+
+def _invoke_results(region: str) -> dict[str, Callable[[dict[str, Any]], Outputs]]:
+    zones = AVAILABILITY_ZONES.get(region, ())
+    prefix = ZONE_ID_PREFIX.get(region, "az")
+    token = base64.b64encode(b"AWS:offline-mock-password").decode()
+    return {
+        "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
+            "accountId": ACCOUNT_ID,
+            "arn": global_arn("iam", "user/offline-preview"),
+            "userId": "AIDA" + "0" * 17,
+            "id": ACCOUNT_ID,
+        },
+        "aws:index/getRegion:getRegion": lambda _: {
+            "region": region,
+            "name": region,
+            "endpoint": f"ec2.{region}.{DNS_SUFFIX}",
+            "description": region,
+            "id": region,
+        },
+        "aws:index/getPartition:getPartition": lambda _: {
+            "partition": PARTITION,
+            "dnsSuffix": DNS_SUFFIX,
+            "reverseDnsPrefix": "com.amazonaws",
+            "id": PARTITION,
+        },
+        "aws:index/getAvailabilityZones:getAvailabilityZones": lambda _: {
+            "names": list(zones),
+            "zoneIds": [f"{prefix}-az{i + 1}" for i in range(len(zones))],
+            "groupNames": [region] * len(zones),
+            "id": region,
+        },
+        "aws:ecr/getAuthorizationToken:getAuthorizationToken": lambda _: {
+            "authorizationToken": token,
+            "userName": "AWS",
+            "password": "offline-mock-password",
+            "proxyEndpoint": f"https://{_registry_host(region)}",
+            "expiresAt": "2026-01-01T12:00:00Z",
+            "id": region,
+        },
+        "aws:elb/getServiceAccount:getServiceAccount": lambda _: {
+            "arn": global_arn("iam", "root", ELB_ACCOUNT_IDS.get(region, "000000000000")),
+            "id": ELB_ACCOUNT_IDS.get(region, "000000000000"),
+        },
+    }
+
+
+class AwsMocks(pulumi.runtime.Mocks):
+    """Answers resource registrations and invokes the way AWS does, for one region."""
+
+    def __init__(self, region: str, project_dir: Path) -> None:
+        self.region = region
+        self.project_dir = project_dir
+        self._invokes = _invoke_results(region)
+
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        handler = HANDLERS.get(args.typ)
+        if handler is None:
+            raise UnmockedCallError(
+                f"no offline mock for resource type {args.typ} ({args.name}); add a handler in offline/mocks.py"
+            )
+        inputs = {k: v for k, v in args.inputs.items()}
+        plain_inputs = {k: rpc.unwrap_rpc_secret(v) if rpc.is_rpc_secret(v) else v for k, v in inputs.items()}
+        ctx = ResourceContext(args.typ, args.name, plain_inputs, self.region, self.project_dir)
+        resource_id, outputs = handler(ctx)
+        return resource_id, {**inputs, **outputs}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]]]:
+        answer = self._invokes.get(args.token)
+        if answer is None:
+            raise UnmockedCallError(f"no offline mock for invoke {args.token}; add one in offline/mocks.py")
+        return answer(dict(args.args)), []

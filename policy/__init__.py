@@ -1,0 +1,1 @@
+"""Guardrails: plain rule functions (`rules.py`) that both the CrossGuard pack and the tests run."""
