@@ -1,9 +1,20 @@
-"""The stack: load validated settings, create the AWS provider and the components, export outputs."""
+"""The stack: load validated settings, create the AWS provider and the components, export outputs.
+
+Wiring only. Every value comes from `components.settings` (validated before anything is created); every
+resource lives in a component under `components/`.
+"""
 
 import pulumi
 import pulumi_aws as aws
 
+from components.alerts import Alerts, AlertsArgs
+from components.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.log_archive import LogArchive, LogArchiveArgs
+from components.log_router_image import LogRouterImage, LogRouterImageArgs
+from components.network import Network, NetworkArgs
+from components.service import HttpdService, HttpdServiceArgs
 from components.settings import load_settings
+from components.task_stop_capture import TaskStopCapture, TaskStopCaptureArgs
 
 settings = load_settings()
 
@@ -15,5 +26,92 @@ provider = aws.Provider(
     ),
 )
 opts = pulumi.ResourceOptions(provider=provider)
-group = aws.cloudwatch.LogGroup("test", retention_in_days=settings.archive.log_retention_days, opts=opts)
-pulumi.export("logGroup", group.name)
+
+network = Network("network", NetworkArgs(settings.network), opts)
+
+app_archive = LogArchive("app-log-archive", LogArchiveArgs(s3_prefix="app-logs/", settings=settings.archive), opts)
+stop_archive = LogArchive(
+    "task-stop-archive",
+    LogArchiveArgs(
+        s3_prefix="ecs-task-stop-log/", settings=settings.archive, partner=settings.stop_capture.partner
+    ),
+    opts,
+)
+
+router_image = LogRouterImage(
+    "log-router",
+    LogRouterImageArgs(
+        fluent_bit_version=settings.service.fluent_bit_version,
+        cpu_architecture=settings.service.cpu_architecture,
+        force_delete=settings.archive.force_destroy,
+    ),
+    opts,
+)
+
+load_balancer = LoadBalancer(
+    "web",
+    LoadBalancerArgs(
+        vpc_id=network.vpc_id,
+        subnet_ids=network.public_subnet_ids,
+        settings=settings.load_balancer,
+        app_port=settings.service.app_port,
+        access_log_expiration_days=settings.archive.expiration_days,
+        force_destroy=settings.archive.force_destroy,
+        protect=settings.archive.protect,
+    ),
+    opts,
+)
+
+service = HttpdService(
+    "httpd",
+    HttpdServiceArgs(
+        settings=settings.service,
+        region=settings.region,
+        vpc_id=network.vpc_id,
+        subnet_ids=network.task_subnet_ids,
+        assign_public_ip=network.assign_public_ip,
+        alb_security_group_id=load_balancer.security_group_id,
+        target_group_arn=load_balancer.target_group_arn,
+        scaling_resource_label=load_balancer.scaling_resource_label,
+        log_router_image=router_image.image_ref,
+        delivery_stream_name=app_archive.delivery_stream_name,
+        delivery_stream_arn=app_archive.delivery_stream_arn,
+        log_retention_days=settings.archive.log_retention_days,
+        protect=settings.archive.protect,
+    ),
+    opts,
+)
+
+alerts = Alerts("alerts", AlertsArgs(email=settings.stop_capture.alert_email), opts)
+
+task_stops = TaskStopCapture(
+    "task-stops",
+    TaskStopCaptureArgs(
+        cluster_arn=service.cluster_arn,
+        scope=settings.stop_capture.scope,
+        capture_all_task_states=settings.stop_capture.capture_all_task_states,
+        delivery_stream_arn=stop_archive.delivery_stream_arn,
+        alert_topic_arn=alerts.topic_arn,
+        log_retention_days=settings.archive.log_retention_days,
+        protect=settings.archive.protect,
+    ),
+    opts,
+)
+
+pulumi.export("region", settings.region)
+pulumi.export("serviceUrl", load_balancer.url)
+pulumi.export("albDnsName", load_balancer.dns_name)
+pulumi.export("clusterName", service.cluster_name)
+pulumi.export("serviceName", service.service_name)
+pulumi.export("appLogGroup", service.app_log_group_name)
+pulumi.export("logRouterLogGroup", service.router_log_group_name)
+pulumi.export("appArchiveBucket", app_archive.bucket_name)
+pulumi.export("appDeliveryStream", app_archive.delivery_stream_name)
+pulumi.export("appDeliveryErrorLogGroup", app_archive.error_log_group_name)
+pulumi.export("taskStopArchiveBucket", stop_archive.bucket_name)
+pulumi.export("taskStopDeliveryStream", stop_archive.delivery_stream_name)
+pulumi.export("taskStopLogGroup", task_stops.log_group_name)
+pulumi.export("taskStopDeadLetterQueueUrl", task_stops.dead_letter_queue_url)
+pulumi.export("alertTopicArn", alerts.topic_arn)
+pulumi.export("logRouterImage", router_image.image_ref)
+pulumi.export("albAccessLogBucket", load_balancer.access_log_bucket_name)

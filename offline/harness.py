@@ -170,4 +170,6 @@ def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR) -> Evaluation
         if is_secret:
             secret_outputs.add(name)
 
-    return Evaluation(config, tuple(monitor.records), outputs, frozenset(secret_outputs))
+    # Registrations complete in thread-pool order; sort so that every run prints the same document.
+    records = sorted(monitor.records, key=lambda r: (r.type != STACK_TYPE, r.urn))
+    return Evaluation(config, tuple(records), outputs, frozenset(secret_outputs))

@@ -509,6 +509,8 @@ class AwsMocks(pulumi.runtime.Mocks):
         self._invokes = _invoke_results(region)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
+        if not args.custom:
+            return None, {}  # component resources: the engine gives them no id and no outputs
         handler = HANDLERS.get(args.typ)
         if handler is None:
             raise UnmockedCallError(
