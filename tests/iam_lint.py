@@ -1,0 +1,22 @@
+"""Lint IAM policy documents with parliament (Duo Labs' IAM linter), the way the tests need it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from parliament import analyze_policy_string
+
+# A trust (assume-role) policy names a Principal and never a Resource; parliament, written for identity
+# policies, reports exactly that as MALFORMED. Only that one finding is not applicable to trust policies.
+_TRUST_POLICY_NOT_APPLICABLE = "Statement contains neither Resource nor NotResource"
+
+
+def lint_policy(document: str | dict[str, Any], trust: bool = False) -> list[str]:
+    """parliament's findings for one policy document, as `ISSUE: detail` lines; [] when clean."""
+    text = document if isinstance(document, str) else json.dumps(document)
+    findings = analyze_policy_string(text).findings
+    lines = [f"{f.issue}: {f.detail}" for f in findings]
+    if trust:
+        lines = [line for line in lines if _TRUST_POLICY_NOT_APPLICABLE not in line]
+    return lines
