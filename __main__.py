@@ -32,9 +32,7 @@ network = Network("network", NetworkArgs(settings.network), opts)
 app_archive = LogArchive("app-log-archive", LogArchiveArgs(s3_prefix="app-logs/", settings=settings.archive), opts)
 stop_archive = LogArchive(
     "task-stop-archive",
-    LogArchiveArgs(
-        s3_prefix="ecs-task-stop-log/", settings=settings.archive, partner=settings.stop_capture.partner
-    ),
+    LogArchiveArgs(s3_prefix="ecs-task-stop-log/", settings=settings.archive, partner=settings.stop_capture.partner),
     opts,
 )
 

@@ -234,7 +234,7 @@ class _ConfigReader:
             return []
         values = self._config.get_object(name)
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            self.problem(name, raw, "allowed: a list of strings, e.g. [\"10.0.0.0/8\"]")
+            self.problem(name, raw, 'allowed: a list of strings, e.g. ["10.0.0.0/8"]')
             return []
         return values
 

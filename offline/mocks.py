@@ -279,7 +279,12 @@ def _event_target(ctx: ResourceContext) -> tuple[str, Outputs]:
 def _firehose(ctx: ResourceContext) -> tuple[str, Outputs]:
     name = ctx.physical_name(max_length=64)
     stream_arn = ctx.arn("firehose", f"deliverystream/{name}")
-    return stream_arn, {"name": name, "arn": stream_arn, "versionId": "1", "destinationId": "destinationId-000000000001"}
+    return stream_arn, {
+        "name": name,
+        "arn": stream_arn,
+        "versionId": "1",
+        "destinationId": "destinationId-000000000001",
+    }
 
 
 # --- IAM -----------------------------------------------------------------------------------------------
