@@ -9,6 +9,7 @@ and what is allowed. Nothing is created before this returns.
 from __future__ import annotations
 
 import ipaddress
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -232,7 +233,10 @@ class _ConfigReader:
         raw = self._required(name)
         if raw is None:
             return []
-        values = self._config.get_object(name)
+        try:
+            values = json.loads(raw)
+        except ValueError:
+            values = None
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             self.problem(name, raw, 'allowed: a list of strings, e.g. ["10.0.0.0/8"]')
             return []
@@ -338,9 +342,9 @@ def _read_health_check(reader: _ConfigReader) -> HealthCheckSettings:
     )
 
 
-def _read_load_balancer(reader: _ConfigReader, region: str) -> LoadBalancerSettings:
+def _read_load_balancer(reader: _ConfigReader, region: str, deletion_protection: bool) -> LoadBalancerSettings:
     cidrs = reader.string_list("ingressCidrs")
-    if not cidrs:
+    if reader.ok("ingressCidrs") and not cidrs:
         reader.problem("ingressCidrs", cidrs, "allowed: at least one IPv4 CIDR")
     for cidr in cidrs:
         if (allowed := _check_ingress_cidr(cidr)) is not None:
@@ -348,7 +352,7 @@ def _read_load_balancer(reader: _ConfigReader, region: str) -> LoadBalancerSetti
     return LoadBalancerSettings(
         ingress_cidrs=tuple(cidrs),
         certificate_arn=reader.optional("certificateArn", _arn_checker("acm", region, r"certificate/[0-9a-f-]{36}")),
-        deletion_protection=reader.boolean("deletionProtection"),
+        deletion_protection=deletion_protection,
         health_check=_read_health_check(reader),
     )
 
@@ -394,7 +398,7 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
     )
 
 
-def _read_archive(reader: _ConfigReader, region: str) -> ArchiveSettings:
+def _read_archive(reader: _ConfigReader, region: str, protect: bool) -> ArchiveSettings:
     # A partner HTTP endpoint buffers at most 64 MiB; S3 takes up to 128 MiB.
     buffer_limit = 64 if reader.string("partnerEndpointUrl") else 128
     return ArchiveSettings(
@@ -404,7 +408,7 @@ def _read_archive(reader: _ConfigReader, region: str) -> ArchiveSettings:
         buffer_size_mib=reader.integer("firehoseBufferSizeMiB", 1, buffer_limit),
         buffer_interval_seconds=reader.integer("firehoseBufferIntervalSeconds", 0, 900),
         force_destroy=reader.boolean("forceDestroy"),
-        protect=reader.boolean("deletionProtection"),
+        protect=protect,
     )
 
 
@@ -421,7 +425,7 @@ def _read_partner(reader: _ConfigReader) -> PartnerEndpoint | None:
             f"set it with `pulumi config set --secret {key_name} <key>`"
         )
     if url is None:
-        if raw_key:
+        if raw_key and reader.ok("partnerEndpointUrl"):
             reader.problem("partnerEndpointUrl", "", "allowed: an https:// URL when partnerApiKey is set")
         return None
     if not name:
@@ -468,14 +472,15 @@ def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings
     region = _read_region(reader.problems)
     if reader.problems:
         raise ConfigError(reader.problems)
+    deletion_protection = reader.boolean("deletionProtection")
     settings = Settings(
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),
         region=region,
         network=_read_network(reader, zones()),
-        load_balancer=_read_load_balancer(reader, region),
+        load_balancer=_read_load_balancer(reader, region, deletion_protection),
         service=_read_service(reader),
-        archive=_read_archive(reader, region),
+        archive=_read_archive(reader, region, protect=deletion_protection),
         stop_capture=_read_stop_capture(reader),
     )
     if reader.problems:

@@ -44,7 +44,8 @@ class RecordedResource:
 
     def plain_inputs(self) -> dict[str, Any]:
         """Inputs with secret envelopes opened, for assertions that need the value inside."""
-        return unwrap_secrets(self.inputs)
+        plain: dict[str, Any] = unwrap_secrets(self.inputs)
+        return plain
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return str(super().make_urn(parent, type_, name))
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
-        response = super().RegisterResource(request)
+        response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         state = self.resources.get(response.urn)
         self.records.append(
             RecordedResource(

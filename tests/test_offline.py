@@ -1,0 +1,207 @@
+"""The offline harness and CLI: the preview contract other tools rely on (see ../shared/design.md)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from offline.__main__ import main
+from offline.harness import PROJECT_DIR, Evaluation, evaluate
+from offline.mocks import HANDLERS, UnmockedCallError
+from offline.render import as_json, diagram
+from offline.stack_config import SECRET_PLACEHOLDER, load_stack_config, project_declarations
+from tests.conftest import evaluate_stack
+
+DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
+PARTNER_KEY = "dd-offline-test-key-0123456789"
+
+
+def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# --- stack config ----------------------------------------------------------------------------------------
+
+
+def test_every_declared_key_gets_its_default_or_the_stack_value() -> None:
+    project, declarations = project_declarations(PROJECT_DIR)
+    config = load_stack_config(PROJECT_DIR, "prod")
+    for key, declaration in declarations.items():
+        assert {"type", "default", "description"} <= set(declaration), key
+        assert f"{project}:{key}" in config.values
+    assert config.values["httpd-firelens:azCount"] == "3"  # from Pulumi.prod.yaml, as text
+    assert config.values["httpd-firelens:forceDestroy"] == "false"  # YAML boolean -> "false"
+    assert json.loads(config.values["httpd-firelens:ingressCidrs"]) == ["0.0.0.0/0"]  # list -> JSON
+    assert config.region == "ap-northeast-1"
+
+
+def test_secure_values_become_secret_placeholders(tmp_path: Path) -> None:
+    (tmp_path / "Pulumi.yaml").write_text((PROJECT_DIR / "Pulumi.yaml").read_text())
+    (tmp_path / "Pulumi.ci.yaml").write_text(
+        "config:\n  aws:region: us-east-1\n  httpd-firelens:partnerApiKey:\n    secure: v1:abc:def\n"
+    )
+    config = load_stack_config(tmp_path, "ci")
+    assert config.values["httpd-firelens:partnerApiKey"] == SECRET_PLACEHOLDER
+    assert config.secret_keys == {"httpd-firelens:partnerApiKey"}
+    assert config.region == "us-east-1"
+
+
+def test_overrides_take_keys_with_or_without_namespace() -> None:
+    config = load_stack_config(PROJECT_DIR, "dev").with_overrides(
+        {"cpu": "512", "httpd-firelens:memory": "1024", "aws:region": "us-west-2"}, {"partnerApiKey": "k"}
+    )
+    assert (config.values["httpd-firelens:cpu"], config.values["httpd-firelens:memory"]) == ("512", "1024")
+    assert config.region == "us-west-2"
+    assert "httpd-firelens:partnerApiKey" in config.secret_keys
+
+
+# --- mocks -----------------------------------------------------------------------------------------------
+
+
+def test_every_custom_resource_type_of_both_stacks_has_a_realistic_mock(stack: Evaluation) -> None:
+    custom_types = {r.type for r in stack.resources if r.custom}
+    assert custom_types <= set(HANDLERS), custom_types - set(HANDLERS)
+
+
+def test_unmocked_resource_types_and_invokes_raise() -> None:
+    from pulumi.runtime import MockCallArgs, MockResourceArgs
+
+    from offline.mocks import AwsMocks
+
+    mocks = AwsMocks("ap-northeast-1", PROJECT_DIR)
+    with pytest.raises(UnmockedCallError, match="aws:rds/instance:Instance"):
+        mocks.new_resource(MockResourceArgs("aws:rds/instance:Instance", "db", {}, custom=True))
+    with pytest.raises(UnmockedCallError, match="aws:rds/getEngineVersion"):
+        mocks.call(MockCallArgs("aws:rds/getEngineVersion:getEngineVersion", {}, ""))
+
+
+def test_the_program_really_ran_under_the_mocks(dev: Evaluation) -> None:
+    """Resources were registered after set_mocks and every export resolved (no apply was skipped)."""
+    assert len([r for r in dev.resources if r.custom]) > 10
+    assert dev.outputs["region"] == "ap-northeast-1"
+    assert all(value not in (None, "") for value in dev.outputs.values()), dev.outputs
+
+
+def test_evaluations_are_deterministic() -> None:
+    config = load_stack_config(PROJECT_DIR, "dev")
+    first, second = as_json(evaluate(config)), as_json(evaluate(config))
+    assert first == second
+
+
+# --- CLI -------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stack_name", ["dev", "prod"])
+def test_preview_prints_the_tree_and_exits_clean(capsys: pytest.CaptureFixture[str], stack_name: str) -> None:
+    code, out, err = run_cli(capsys, "preview", "--stack", stack_name)
+    assert (code, err) == (0, "")
+    assert f"Previewing update ({stack_name})" in out
+    assert "pulumi:pulumi:Stack" in out and f"httpd-firelens-{stack_name}" in out
+    assert "Policies: 0 finding(s)" in out
+
+
+@pytest.mark.parametrize("stack_name", ["dev", "prod"])
+def test_json_has_the_documented_shape(capsys: pytest.CaptureFixture[str], stack_name: str) -> None:
+    code, out, _ = run_cli(capsys, "preview", "--stack", stack_name, "--json")
+    assert code == 0
+    document = json.loads(out)
+    assert set(document) == {"project", "stack", "resources", "outputs"}
+    assert (document["project"], document["stack"]) == ("httpd-firelens", stack_name)
+    urns = {r["urn"] for r in document["resources"]}
+    for resource in document["resources"]:
+        assert set(resource) == {"urn", "type", "name", "parent", "custom", "inputs", "id", "state"}
+        assert resource["parent"] is None or resource["parent"] in urns
+        if resource["custom"] and not resource["type"].startswith("pulumi:providers:"):
+            assert resource["id"], resource["urn"]
+    assert document["resources"][0]["type"] == "pulumi:pulumi:Stack"
+
+
+def test_json_command_is_the_same_document(capsys: pytest.CaptureFixture[str]) -> None:
+    _, via_flag, _ = run_cli(capsys, "preview", "--stack", "dev", "--json")
+    _, via_command, _ = run_cli(capsys, "json", "--stack", "dev")
+    assert json.loads(via_flag) == json.loads(via_command)
+
+
+def test_secrets_are_masked_everywhere_in_the_json(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli(
+        capsys,
+        "json",
+        "--stack",
+        "dev",
+        "--config",
+        f"partnerEndpointUrl={DATADOG}",
+        "--config",
+        "partnerEndpointName=Datadog",
+        "--secret",
+        f"partnerApiKey={PARTNER_KEY}",
+    )
+    assert code == 0, err
+    assert PARTNER_KEY not in out and PARTNER_KEY not in err
+    assert '"[secret]"' in out
+
+
+@pytest.mark.parametrize(
+    ("override", "key"),
+    [
+        ("cpu=300", "httpd-firelens:cpu"),
+        ("httpd-firelens:cpu=300", "httpd-firelens:cpu"),
+        ("desiredCount=-1", "httpd-firelens:desiredCount"),
+        ("partnerApiKey=plain-text-key", "httpd-firelens:partnerApiKey"),
+        ("logRetentionDays=10", "httpd-firelens:logRetentionDays"),
+    ],
+)
+def test_invalid_config_exits_2_with_one_line_per_problem(
+    capsys: pytest.CaptureFixture[str], override: str, key: str
+) -> None:
+    code, out, err = run_cli(capsys, "preview", "--stack", "dev", "--config", override)
+    assert code == 2
+    assert out == ""
+    lines = err.strip().splitlines()
+    assert any(line.startswith(f"config key '{key}'") for line in lines), lines
+    assert "plain-text-key" not in err
+
+
+def test_malformed_override_and_unknown_stack_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli(capsys, "preview", "--stack", "dev", "--config", "cpu")[0] == 2
+    code, _, err = run_cli(capsys, "preview", "--stack", "staging")
+    assert code == 2 and "Pulumi.staging.yaml not found" in err
+
+
+def test_invalid_config_from_a_fresh_process_prints_no_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "offline", "preview", "--stack", "dev", "--config", "cpu=300", "--config", "memory=1"],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        "config key 'httpd-firelens:cpu': 300 is not allowed; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384",
+        "config key 'httpd-firelens:memory': 1 is not allowed; allowed: a whole number from 512 to 122880",
+    ]
+
+
+def test_diagram_is_derived_from_the_resource_graph(dev: Evaluation) -> None:
+    chart = diagram(dev)
+    lines = chart.splitlines()
+    assert lines[0] == "flowchart LR"
+    nodes = {line.split("[")[0].strip() for line in lines if '["' in line}
+    edges = [line.strip().split(" --> ") for line in lines if " --> " in line]
+    assert edges, chart
+    for source, target in edges:
+        assert source in nodes | {"internet"} and target in nodes, (source, target)
+
+
+def test_partner_variant_evaluates_with_the_key_as_a_secret() -> None:
+    evaluation = evaluate_stack(
+        "dev", secrets={"partnerApiKey": PARTNER_KEY}, partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog"
+    )
+    assert PARTNER_KEY not in json.dumps(as_json(evaluation))

@@ -1,0 +1,296 @@
+"""components/settings.py: every validation rule, on its accepted and its rejected side.
+
+Settings are loaded the way the program loads them (Pulumi config from Pulumi.yaml defaults + the stack
+file + overrides, the AZ list from the mocked `getAvailabilityZones` invoke), without creating resources.
+"""
+
+from __future__ import annotations
+
+import pytest
+from pulumi.runtime import set_all_config, set_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.sync_await import _sync_await
+
+from components.settings import FARGATE_MEMORY_BY_CPU, LOG_RETENTION_DAYS, ConfigError, Settings, load_settings
+from offline.harness import PROJECT_DIR
+from offline.mocks import AwsMocks
+from offline.stack_config import load_stack_config
+
+CERT = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-4909-8807-060504030201"
+KMS = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
+
+
+def load(stack: str = "dev", secrets: dict[str, str] | None = None, **overrides: str) -> Settings:
+    config = load_stack_config(PROJECT_DIR, stack).with_overrides(overrides, secrets)
+    pulumi_settings.ROOT.set(None)
+    set_mocks(AwsMocks(config.region, PROJECT_DIR), project=config.project, stack=config.stack, preview=False)
+    set_all_config(dict(config.values), sorted(config.secret_keys))
+    return load_settings()
+
+
+def problems(stack: str = "dev", secrets: dict[str, str] | None = None, **overrides: str) -> list[str]:
+    with pytest.raises(ConfigError) as raised:
+        load(stack, secrets, **overrides)
+    return raised.value.problems
+
+
+def only_problem(key: str, secrets: dict[str, str] | None = None, **overrides: str) -> str:
+    found = problems(secrets=secrets, **overrides)
+    assert len(found) == 1, found
+    assert f"'httpd-firelens:{key}'" in found[0] or f"'{key}'" in found[0], found
+    return found[0]
+
+
+def test_committed_stacks_are_valid() -> None:
+    dev, prod = load("dev"), load("prod")
+    assert dev.network.availability_zones == ("ap-northeast-1a", "ap-northeast-1c")
+    assert prod.network.availability_zones == ("ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d")
+    assert (dev.archive.force_destroy, dev.load_balancer.deletion_protection) == (True, False)
+    assert (prod.archive.force_destroy, prod.load_balancer.deletion_protection, prod.archive.protect) == (
+        False,
+        True,
+        True,
+    )
+    assert prod.archive.log_retention_days > dev.archive.log_retention_days
+    assert dev.network.nat_gateways == "none" and not dev.network.private_subnets
+    assert prod.network.private_subnets
+
+
+def test_region_must_be_a_region() -> None:
+    found = problems("dev", None, **{"aws:region": "tokyo"})
+    assert found == ["config key 'aws:region': 'tokyo' is not allowed; allowed: an AWS region such as ap-northeast-1"]
+
+
+@pytest.mark.parametrize("cidr", ["10.0.0.0/16", "172.16.0.0/20", "192.168.10.0/24"])
+def test_vpc_cidr_accepted(cidr: str) -> None:
+    assert load(vpcCidr=cidr).network.vpc_cidr == cidr
+
+
+@pytest.mark.parametrize("cidr", ["10.0.0.0/8", "10.0.0.0/25", "10.0.0.1/16", "10.0.0.0", "not-a-cidr", "::/64"])
+def test_vpc_cidr_rejected(cidr: str) -> None:
+    assert "from /16 to /24" in only_problem("vpcCidr", vpcCidr=cidr)
+
+
+def test_az_count_within_the_regions_available_zones() -> None:
+    assert len(load(azCount="3").network.availability_zones) == 3
+    assert "from 2 to 3" in only_problem("azCount", azCount="4")
+    assert "from 2 to 3" in only_problem("azCount", azCount="1")
+    assert len(load("dev", None, azCount="6", **{"aws:region": "us-east-1"}).network.availability_zones) == 6
+
+
+def test_nat_gateway_modes() -> None:
+    assert load(natGateways="per-az").network.private_subnets
+    assert "none, single, per-az" in only_problem("natGateways", natGateways="two")
+
+
+def test_ingress_cidrs() -> None:
+    assert load(ingressCidrs='["203.0.113.0/24", "198.51.100.7/32"]').load_balancer.ingress_cidrs == (
+        "203.0.113.0/24",
+        "198.51.100.7/32",
+    )
+    assert "203.0.113.1/24" in only_problem("ingressCidrs", ingressCidrs='["203.0.113.1/24"]')
+    assert "at least one" in only_problem("ingressCidrs", ingressCidrs="[]")
+    assert "list of strings" in only_problem("ingressCidrs", ingressCidrs='"0.0.0.0/0"')
+
+
+def test_certificate_arn_must_be_acm_in_the_stack_region() -> None:
+    assert load(certificateArn=CERT).load_balancer.certificate_arn == CERT
+    assert load().load_balancer.certificate_arn is None
+    assert "acm ARN in region ap-northeast-1" in only_problem(
+        "certificateArn", certificateArn=CERT.replace("ap-northeast-1", "us-east-1")
+    )
+    assert "acm ARN" in only_problem("certificateArn", certificateArn="arn:aws:iam::123456789012:server-certificate/x")
+
+
+def test_booleans() -> None:
+    assert load(deletionProtection="true").load_balancer.deletion_protection
+    assert "true, false" in only_problem("deletionProtection", deletionProtection="yes")
+
+
+def test_health_check_values() -> None:
+    health = load(healthCheckPath="/healthz", healthCheckMatcher="200-299").load_balancer.health_check
+    assert (health.path, health.matcher) == ("/healthz", "200-299")
+    assert load(healthCheckMatcher="200,302").load_balancer.health_check.matcher == "200,302"
+    assert "starting with /" in only_problem("healthCheckPath", healthCheckPath="healthz")
+    assert "from 5 to 300" in only_problem("healthCheckIntervalSeconds", healthCheckIntervalSeconds="4")
+    assert "less than healthCheckIntervalSeconds (10)" in only_problem(
+        "healthCheckTimeoutSeconds", healthCheckTimeoutSeconds="10"
+    )
+    assert "from 2 to 10" in only_problem("healthyThreshold", healthyThreshold="1")
+    assert "from 2 to 10" in only_problem("unhealthyThreshold", unhealthyThreshold="11")
+    for matcher in ("600", "abc", "200-", "100"):
+        assert "from 200 to 499" in only_problem("healthCheckMatcher", healthCheckMatcher=matcher)
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        "public.ecr.aws/docker/library/httpd:2.4.65",
+        "httpd:2.4",
+        "registry.example.com:5000/team/httpd:2.4.65-alpine",
+        "public.ecr.aws/docker/library/httpd@sha256:" + "a" * 64,
+    ],
+)
+def test_app_image_accepted(image: str) -> None:
+    assert load(appImage=image).service.app_image == image
+
+
+@pytest.mark.parametrize("image", ["httpd", "httpd:latest", "registry.example.com:5000/httpd", "HTTPD:2.4"])
+def test_app_image_rejected(image: str) -> None:
+    assert "pinned tag" in only_problem("appImage", appImage=image)
+
+
+def test_app_port() -> None:
+    assert load(appPort="8080").service.app_port == 8080
+    assert "24224 and 2020" in only_problem("appPort", appPort="24224")
+    assert "from 1 to 65535" in only_problem("appPort", appPort="0")
+
+
+SMALLEST_AND_LARGEST = [
+    (cpu, memory) for cpu, sizes in FARGATE_MEMORY_BY_CPU.items() for memory in (sizes[0], sizes[-1])
+]
+
+
+@pytest.mark.parametrize(("cpu", "memory"), SMALLEST_AND_LARGEST)
+def test_fargate_sizes_accepted(cpu: int, memory: int) -> None:
+    service = load(cpu=str(cpu), memory=str(memory)).service
+    assert (service.cpu, service.memory) == (cpu, memory)
+
+
+def test_fargate_cpu_rejected() -> None:
+    assert only_problem("cpu", cpu="300") == (
+        "config key 'httpd-firelens:cpu': 300 is not allowed; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384"
+    )
+
+
+def test_fargate_memory_rejected_lists_valid_memory_for_the_cpu() -> None:
+    assert only_problem("memory", memory="4096") == (
+        "config key 'httpd-firelens:memory': 4096 is not allowed; allowed with cpu 256: 512, 1024, 2048"
+    )
+    assert "allowed with cpu 8192: 16384, 20480" in only_problem("memory", cpu="8192", memory="17408")
+
+
+def test_cpu_architecture() -> None:
+    assert load(cpuArchitecture="ARM64").service.cpu_architecture == "ARM64"
+    assert "X86_64, ARM64" in only_problem("cpuArchitecture", cpuArchitecture="arm")
+
+
+def test_log_router_memory_is_bounded_by_the_task_memory() -> None:
+    assert load(logRouterMemoryMiB="256").service.log_router_memory_mib == 256
+    assert "from 64 to 256" in only_problem("logRouterMemoryMiB", logRouterMemoryMiB="257")
+    assert "from 64 to 256" in only_problem("logRouterMemoryMiB", logRouterMemoryMiB="32")
+
+
+def test_task_counts() -> None:
+    service = load(minCount="0", desiredCount="0", maxCount="10").service
+    assert (service.min_count, service.desired_count, service.max_count) == (0, 0, 10)
+    assert only_problem("desiredCount", desiredCount="-1") == (
+        "config key 'httpd-firelens:desiredCount': -1 is not allowed; allowed: a whole number from 0 to 100"
+    )
+    assert "at most maxCount (2)" in only_problem("minCount", minCount="3", desiredCount="2")
+    assert "from minCount (1) to maxCount (2)" in only_problem("desiredCount", desiredCount="3")
+    assert "whole number" in only_problem("maxCount", maxCount="two")
+
+
+def test_scaling_targets_and_grace_period() -> None:
+    assert load(cpuTargetPercent="75").service.cpu_target_percent == 75
+    assert "from 10 to 90" in only_problem("cpuTargetPercent", cpuTargetPercent="95")
+    assert "from 1 to 100000" in only_problem("requestsPerTarget", requestsPerTarget="0")
+    assert "from 0 to 7200" in only_problem("healthCheckGracePeriodSeconds", healthCheckGracePeriodSeconds="-1")
+
+
+def test_container_insights_and_fluent_bit_version() -> None:
+    assert load(containerInsights="enhanced").service.container_insights == "enhanced"
+    assert "disabled, enabled, enhanced" in only_problem("containerInsights", containerInsights="on")
+    assert load(fluentBitVersion="3.0.0").service.fluent_bit_version == "3.0.0"
+    assert "exact version" in only_problem("fluentBitVersion", fluentBitVersion="stable")
+
+
+@pytest.mark.parametrize("days", LOG_RETENTION_DAYS)
+def test_log_retention_accepted(days: int) -> None:
+    assert load(logRetentionDays=str(days)).archive.log_retention_days == days
+
+
+@pytest.mark.parametrize("days", ["0", "10", "366", "forever"])
+def test_log_retention_rejected(days: str) -> None:
+    assert "1, 3, 5, 7, 14, 30" in only_problem("logRetentionDays", logRetentionDays=days)
+
+
+def test_archive_settings() -> None:
+    archive = load(archiveExpirationDays="3650", archiveKmsKeyArn=KMS, firehoseBufferSizeMiB="128").archive
+    assert (archive.expiration_days, archive.kms_key_arn, archive.buffer_size_mib) == (3650, KMS, 128)
+    assert "from 1 to 3650" in only_problem("archiveExpirationDays", archiveExpirationDays="0")
+    assert "kms ARN" in only_problem("archiveKmsKeyArn", archiveKmsKeyArn="alias/aws/s3")
+    assert "from 1 to 128" in only_problem("firehoseBufferSizeMiB", firehoseBufferSizeMiB="129")
+    assert "from 0 to 900" in only_problem("firehoseBufferIntervalSeconds", firehoseBufferIntervalSeconds="901")
+    assert load(firehoseBufferIntervalSeconds="0").archive.buffer_interval_seconds == 0
+
+
+def test_stop_capture_settings() -> None:
+    capture = load(stopEventScope="account", captureAllTaskStates="true", alertEmail="oncall@example.com").stop_capture
+    assert (capture.scope, capture.capture_all_task_states, capture.alert_email) == (
+        "account",
+        True,
+        "oncall@example.com",
+    )
+    assert capture.partner is None
+    assert "cluster, account" in only_problem("stopEventScope", stopEventScope="region")
+    assert "e-mail address" in only_problem("alertEmail", alertEmail="oncall")
+
+
+def test_partner_endpoint_with_a_secret_key() -> None:
+    partner = load(
+        partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog", secrets={"partnerApiKey": "dd-key"}
+    ).stop_capture.partner
+    assert partner is not None
+    assert (partner.url, partner.name) == (DATADOG, "Datadog")
+    assert _sync_await(partner.api_key.is_secret())
+    assert _sync_await(partner.api_key.future()) == "dd-key"
+
+
+def test_partner_key_in_plain_text_is_rejected_without_echoing_it() -> None:
+    message = only_problem(
+        "partnerApiKey", partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog", partnerApiKey="dd-key"
+    )
+    assert "pulumi config set --secret partnerApiKey" in message
+    assert "dd-key" not in message
+
+
+def test_partner_endpoint_combinations() -> None:
+    assert "https:// URL" in only_problem(
+        "partnerEndpointUrl",
+        secrets={"partnerApiKey": "k"},
+        partnerEndpointUrl="http://intake.example.com",
+        partnerEndpointName="X",
+    )
+    assert "non-empty name" in only_problem(
+        "partnerEndpointName", secrets={"partnerApiKey": "k"}, partnerEndpointUrl=DATADOG
+    )
+    assert "required with partnerEndpointUrl" in only_problem(
+        "partnerApiKey", partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog"
+    )
+    assert "when partnerApiKey is set" in only_problem("partnerEndpointUrl", secrets={"partnerApiKey": "k"})
+    assert "from 1 to 64" in only_problem(
+        "firehoseBufferSizeMiB",
+        secrets={"partnerApiKey": "k"},
+        partnerEndpointUrl=DATADOG,
+        partnerEndpointName="Datadog",
+        firehoseBufferSizeMiB="100",
+    )
+
+
+def test_plain_keys_must_not_be_secrets() -> None:
+    assert "is not a secret" in only_problem("alertEmail", secrets={"alertEmail": "oncall@example.com"})
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    found = problems(cpu="300", desiredCount="-1", vpcCidr="10.0.0.0/8", logRetentionDays="10", appImage="httpd")
+    keys = sorted(line.split("'")[1] for line in found)
+    assert keys == [
+        "httpd-firelens:appImage",
+        "httpd-firelens:cpu",
+        "httpd-firelens:desiredCount",
+        "httpd-firelens:logRetentionDays",
+        "httpd-firelens:vpcCidr",
+    ]
