@@ -133,6 +133,14 @@ class StopCaptureSettings:
 
 
 @dataclass(frozen=True)
+class AlarmSettings:
+    evaluation_minutes: int
+    target_5xx_per_minute: int
+    delivery_freshness_seconds: int
+    dashboard: bool
+
+
+@dataclass(frozen=True)
 class Settings:
     project: str
     stack: str
@@ -142,6 +150,7 @@ class Settings:
     service: ServiceSettings
     archive: ArchiveSettings
     stop_capture: StopCaptureSettings
+    alarms: AlarmSettings
 
     @property
     def name_prefix(self) -> str:
@@ -448,6 +457,15 @@ def _read_stop_capture(reader: _ConfigReader) -> StopCaptureSettings:
     )
 
 
+def _read_alarms(reader: _ConfigReader) -> AlarmSettings:
+    return AlarmSettings(
+        evaluation_minutes=reader.integer("alarmEvaluationMinutes", 1, 60),
+        target_5xx_per_minute=reader.integer("alarmTarget5xxPerMinute", 1, 100000),
+        delivery_freshness_seconds=reader.integer("alarmDeliveryFreshnessSeconds", 60, 86400),
+        dashboard=reader.boolean("dashboard"),
+    )
+
+
 def _available_zones() -> list[str]:
     """The region's available AZs that need no opt-in (local and wavelength zones do)."""
     result = aws.get_availability_zones(
@@ -482,6 +500,7 @@ def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings
         service=_read_service(reader),
         archive=_read_archive(reader, region, protect=deletion_protection),
         stop_capture=_read_stop_capture(reader),
+        alarms=_read_alarms(reader),
     )
     if reader.problems:
         raise ConfigError(reader.problems)

@@ -294,3 +294,13 @@ def test_every_problem_is_reported_at_once() -> None:
         "httpd-firelens:logRetentionDays",
         "httpd-firelens:vpcCidr",
     ]
+
+
+def test_alarm_thresholds() -> None:
+    alarms = load(alarmEvaluationMinutes="10", alarmTarget5xxPerMinute="50", alarmDeliveryFreshnessSeconds="600").alarms
+    assert (alarms.evaluation_minutes, alarms.target_5xx_per_minute, alarms.delivery_freshness_seconds) == (10, 50, 600)
+    assert load().alarms.dashboard
+    assert "from 1 to 60" in only_problem("alarmEvaluationMinutes", alarmEvaluationMinutes="0")
+    assert "from 1 to 100000" in only_problem("alarmTarget5xxPerMinute", alarmTarget5xxPerMinute="0")
+    assert "from 60 to 86400" in only_problem("alarmDeliveryFreshnessSeconds", alarmDeliveryFreshnessSeconds="30")
+    assert "true, false" in only_problem("dashboard", dashboard="maybe")
