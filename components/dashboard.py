@@ -1,0 +1,103 @@
+"""A CloudWatch dashboard for the pipeline: requests and 5xx, task count, Firehose delivery, stops by reason.
+
+Needs the region and the names / ARN suffixes of what it graphs; creates one `aws.cloudwatch.Dashboard`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+Metric = list[Any]  # CloudWatch dashboard metric rows: [namespace, name, dim, value, ..., {options}]
+
+
+@dataclass(frozen=True)
+class PipelineDashboardArgs:
+    region: str
+    load_balancer_arn_suffix: pulumi.Input[str]
+    target_group_arn_suffix: pulumi.Input[str]
+    cluster_name: pulumi.Input[str]
+    service_name: pulumi.Input[str]
+    delivery_stream_names: Sequence[pulumi.Input[str]]
+    task_stop_log_group_name: pulumi.Input[str]
+    dead_letter_queue_name: pulumi.Input[str]
+    container_insights: bool
+
+
+class PipelineDashboard(pulumi.ComponentResource):
+    dashboard_name: pulumi.Output[str]
+
+    def __init__(self, name: str, args: PipelineDashboardArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("httpd-firelens:monitoring:PipelineDashboard", name, None, opts)
+        body = pulumi.Output.json_dumps({"widgets": _widgets(args)})
+        dashboard = aws.cloudwatch.Dashboard(
+            f"{name}-dashboard",
+            dashboard_name=pulumi.Output.format("{0}-{1}", pulumi.get_project(), pulumi.get_stack()),
+            dashboard_body=body,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        self.dashboard_name = dashboard.dashboard_name
+        self.register_outputs({"dashboardName": self.dashboard_name})
+
+
+def _graph(title: str, region: str, metrics: list[Metric], x: int, y: int, stat: str = "Sum") -> dict[str, Any]:
+    return {
+        "type": "metric",
+        "x": x,
+        "y": y,
+        "width": 12,
+        "height": 6,
+        "properties": {"title": title, "region": region, "stat": stat, "period": 60, "view": "timeSeries",
+                       "metrics": metrics},
+    }  # fmt: skip
+
+
+def _widgets(args: PipelineDashboardArgs) -> list[dict[str, Any]]:
+    alb = ["LoadBalancer", args.load_balancer_arn_suffix]
+    target_group = ["TargetGroup", args.target_group_arn_suffix, *alb]
+    service = ["ClusterName", args.cluster_name, "ServiceName", args.service_name]
+    if args.container_insights:
+        tasks = [["ECS/ContainerInsights", metric, *service] for metric in ("RunningTaskCount", "DesiredTaskCount")]
+        task_title = "Tasks: running vs desired"
+    else:
+        tasks = [["AWS/ECS", metric, *service] for metric in ("CPUUtilization", "MemoryUtilization")]
+        task_title = "Tasks: CPU and memory % (Container Insights off)"
+    delivery = [
+        ["AWS/Firehose", metric, "DeliveryStreamName", stream]
+        for stream in args.delivery_stream_names
+        for metric in ("IncomingRecords", "DeliveryToS3.Records")
+    ]
+    stops_query = pulumi.Output.format(
+        "SOURCE '{0}' | filter `detail.lastStatus` = 'STOPPED' "
+        "| stats count(*) as stops by `detail.stopCode`, `detail.stoppedReason` | sort stops desc",
+        args.task_stop_log_group_name,
+    )
+    return [
+        _graph("ALB requests and 5xx", args.region, [
+            ["AWS/ApplicationELB", "RequestCount", *alb],
+            ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", *alb],
+            ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", *alb],
+        ], 0, 0),
+        _graph("Target health", args.region, [
+            ["AWS/ApplicationELB", "HealthyHostCount", *target_group],
+            ["AWS/ApplicationELB", "UnHealthyHostCount", *target_group],
+        ], 12, 0, stat="Maximum"),
+        _graph(task_title, args.region, tasks, 0, 6, stat="Average"),
+        _graph("Firehose records in and delivered to S3", args.region, delivery, 12, 6),
+        _graph("Task stop events not delivered (DLQ depth)", args.region, [
+            ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", args.dead_letter_queue_name],
+        ], 0, 12, stat="Maximum"),
+        {
+            "type": "log",
+            "x": 12,
+            "y": 12,
+            "width": 12,
+            "height": 6,
+            "properties": {"title": "Task stops by reason", "region": args.region, "query": stops_query,
+                           "view": "table"},
+        },
+    ]  # fmt: skip
