@@ -50,6 +50,7 @@ load_balancer = LoadBalancer(
     "web",
     LoadBalancerArgs(
         vpc_id=network.vpc_id,
+        vpc_cidr=network.vpc_cidr_block,
         subnet_ids=network.public_subnet_ids,
         settings=settings.load_balancer,
         app_port=settings.service.app_port,
@@ -76,6 +77,8 @@ service = HttpdService(
         delivery_stream_arn=app_archive.delivery_stream_arn,
         log_retention_days=settings.archive.log_retention_days,
         protect=settings.archive.protect,
+        log_router_repository_arn=router_image.repository_arn,
+        load_balancer_dependencies=[load_balancer],
     ),
     opts,
 )

@@ -1,12 +1,35 @@
-"""STUB (to be replaced): internet-facing ALB, its security group, target group, listeners, access logs."""
+"""The internet-facing Application Load Balancer in front of the httpd tasks, with its access-log bucket.
+
+Creates:
+- a security group admitting only the listener ports (80, plus 443 with a certificate) from each ingress
+  CIDR (one rule per CIDR and port), and letting the ALB reach only the app port inside the VPC;
+- a target group of type `ip` (Fargate tasks register by IP) with the configured health check and a short
+  deregistration delay, so deployments do not wait the default five minutes per task;
+- an HTTP listener forwarding to the target group or, with a certificate, an HTTPS listener (TLS 1.2/1.3
+  policy) forwarding and the HTTP listener answering 301 to HTTPS;
+- the ALB itself (invalid header fields dropped, deletion protection as configured, access logs on);
+- the access-log bucket: SSE-S3 (the only encryption ALB log delivery supports), public access blocked,
+  bucket owner enforced, TLS-only, expiring objects and abandoned multipart uploads, and the policy that
+  lets the region's Elastic Load Balancing account write `<prefix>/AWSLogs/<account id>/*`.
+Needs: the VPC id and CIDR, the public subnet ids, `LoadBalancerSettings`, the app port, and the archive's
+expiration/force-destroy/protect choices. The ELB account comes from `aws.elb.get_service_account`, which
+knows only the regions opened before August 2022 (newer ones need the log-delivery service principal).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
 from components.settings import LoadBalancerSettings
+
+HTTP_PORT = 80
+HTTPS_PORT = 443
+TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # TLS 1.3 and 1.2 with forward-secret ciphers only
+ABORT_INCOMPLETE_UPLOAD_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -18,6 +41,12 @@ class LoadBalancerArgs:
     access_log_expiration_days: int
     force_destroy: bool = False
     protect: bool = False
+    # The only destination the ALB may send to (app port). Default None: looked up from vpc_id.
+    vpc_cidr: pulumi.Input[str] | None = None
+    # Seconds a deregistering target keeps its in-flight requests (AWS default 300 slows every deploy).
+    deregistration_delay_seconds: int = 30
+    # Key prefix of the access logs in the bucket (objects land under <prefix>/AWSLogs/<account id>/).
+    access_log_prefix: str = "alb"
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -25,21 +54,242 @@ class LoadBalancer(pulumi.ComponentResource):
     target_group_arn: pulumi.Output[str]
     # "app/<lb>/<id>/targetgroup/<tg>/<id>": the ALBRequestCountPerTarget resource label
     scaling_resource_label: pulumi.Output[str]
+    load_balancer_arn: pulumi.Output[str]
     load_balancer_arn_suffix: pulumi.Output[str]
     target_group_arn_suffix: pulumi.Output[str]
     dns_name: pulumi.Output[str]
+    zone_id: pulumi.Output[str]  # the ALB's Route 53 hosted zone, for alias records
     url: pulumi.Output[str]
     access_log_bucket_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:loadbalancer:LoadBalancer", name, None, opts)
-        stub = pulumi.Output.from_input("stub")
-        self.security_group_id = stub
-        self.target_group_arn = stub
-        self.scaling_resource_label = stub
-        self.load_balancer_arn_suffix = stub
-        self.target_group_arn_suffix = stub
-        self.dns_name = stub
-        self.url = stub
-        self.access_log_bucket_name = stub
-        self.register_outputs({"url": self.url})
+        self._name = name
+        self._args = args
+        https = args.settings.certificate_arn is not None
+
+        bucket, bucket_policy = self._access_log_bucket()
+        security_group = self._security_group([HTTP_PORT, HTTPS_PORT] if https else [HTTP_PORT])
+        target_group = self._target_group()
+        alb = aws.lb.LoadBalancer(
+            f"{name}-alb",
+            load_balancer_type="application",
+            internal=False,
+            security_groups=[security_group.id],
+            subnets=args.subnet_ids,
+            drop_invalid_header_fields=True,
+            enable_deletion_protection=args.settings.deletion_protection,
+            access_logs=aws.lb.LoadBalancerAccessLogsArgs(
+                bucket=bucket.bucket, prefix=args.access_log_prefix, enabled=True
+            ),
+            # ELB writes a test object when access logs are enabled: the policy must be in place first.
+            opts=self._child(depends_on=[bucket_policy]),
+        )
+        self._listeners(alb, target_group)
+
+        self.security_group_id = security_group.id
+        self.target_group_arn = target_group.arn
+        self.load_balancer_arn = alb.arn
+        self.load_balancer_arn_suffix = alb.arn_suffix
+        self.target_group_arn_suffix = target_group.arn_suffix
+        self.scaling_resource_label = pulumi.Output.format("{0}/{1}", alb.arn_suffix, target_group.arn_suffix)
+        self.dns_name = alb.dns_name
+        self.zone_id = alb.zone_id
+        self.url = pulumi.Output.format("{0}://{1}", "https" if https else "http", alb.dns_name)
+        self.access_log_bucket_name = bucket.bucket
+        self.register_outputs(
+            {
+                "url": self.url,
+                "dnsName": self.dns_name,
+                "securityGroupId": self.security_group_id,
+                "targetGroupArn": self.target_group_arn,
+                "accessLogBucketName": self.access_log_bucket_name,
+            }
+        )
+
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    # --- access logs -----------------------------------------------------------------------------------
+
+    def _access_log_bucket(self) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
+        name, args = self._name, self._args
+        bucket = aws.s3.Bucket(
+            f"{name}-access-logs",
+            force_destroy=args.force_destroy,
+            opts=self._child(protect=args.protect),
+        )
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-access-logs-encryption",
+            bucket=bucket.bucket,
+            # SSE-S3: ALB log delivery cannot write to a bucket whose default is SSE-KMS.
+            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+            opts=self._child(),
+        )
+        public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-access-logs-public-access",
+            bucket=bucket.bucket,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=self._child(),
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-access-logs-ownership",
+            bucket=bucket.bucket,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=self._child(),
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-access-logs-lifecycle",
+            bucket=bucket.bucket,
+            rules=[
+                {
+                    "id": "expire-access-logs",
+                    "status": "Enabled",
+                    "filter": {},  # the whole bucket
+                    "expiration": {"days": args.access_log_expiration_days},
+                    "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_INCOMPLETE_UPLOAD_DAYS},
+                }
+            ],
+            opts=self._child(),
+        )
+        policy = aws.s3.BucketPolicy(
+            f"{name}-access-logs-policy",
+            bucket=bucket.bucket,
+            policy=self._access_log_policy(bucket.arn),
+            # S3 rejects concurrent PutPublicAccessBlock/PutBucketPolicy calls on one bucket (OperationAborted).
+            opts=self._child(depends_on=[public_access_block]),
+        )
+        return bucket, policy
+
+    def _access_log_policy(self, bucket_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+        invoke_opts = pulumi.InvokeOutputOptions(parent=self)
+        elb_account = aws.elb.get_service_account_output(opts=invoke_opts)
+        account_id = aws.get_caller_identity_output(opts=invoke_opts).account_id
+        return pulumi.Output.json_dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "AllowElbLogDelivery",
+                        "Effect": "Allow",
+                        "Principal": {"AWS": elb_account.arn},
+                        "Action": "s3:PutObject",
+                        "Resource": pulumi.Output.format(
+                            "{0}/{1}/AWSLogs/{2}/*", bucket_arn, self._args.access_log_prefix, account_id
+                        ),
+                    },
+                    {
+                        # A Deny on every S3 action is the point here: no request without TLS, whatever it is.
+                        "Sid": "DenyInsecureTransport",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    },
+                ],
+            }
+        )
+
+    # --- traffic ---------------------------------------------------------------------------------------
+
+    def _security_group(self, listener_ports: list[int]) -> aws.ec2.SecurityGroup:
+        name, args = self._name, self._args
+        # No inline rules: the provider then removes AWS's default allow-all egress rule.
+        group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            vpc_id=args.vpc_id,
+            description="ALB: listener ports from the ingress CIDRs, the app port to the VPC",
+            opts=self._child(),
+        )
+        for port in listener_ports:
+            for index, cidr in enumerate(args.settings.ingress_cidrs):
+                aws.vpc.SecurityGroupIngressRule(
+                    f"{name}-sg-in-{port}-{index}",
+                    security_group_id=group.id,
+                    ip_protocol="tcp",
+                    from_port=port,
+                    to_port=port,
+                    cidr_ipv4=cidr,
+                    description=f"listener port {port} from {cidr}",
+                    opts=self._child(),
+                )
+        vpc_cidr = args.vpc_cidr
+        if vpc_cidr is None:
+            vpc_cidr = aws.ec2.get_vpc_output(id=args.vpc_id, opts=pulumi.InvokeOutputOptions(parent=self)).cidr_block
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-sg-out-app",
+            security_group_id=group.id,
+            ip_protocol="tcp",
+            from_port=args.app_port,
+            to_port=args.app_port,
+            cidr_ipv4=vpc_cidr,
+            description=f"app port {args.app_port} (traffic and health checks) to tasks in the VPC",
+            opts=self._child(),
+        )
+        return group
+
+    def _target_group(self) -> aws.lb.TargetGroup:
+        args = self._args
+        check = args.settings.health_check
+        return aws.lb.TargetGroup(
+            f"{self._name}-tg",
+            target_type="ip",
+            protocol="HTTP",
+            port=args.app_port,
+            vpc_id=args.vpc_id,
+            deregistration_delay=args.deregistration_delay_seconds,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                protocol="HTTP",
+                port="traffic-port",
+                path=check.path,
+                interval=check.interval_seconds,
+                timeout=check.timeout_seconds,
+                healthy_threshold=check.healthy_threshold,
+                unhealthy_threshold=check.unhealthy_threshold,
+                matcher=check.matcher,
+            ),
+            opts=self._child(),
+        )
+
+    def _listeners(self, alb: aws.lb.LoadBalancer, target_group: aws.lb.TargetGroup) -> None:
+        certificate_arn = self._args.settings.certificate_arn
+        forward = aws.lb.ListenerDefaultActionArgs(type="forward", target_group_arn=target_group.arn)
+        if certificate_arn is None:
+            self._listener("http", alb, HTTP_PORT, "HTTP", forward)
+            return
+        self._listener(
+            "https", alb, HTTPS_PORT, "HTTPS", forward, ssl_policy=TLS_POLICY, certificate_arn=certificate_arn
+        )
+        redirect = aws.lb.ListenerDefaultActionArgs(
+            type="redirect",
+            redirect=aws.lb.ListenerDefaultActionRedirectArgs(
+                protocol="HTTPS", port=str(HTTPS_PORT), status_code="HTTP_301"
+            ),
+        )
+        self._listener("http", alb, HTTP_PORT, "HTTP", redirect)
+
+    def _listener(
+        self,
+        role: str,
+        alb: aws.lb.LoadBalancer,
+        port: int,
+        protocol: str,
+        action: aws.lb.ListenerDefaultActionArgs,
+        ssl_policy: str | None = None,
+        certificate_arn: str | None = None,
+    ) -> aws.lb.Listener:
+        return aws.lb.Listener(
+            f"{self._name}-{role}-listener",
+            load_balancer_arn=alb.arn,
+            port=port,
+            protocol=protocol,
+            default_actions=[action],
+            ssl_policy=ssl_policy,
+            certificate_arn=certificate_arn,
+            opts=self._child(),
+        )

@@ -1,0 +1,312 @@
+"""components/load_balancer.py: ALB, its security group, target group, listeners and access-log bucket."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pulumi
+import pytest
+from pulumi.runtime import set_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.sync_await import _sync_await
+
+from components.load_balancer import TLS_POLICY, LoadBalancer, LoadBalancerArgs
+from components.settings import HealthCheckSettings, LoadBalancerSettings
+from offline.aws_formats import ACCOUNT_ID, ELB_ACCOUNT_IDS
+from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
+from offline.mocks import AwsMocks
+from tests.aws_api import validate_request
+from tests.conftest import evaluate_stack
+from tests.iam_lint import lint_policy
+
+REGION = "ap-northeast-1"
+CERT = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-4909-8807-060504030201"
+COMPONENT = "httpd-firelens:loadbalancer:LoadBalancer"
+ALB = "aws:lb/loadBalancer:LoadBalancer"
+TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+LISTENER = "aws:lb/listener:Listener"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+
+
+@pytest.fixture(scope="module")
+def https() -> Evaluation:
+    return evaluate_stack("dev", certificateArn=CERT)
+
+
+def of(ev: Evaluation, type_token: str) -> list[RecordedResource]:
+    """Resources of one type inside the LoadBalancer component."""
+    return [r for r in ev.children(ev.one(COMPONENT, "web")) if r.type == type_token]
+
+
+def one(ev: Evaluation, type_token: str) -> RecordedResource:
+    (resource,) = of(ev, type_token)
+    return resource
+
+
+def listeners(ev: Evaluation) -> dict[int, dict[str, Any]]:
+    return {int(r.inputs["port"]): r.inputs for r in of(ev, LISTENER)}
+
+
+def rule_ports(ev: Evaluation, type_token: str) -> list[tuple[int, int, str, str]]:
+    return sorted(
+        (int(r.inputs["fromPort"]), int(r.inputs["toPort"]), r.inputs["ipProtocol"], r.inputs["cidrIpv4"])
+        for r in of(ev, type_token)
+    )
+
+
+def bucket_policy(ev: Evaluation) -> dict[str, Any]:
+    policy: dict[str, Any] = json.loads(one(ev, BUCKET_POLICY).inputs["policy"])
+    return policy
+
+
+# --- the load balancer -------------------------------------------------------------------------------------
+
+
+def test_alb_is_internet_facing_in_the_public_subnets(stack: Evaluation) -> None:
+    alb = one(stack, ALB).inputs
+    public_subnets = sorted(str(s.id) for s in stack.of_type("aws:ec2/subnet:Subnet") if "-public-" in s.name)
+    assert alb["loadBalancerType"] == "application"
+    assert alb["internal"] is False
+    assert sorted(alb["subnets"]) == public_subnets
+    assert alb["securityGroups"] == [one(stack, SECURITY_GROUP).id]
+    assert alb["dropInvalidHeaderFields"] is True
+
+
+def test_deletion_protection_follows_the_config(dev: Evaluation, prod: Evaluation) -> None:
+    assert one(dev, ALB).inputs["enableDeletionProtection"] is False
+    assert one(prod, ALB).inputs["enableDeletionProtection"] is True
+
+
+def test_alb_logs_to_its_bucket_after_the_bucket_policy_exists(stack: Evaluation) -> None:
+    alb = one(stack, ALB)
+    assert alb.inputs["accessLogs"] == {"enabled": True, "bucket": one(stack, BUCKET).id, "prefix": "alb"}
+    assert one(stack, BUCKET_POLICY).urn in alb.dependencies
+
+
+# --- listeners ---------------------------------------------------------------------------------------------
+
+
+def test_without_certificate_http_forwards_to_the_target_group(dev: Evaluation) -> None:
+    assert set(listeners(dev)) == {80}
+    http = listeners(dev)[80]
+    assert http["protocol"] == "HTTP"
+    assert http["loadBalancerArn"] == one(dev, ALB).id
+    assert http["defaultActions"] == [{"type": "forward", "targetGroupArn": one(dev, TARGET_GROUP).id}]
+    assert dev.outputs["serviceUrl"] == f"http://{one(dev, ALB).state['dnsName']}"
+
+
+def test_with_certificate_https_forwards_and_http_redirects(https: Evaluation) -> None:
+    assert set(listeners(https)) == {80, 443}
+    tls = listeners(https)[443]
+    assert (tls["protocol"], tls["sslPolicy"], tls["certificateArn"]) == ("HTTPS", TLS_POLICY, CERT)
+    assert tls["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    assert tls["defaultActions"] == [{"type": "forward", "targetGroupArn": one(https, TARGET_GROUP).id}]
+    http = listeners(https)[80]
+    assert http["protocol"] == "HTTP"
+    assert "sslPolicy" not in http and "certificateArn" not in http
+    assert http["defaultActions"] == [
+        {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
+    ]
+    assert https.outputs["serviceUrl"] == f"https://{one(https, ALB).state['dnsName']}"
+
+
+# --- security group ----------------------------------------------------------------------------------------
+
+
+def test_security_group_admits_only_listener_ports_from_each_ingress_cidr() -> None:
+    cidrs = ["203.0.113.0/24", "198.51.100.0/24"]
+    ev = evaluate_stack("dev", ingressCidrs=json.dumps(cidrs), certificateArn=CERT)
+    expected = sorted((port, port, "tcp", cidr) for port in (80, 443) for cidr in cidrs)
+    assert rule_ports(ev, INGRESS) == expected
+    group_id = one(ev, SECURITY_GROUP).id
+    assert all(r.inputs["securityGroupId"] == group_id for r in of(ev, INGRESS) + of(ev, EGRESS))
+
+
+def test_security_group_default_stack_opens_port_80_to_the_default_cidr(dev: Evaluation) -> None:
+    assert rule_ports(dev, INGRESS) == [(80, 80, "tcp", "0.0.0.0/0")]
+
+
+def test_security_group_egress_only_reaches_the_app_port_inside_the_vpc(stack: Evaluation) -> None:
+    vpc_cidr = stack.one("aws:ec2/vpc:Vpc").inputs["cidrBlock"]
+    assert rule_ports(stack, EGRESS) == [(80, 80, "tcp", vpc_cidr)]
+    assert "egress" not in one(stack, SECURITY_GROUP).inputs  # no inline allow-all rule either
+    ev = evaluate_stack("dev", appPort="8080")
+    assert rule_ports(ev, EGRESS) == [(8080, 8080, "tcp", vpc_cidr)]
+
+
+def test_security_group_never_opens_the_log_router_or_all_ports(stack: Evaluation, https: Evaluation) -> None:
+    for ev in (stack, https):
+        for from_port, to_port, protocol, _ in rule_ports(ev, INGRESS) + rule_ports(ev, EGRESS):
+            assert protocol == "tcp"
+            assert from_port == to_port  # one port per rule, never a range
+            assert from_port not in (24224, 2020)
+        assert all(cidr != "0.0.0.0/0" for *_, cidr in rule_ports(ev, EGRESS))
+
+
+# --- target group ------------------------------------------------------------------------------------------
+
+
+def test_target_group_registers_task_ips_with_the_configured_health_check() -> None:
+    ev = evaluate_stack(
+        "dev",
+        healthCheckPath="/healthz",
+        healthCheckIntervalSeconds="15",
+        healthCheckTimeoutSeconds="6",
+        healthyThreshold="3",
+        unhealthyThreshold="4",
+        healthCheckMatcher="200-299",
+        appPort="8080",
+    )
+    tg = one(ev, TARGET_GROUP).inputs
+    assert (tg["targetType"], tg["protocol"], tg["port"]) == ("ip", "HTTP", 8080)
+    assert tg["vpcId"] == ev.one("aws:ec2/vpc:Vpc").id
+    assert tg["deregistrationDelay"] <= 60
+    check = tg["healthCheck"]
+    assert check["enabled"] is True
+    assert (check["path"], check["matcher"], check["port"]) == ("/healthz", "200-299", "traffic-port")
+    assert (check["interval"], check["timeout"]) == (15, 6)
+    assert (check["healthyThreshold"], check["unhealthyThreshold"]) == (3, 4)
+
+
+def test_target_group_and_listeners_are_valid_elbv2_requests(https: Evaluation) -> None:
+    tg = one(https, TARGET_GROUP)
+    check = tg.inputs["healthCheck"]
+    create_target_group = {
+        "Name": tg.state["name"],
+        "Protocol": tg.inputs["protocol"],
+        "Port": int(tg.inputs["port"]),
+        "VpcId": tg.inputs["vpcId"],
+        "TargetType": tg.inputs["targetType"],
+        "HealthCheckProtocol": check["protocol"],
+        "HealthCheckPort": check["port"],
+        "HealthCheckEnabled": check["enabled"],
+        "HealthCheckPath": check["path"],
+        "HealthCheckIntervalSeconds": int(check["interval"]),
+        "HealthCheckTimeoutSeconds": int(check["timeout"]),
+        "HealthyThresholdCount": int(check["healthyThreshold"]),
+        "UnhealthyThresholdCount": int(check["unhealthyThreshold"]),
+        "Matcher": {"HttpCode": check["matcher"]},
+    }
+    assert validate_request("elbv2", "CreateTargetGroup", create_target_group) == []
+    for port, listener in listeners(https).items():
+        actions = [
+            {
+                "Type": a["type"],
+                **({"TargetGroupArn": a["targetGroupArn"]} if "targetGroupArn" in a else {}),
+                **({"RedirectConfig": {_pascal(k): v for k, v in a["redirect"].items()}} if "redirect" in a else {}),
+            }
+            for a in listener["defaultActions"]
+        ]
+        create_listener: dict[str, Any] = {
+            "LoadBalancerArn": listener["loadBalancerArn"],
+            "Protocol": listener["protocol"],
+            "Port": port,
+            "DefaultActions": actions,
+        }
+        if "certificateArn" in listener:
+            create_listener["SslPolicy"] = listener["sslPolicy"]
+            create_listener["Certificates"] = [{"CertificateArn": listener["certificateArn"]}]
+        assert validate_request("elbv2", "CreateListener", create_listener) == []
+
+
+def _pascal(wire_name: str) -> str:
+    return wire_name[0].upper() + wire_name[1:]
+
+
+# --- access-log bucket -------------------------------------------------------------------------------------
+
+
+def test_bucket_policy_lets_only_the_regional_elb_account_write_this_accounts_logs(stack: Evaluation) -> None:
+    bucket = one(stack, BUCKET)
+    allow, _ = bucket_policy(stack)["Statement"]
+    assert allow["Effect"] == "Allow"
+    assert allow["Principal"] == {"AWS": f"arn:aws:iam::{ELB_ACCOUNT_IDS[REGION]}:root"}
+    assert allow["Action"] == "s3:PutObject"
+    assert allow["Resource"] == f"{bucket.state['arn']}/alb/AWSLogs/{ACCOUNT_ID}/*"
+    assert "Condition" not in allow
+
+
+def test_bucket_policy_denies_requests_without_tls(stack: Evaluation) -> None:
+    bucket_arn = one(stack, BUCKET).state["arn"]
+    _, deny = bucket_policy(stack)["Statement"]
+    assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "s3:*")
+    assert deny["Resource"] == [bucket_arn, f"{bucket_arn}/*"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+def test_bucket_policy_passes_the_iam_linter(dev: Evaluation) -> None:
+    assert lint_policy(one(dev, BUCKET_POLICY).inputs["policy"]) == []
+
+
+def test_bucket_is_sse_s3_private_and_owner_enforced(stack: Evaluation) -> None:
+    name = one(stack, BUCKET).id
+    encryption = one(stack, ENCRYPTION).inputs
+    assert encryption["bucket"] == name
+    assert encryption["rules"] == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+    block = one(stack, PUBLIC_ACCESS).inputs
+    assert block["bucket"] == name
+    flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    assert all(block[flag] is True for flag in flags)
+    assert one(stack, OWNERSHIP).inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
+    assert one(stack, PUBLIC_ACCESS).urn in one(stack, BUCKET_POLICY).dependencies
+
+
+@pytest.mark.parametrize(("name", "days", "force_destroy"), [("dev", 30, True), ("prod", 365, False)])
+def test_bucket_expires_logs_and_abandoned_uploads(name: str, days: int, force_destroy: bool) -> None:
+    ev = evaluate_stack(name)
+    (rule,) = one(ev, LIFECYCLE).inputs["rules"]
+    assert rule["status"] == "Enabled"
+    assert rule["filter"] == {}
+    assert rule["expiration"] == {"days": days}
+    assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] >= 1
+    assert one(ev, BUCKET).inputs.get("forceDestroy", False) is force_destroy
+    assert ev.outputs["albAccessLogBucket"] == one(ev, BUCKET).id
+
+
+# --- outputs other components consume ----------------------------------------------------------------------
+
+
+def load_balancer_outputs(certificate_arn: str | None) -> dict[str, str]:
+    """Build a LoadBalancer alone under the mocks and resolve its string outputs."""
+    pulumi_settings.ROOT.set(None)
+    set_mocks(AwsMocks(REGION, PROJECT_DIR), project="httpd-firelens", stack="unit", preview=False)
+    check = HealthCheckSettings("/", 10, 5, 2, 2, "200")
+    settings = LoadBalancerSettings(("0.0.0.0/0",), certificate_arn, False, check)
+    lb = LoadBalancer(
+        "web",
+        LoadBalancerArgs(
+            vpc_id="vpc-0123456789abcdef0",
+            vpc_cidr="10.0.0.0/16",
+            subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+            settings=settings,
+            app_port=80,
+            access_log_expiration_days=30,
+        ),
+    )
+    names = ("url", "dns_name", "scaling_resource_label", "load_balancer_arn_suffix", "target_group_arn_suffix")
+
+    def resolve(output: pulumi.Output[str]) -> str:
+        value = _sync_await(output.future())
+        assert value is not None
+        return value
+
+    return {n: resolve(getattr(lb, n)) for n in names}
+
+
+@pytest.mark.parametrize(("certificate_arn", "scheme"), [(None, "http"), (CERT, "https")])
+def test_outputs_url_and_request_count_resource_label(certificate_arn: str | None, scheme: str) -> None:
+    out = load_balancer_outputs(certificate_arn)
+    assert out["url"] == f"{scheme}://{out['dns_name']}"
+    assert out["load_balancer_arn_suffix"].startswith("app/")
+    assert out["target_group_arn_suffix"].startswith("targetgroup/")
+    label = f"{out['load_balancer_arn_suffix']}/{out['target_group_arn_suffix']}"
+    assert out["scaling_resource_label"] == label
