@@ -1,0 +1,541 @@
+"""TaskStopCapture: which ECS task events each rule matches, the alert message, and the rule -> target chain.
+
+Event patterns are evaluated with moto's EventBridge pattern matcher against task state change events
+built in AWS's documented format ("Amazon ECS task state change events" in the ECS developer guide; the
+seed article 001 records a real one).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, cast
+
+import pytest
+from moto.events.models import EventPattern
+
+from offline.aws_formats import ACCOUNT_ID
+from offline.harness import Evaluation, RecordedResource
+from tests.aws_api import validate_request
+from tests.conftest import evaluate_stack
+from tests.iam_lint import lint_policy
+
+COMPONENT = "httpd-firelens:events:TaskStopCapture"
+RULE = "aws:cloudwatch/eventRule:EventRule"
+TARGET = "aws:cloudwatch/eventTarget:EventTarget"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+LOG_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
+QUERY = "aws:cloudwatch/queryDefinition:QueryDefinition"
+QUEUE = "aws:sqs/queue:Queue"
+QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+REGION = "ap-northeast-1"
+OTHER_CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:cluster/someone-elses-cluster"
+TASK_ID = "0d8a1b2c3d4e5f60718293a4b5c6d7e8"
+
+
+# --- events in AWS's format --------------------------------------------------------------------------------
+
+
+def task_event(cluster_arn: str, last_status: str, **detail: Any) -> dict[str, Any]:
+    """An `ECS Task State Change` event of a Fargate service task with an app and a log_router container."""
+    cluster_name = cluster_arn.rsplit("/", 1)[-1]
+    task_arn = f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:task/{cluster_name}/{TASK_ID}"
+
+    def container(name: str, image: str, suffix: str) -> dict[str, Any]:
+        return {
+            "containerArn": f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:container/{cluster_name}/{TASK_ID}/{suffix}",
+            "lastStatus": last_status if last_status in ("PENDING", "RUNNING", "STOPPED") else "PENDING",
+            "name": name,
+            "image": image,
+            "taskArn": task_arn,
+            "networkInterfaces": [
+                {"attachmentId": "663cfa45-2caa-42df-ac53-26ea91c20a54", "privateIpv4Address": "10.0.1.23"}
+            ],
+            "cpu": "0",
+        }
+
+    body: dict[str, Any] = {
+        "attachments": [
+            {
+                "id": "663cfa45-2caa-42df-ac53-26ea91c20a54",
+                "type": "eni",
+                "status": "ATTACHED",
+                "details": [{"name": "subnetId", "value": "subnet-0a1b2c3d4e5f67890"}],
+            }
+        ],
+        "availabilityZone": f"{REGION}a",
+        "clusterArn": cluster_arn,
+        "containers": [
+            container("app", "public.ecr.aws/docker/library/httpd:2.4.65", "036b4462-e0c1-467b-9103-dec662299434"),
+            container("log_router", f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/log-router:2.34.3", "9f3c1e2a-77aa"),
+        ],
+        "cpu": "256",
+        "createdAt": "2026-01-15T10:20:02.45Z",
+        "desiredStatus": "RUNNING",
+        "enableExecuteCommand": False,
+        "ephemeralStorage": {"sizeInGiB": 20},
+        "group": "service:httpd-service-4c1d2e3",
+        "launchType": "FARGATE",
+        "lastStatus": last_status,
+        "memory": "512",
+        "overrides": {"containerOverrides": [{"name": "app"}, {"name": "log_router"}]},
+        "platformVersion": "1.4.0",
+        "startedBy": "ecs-svc/1234567890123456789",
+        "taskArn": task_arn,
+        "taskDefinitionArn": f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:task-definition/httpd:7",
+        "updatedAt": "2026-01-15T10:22:41.12Z",
+        "version": 3,
+    }
+    body.update(detail)
+    return {
+        "version": "0",
+        "id": "44f7e6da-de4d-7a11-e35c-c0155c8be065",
+        "detail-type": "ECS Task State Change",
+        "source": "aws.ecs",
+        "account": ACCOUNT_ID,
+        "time": "2026-01-15T10:22:41Z",
+        "region": REGION,
+        "resources": [task_arn],
+        "detail": body,
+    }
+
+
+def stopped(cluster_arn: str, stop_code: str, reason: str, exit_codes: tuple[int, int] | None) -> dict[str, Any]:
+    """The final event of a task: lastStatus STOPPED with the stop code and reason, exit codes if it ran."""
+    event = task_event(
+        cluster_arn,
+        "STOPPED",
+        desiredStatus="STOPPED",
+        stopCode=stop_code,
+        stoppedReason=reason,
+        stoppingAt="2026-01-15T10:22:10.01Z",
+        stoppedAt="2026-01-15T10:22:40.77Z",
+        executionStoppedAt="2026-01-15T10:22:39.50Z",
+        pullStartedAt="2026-01-15T10:20:05.10Z",
+        version=6,
+    )
+    if exit_codes is not None:  # the task reached RUNNING: its containers have exit codes
+        event["detail"].update(
+            connectivity="CONNECTED",
+            connectivityAt="2026-01-15T10:20:04.90Z",
+            pullStoppedAt="2026-01-15T10:20:12.31Z",
+            startedAt="2026-01-15T10:20:15.80Z",
+        )
+        for container, code in zip(event["detail"]["containers"], exit_codes, strict=True):
+            container["exitCode"] = code
+    return event
+
+
+def failed_pull(cluster: str) -> dict[str, Any]:
+    reason = (
+        "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref "
+        "public.ecr.aws/docker/library/httpd:2.4.99: not found"
+    )
+    return stopped(cluster, "TaskFailedToStart", reason, None)
+
+
+def failed_secrets(cluster: str) -> dict[str, Any]:
+    reason = (
+        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval "
+        "failed: unable to retrieve secret from asm: service call has been retried 1 time(s)"
+    )
+    return stopped(cluster, "TaskFailedToStart", reason, None)
+
+
+def crashed(cluster: str) -> dict[str, Any]:
+    return stopped(cluster, "EssentialContainerExited", "Essential container in task exited", (139, 0))
+
+
+def failed_health_checks(cluster: str) -> dict[str, Any]:
+    target_group = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}:targetgroup/web-tg-1a2b3c4/0123456789abcdef"
+    reason = f"Task failed ELB health checks in (target-group {target_group})"
+    return stopped(cluster, "ServiceSchedulerInitiated", reason, (143, 0))
+
+
+def deployment(cluster: str) -> dict[str, Any]:
+    reason = "Scaling activity initiated by (deployment ecs-svc/1234567890123456789)"
+    return stopped(cluster, "ServiceSchedulerInitiated", reason, (0, 0))
+
+
+def scale_in(cluster: str) -> dict[str, Any]:
+    return stopped(cluster, "ServiceSchedulerInitiated", "Scaling activity initiated by (service httpd)", (0, 0))
+
+
+def user_stop(cluster: str) -> dict[str, Any]:
+    return stopped(cluster, "UserInitiated", "Task stopped by user", (0, 0))
+
+
+def spot_interruption(cluster: str) -> dict[str, Any]:
+    return stopped(cluster, "SpotInterruption", "Your Spot Task was interrupted.", (0, 0))
+
+
+def stopping(cluster: str) -> dict[str, Any]:
+    """The intermediate event: ECS decided to stop the task (stopCode set) but it has not stopped yet."""
+    event = crashed(cluster)
+    event["detail"]["lastStatus"] = "DEPROVISIONING"
+    return event
+
+
+UNEXPECTED_STOPS = [failed_pull, failed_secrets, crashed, failed_health_checks]
+EXPECTED_STOPS = [deployment, scale_in, user_stop, spot_interruption]
+NOT_STOPPED_STATES = ["PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACTIVATING", "DEPROVISIONING"]
+
+
+# --- reading the recorded program --------------------------------------------------------------------------
+
+
+def children(evaluation: Evaluation, type_token: str) -> list[RecordedResource]:
+    component = evaluation.one(COMPONENT, "task-stops")
+    return [r for r in evaluation.children(component) if r.type == type_token]
+
+
+def child(evaluation: Evaluation, type_token: str, name: str | None = None) -> RecordedResource:
+    matches = [r for r in children(evaluation, type_token) if name is None or r.name == name]
+    assert len(matches) == 1, [r.name for r in children(evaluation, type_token)]
+    return matches[0]
+
+
+def rule(evaluation: Evaluation, role: str) -> RecordedResource:
+    return child(evaluation, RULE, f"task-stops-{role}")
+
+
+def matches(rule_resource: RecordedResource, event: dict[str, Any]) -> bool:
+    pattern = EventPattern.load(rule_resource.inputs["eventPattern"])
+    return bool(pattern.matches_event(cast(Any, event)))  # moto types events as its own TypedDict
+
+
+def this_cluster(evaluation: Evaluation) -> str:
+    """The cluster the `stopped` rule filters on."""
+    (cluster,) = json.loads(rule(evaluation, "stopped").inputs["eventPattern"])["detail"]["clusterArn"]
+    assert isinstance(cluster, str)
+    return cluster
+
+
+def targets_of(evaluation: Evaluation, rule_resource: RecordedResource) -> list[RecordedResource]:
+    return [t for t in children(evaluation, TARGET) if t.inputs["rule"] == rule_resource.state["name"]]
+
+
+def document(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(resource.plain_inputs()[key])
+    return parsed
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+@pytest.fixture(scope="module")
+def all_states() -> Evaluation:
+    return evaluate_stack("dev", captureAllTaskStates="true")
+
+
+@pytest.fixture(scope="module")
+def account_wide() -> Evaluation:
+    return evaluate_stack("dev", stopEventScope="account")
+
+
+# --- the `stopped` rule --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", UNEXPECTED_STOPS + EXPECTED_STOPS)
+def test_every_stop_of_this_cluster_is_captured(stack: Evaluation, make: Any) -> None:
+    assert matches(rule(stack, "stopped"), make(this_cluster(stack)))
+
+
+@pytest.mark.parametrize("state", NOT_STOPPED_STATES)
+def test_tasks_that_have_not_stopped_are_not_captured(stack: Evaluation, state: str) -> None:
+    assert not matches(rule(stack, "stopped"), task_event(this_cluster(stack), state))
+
+
+def test_stops_elsewhere_are_not_captured(stack: Evaluation) -> None:
+    capture = rule(stack, "stopped")
+    assert not matches(capture, crashed(OTHER_CLUSTER))
+    other_source = crashed(this_cluster(stack)) | {"source": "com.example.ecs-mirror"}
+    assert not matches(capture, other_source)
+    other_type = crashed(this_cluster(stack)) | {"detail-type": "ECS Container Instance State Change"}
+    assert not matches(capture, other_type)
+
+
+def test_the_rules_filter_on_the_services_cluster(stack: Evaluation) -> None:
+    service = stack.one("httpd-firelens:service:HttpdService", "httpd")
+    (cluster,) = [r for r in stack.children(service) if r.type == "aws:ecs/cluster:Cluster"]
+    assert this_cluster(stack) == cluster.state["arn"]
+
+
+def test_account_scope_captures_and_alerts_on_every_cluster(account_wide: Evaluation) -> None:
+    for role in ("stopped", "stop-alert"):
+        assert "clusterArn" not in json.loads(rule(account_wide, role).inputs["eventPattern"])["detail"]
+        assert matches(rule(account_wide, role), crashed(OTHER_CLUSTER))
+    assert not matches(rule(account_wide, "stopped"), task_event(OTHER_CLUSTER, "RUNNING"))
+    assert not matches(rule(account_wide, "stop-alert"), deployment(OTHER_CLUSTER))
+
+
+# --- the `stop-alert` rule and its message --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("make", UNEXPECTED_STOPS)
+def test_unexpected_stops_alert(stack: Evaluation, make: Any) -> None:
+    assert matches(rule(stack, "stop-alert"), make(this_cluster(stack)))
+
+
+@pytest.mark.parametrize("make", [*EXPECTED_STOPS, stopping])
+def test_deployments_scale_in_user_stops_and_intermediate_events_do_not_alert(stack: Evaluation, make: Any) -> None:
+    assert not matches(rule(stack, "stop-alert"), make(this_cluster(stack)))
+
+
+def test_alerts_only_for_this_cluster(stack: Evaluation) -> None:
+    assert not matches(rule(stack, "stop-alert"), crashed(OTHER_CLUSTER))
+
+
+def resolve(path: str, event: dict[str, Any]) -> Any:
+    """EventBridge's JSONPath subset used by the transformer: `$.a.b[0].c`. KeyError/IndexError when absent."""
+    assert path.startswith("$."), path
+    value: Any = event
+    for part in path[2:].split("."):
+        step = re.fullmatch(r"([\w-]+)((?:\[\d+\])*)", part)
+        assert step, f"{path}: {part!r} is outside EventBridge's JSONPath subset"
+        value = value[step.group(1)]
+        for index in re.findall(r"\[(\d+)\]", step.group(2)):
+            value = value[int(index)]
+    return value
+
+
+def render(transformer: dict[str, Any], event: dict[str, Any]) -> str:
+    """What EventBridge sends: string values inserted as they are, others as JSON, missing paths as nothing."""
+    text: str = transformer["inputTemplate"]
+    for variable, path in transformer["inputPaths"].items():
+        try:
+            value = resolve(path, event)
+        except (KeyError, IndexError):
+            value = ""
+        text = text.replace(f"<{variable}>", value if isinstance(value, str) else json.dumps(value))
+    return text
+
+
+def alert_transformer(evaluation: Evaluation) -> dict[str, Any]:
+    (target,) = targets_of(evaluation, rule(evaluation, "stop-alert"))
+    transformer: dict[str, Any] = target.inputs["inputTransformer"]
+    return transformer
+
+
+def test_every_input_path_exists_in_a_stop_event(dev: Evaluation) -> None:
+    transformer = alert_transformer(dev)
+    event = crashed(this_cluster(dev))
+    for variable, path in transformer["inputPaths"].items():
+        resolve(path, event)  # raises if the path is not in AWS's event format
+        assert f"<{variable}>" in transformer["inputTemplate"], f"{variable} is extracted but never used"
+    used = set(re.findall(r"<([A-Za-z0-9_-]+)>", transformer["inputTemplate"]))
+    assert used <= set(transformer["inputPaths"]), "the template uses a variable no path defines"
+
+
+def test_alert_message_for_a_crash_names_everything_needed_to_start_looking(dev: Evaluation) -> None:
+    cluster = this_cluster(dev)
+    event = crashed(cluster)
+    message = json.loads(render(alert_transformer(dev), event))  # the template is a JSON string
+    assert message == (
+        "ECS task stopped unexpectedly (EssentialContainerExited) at 2026-01-15T10:22:41Z: Essential container in "
+        f"task exited | group service:httpd-service-4c1d2e3 | task {event['detail']['taskArn']} | cluster {cluster} "
+        "| exit codes: app=139 log_router=0"
+    )
+
+
+def test_alert_message_for_a_failed_start_carries_the_reason(dev: Evaluation) -> None:
+    event = failed_pull(this_cluster(dev))
+    message = json.loads(render(alert_transformer(dev), event))
+    assert "(TaskFailedToStart)" in message
+    assert event["detail"]["stoppedReason"] in message
+    assert message.endswith("exit codes: app= log_router=")  # it never ran: no exit codes
+
+
+# --- the optional `state-change` rule -------------------------------------------------------------------------
+
+
+def test_no_state_change_rule_by_default(stack: Evaluation) -> None:
+    assert sorted(r.name for r in children(stack, RULE)) == ["task-stops-stop-alert", "task-stops-stopped"]
+
+
+@pytest.mark.parametrize("state", NOT_STOPPED_STATES)
+def test_every_state_change_of_the_cluster_is_logged_exactly_once(all_states: Evaluation, state: str) -> None:
+    log_group_arn = child(all_states, LOG_GROUP).state["arn"]
+    cluster = this_cluster(all_states)
+    logging_rules = [
+        r
+        for r in children(all_states, RULE)
+        if any(t.inputs["arn"] == log_group_arn for t in targets_of(all_states, r))
+    ]
+    for event in (task_event(cluster, state), crashed(cluster)):
+        assert sum(matches(r, event) for r in logging_rules) == 1
+    assert not matches(rule(all_states, "state-change"), task_event(OTHER_CLUSTER, state))
+
+
+# --- the rule -> target -> destination chain ---------------------------------------------------------------
+
+
+def test_archive_target_puts_to_the_task_stop_archive_through_a_single_purpose_role(stack: Evaluation) -> None:
+    capture = rule(stack, "stopped")
+    role = child(stack, ROLE)
+    (archive,) = [t for t in targets_of(stack, capture) if t.inputs.get("roleArn")]
+    assert archive.inputs["roleArn"] == role.state["arn"]
+    trust = document(role, "assumeRolePolicy")
+    (statement,) = trust["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT_ID},
+        "ArnEquals": {"aws:SourceArn": capture.state["arn"]},
+    }
+    role_policy = child(stack, ROLE_POLICY)
+    assert role_policy.inputs["role"] == role.state["name"]
+    (grant,) = document(role_policy)["Statement"]
+    assert sorted(as_list(grant["Action"])) == ["firehose:PutRecord", "firehose:PutRecordBatch"]
+    assert as_list(grant["Resource"]) == [archive.inputs["arn"]]
+    assert role_policy.urn in archive.dependencies
+
+
+def test_archive_target_is_the_task_stop_archive_stream(stack: Evaluation) -> None:
+    (archive,) = [t for t in targets_of(stack, rule(stack, "stopped")) if t.inputs.get("roleArn")]
+    archive_component = stack.one("httpd-firelens:logs:LogArchive", "task-stop-archive")
+    (stream,) = [r for r in stack.children(archive_component) if r.type == FIREHOSE]
+    assert archive.inputs["arn"] == stream.state["arn"]
+    # EventBridge writes records with no delimiter; the archive's processor appends the newline.
+    processors = stream.plain_inputs()
+    assert "AppendDelimiterToRecord" in json.dumps(processors)
+
+
+def test_log_group_target_and_its_resource_policy(stack: Evaluation) -> None:
+    group = child(stack, LOG_GROUP)
+    assert group.state["name"].startswith("/aws/events/")  # EventBridge writes nowhere else
+    assert group.inputs["retentionInDays"] == int(stack.config.values[stack.config.full_key("logRetentionDays")])
+    log_targets = [t for t in children(stack, TARGET) if t.inputs["arn"] == group.state["arn"]]
+    assert [t.inputs["rule"] for t in log_targets] == [rule(stack, "stopped").state["name"]]
+    policy_resource = child(stack, LOG_POLICY)
+    (statement,) = document(policy_resource, "policyDocument")["Statement"]
+    assert sorted(statement["Principal"]["Service"]) == ["delivery.logs.amazonaws.com", "events.amazonaws.com"]
+    assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statement["Resource"] == group.state["arn"] + ":*"
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": [rule(stack, "stopped").state["arn"]]}}
+    assert all(policy_resource.urn in t.dependencies for t in log_targets)
+
+
+def test_log_policy_covers_the_state_change_rule_when_it_exists(all_states: Evaluation) -> None:
+    (statement,) = document(child(all_states, LOG_POLICY), "policyDocument")["Statement"]
+    expected = {rule(all_states, role).state["arn"] for role in ("stopped", "state-change")}
+    assert set(statement["Condition"]["ArnEquals"]["aws:SourceArn"]) == expected
+
+
+def test_alert_target_is_the_alert_topic(stack: Evaluation) -> None:
+    (target,) = targets_of(stack, rule(stack, "stop-alert"))
+    alerts = stack.one("httpd-firelens:alerts:Alerts", "alerts")
+    (topic,) = [r for r in stack.children(alerts) if r.type == "aws:sns/topic:Topic"]
+    assert target.inputs["arn"] == topic.state["arn"]
+    assert "roleArn" not in target.inputs  # SNS takes the topic policy, not a role
+
+
+@pytest.mark.parametrize("evaluation_name", ["dev", "all_states"])
+def test_every_target_retries_then_parks_events_in_the_dead_letter_queue(
+    evaluation_name: str, request: pytest.FixtureRequest
+) -> None:
+    evaluation: Evaluation = request.getfixturevalue(evaluation_name)
+    queue = child(evaluation, QUEUE)
+    assert queue.inputs["sqsManagedSseEnabled"] is True
+    assert queue.inputs["messageRetentionSeconds"] == 14 * 24 * 3600
+    queue_policy = child(evaluation, QUEUE_POLICY)
+    assert queue_policy.inputs["queueUrl"] == queue.state["url"]
+    targets = children(evaluation, TARGET)
+    assert len(targets) == len(children(evaluation, RULE)) + 1  # the `stopped` rule has two targets
+    for target in targets:
+        assert target.inputs["deadLetterConfig"] == {"arn": queue.state["arn"]}
+        assert target.inputs["retryPolicy"] == {"maximumEventAgeInSeconds": 86400, "maximumRetryAttempts": 185}
+        assert queue_policy.urn in target.dependencies
+    (statement,) = document(queue_policy)["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert as_list(statement["Action"]) == ["sqs:SendMessage"]
+    assert statement["Resource"] == queue.state["arn"]
+    rule_arns = {r.state["arn"] for r in children(evaluation, RULE)}
+    assert set(statement["Condition"]["ArnEquals"]["aws:SourceArn"]) == rule_arns
+
+
+@pytest.mark.parametrize("evaluation_name", ["dev", "all_states"])
+def test_every_policy_passes_parliament(evaluation_name: str, request: pytest.FixtureRequest) -> None:
+    evaluation: Evaluation = request.getfixturevalue(evaluation_name)
+    documents = [
+        (child(evaluation, ROLE), "assumeRolePolicy", True),
+        (child(evaluation, ROLE_POLICY), "policy", False),
+        (child(evaluation, LOG_POLICY), "policyDocument", False),
+        (child(evaluation, QUEUE_POLICY), "policy", False),
+    ]
+    for resource, key, trust in documents:
+        assert lint_policy(resource.plain_inputs()[key], trust=trust) == [], resource.name
+
+
+@pytest.mark.parametrize("evaluation_name", ["dev", "all_states", "account_wide"])
+def test_rules_and_targets_are_valid_eventbridge_requests(evaluation_name: str, request: pytest.FixtureRequest) -> None:
+    evaluation: Evaluation = request.getfixturevalue(evaluation_name)
+    for rule_resource in children(evaluation, RULE):
+        put_rule = {
+            "Name": rule_resource.state["name"],
+            "EventPattern": rule_resource.inputs["eventPattern"],
+            "Description": rule_resource.inputs["description"],
+        }
+        assert validate_request("events", "PutRule", put_rule) == []
+        assert len(rule_resource.inputs["eventPattern"]) <= 2048  # the default pattern size quota
+        for target in targets_of(evaluation, rule_resource):
+            assert validate_request("events", "PutTargets", {"Rule": put_rule["Name"], "Targets": [wire(target)]}) == []
+
+
+def wire(target: RecordedResource) -> dict[str, Any]:
+    """The PutTargets entry the provider sends for a recorded EventTarget."""
+    inputs = target.inputs
+    entry: dict[str, Any] = {
+        "Id": inputs["targetId"],
+        "Arn": inputs["arn"],
+        "DeadLetterConfig": {"Arn": inputs["deadLetterConfig"]["arn"]},
+        "RetryPolicy": {
+            "MaximumEventAgeInSeconds": int(inputs["retryPolicy"]["maximumEventAgeInSeconds"]),
+            "MaximumRetryAttempts": int(inputs["retryPolicy"]["maximumRetryAttempts"]),
+        },
+    }
+    if "roleArn" in inputs:
+        entry["RoleArn"] = inputs["roleArn"]
+    if "inputTransformer" in inputs:
+        transformer = inputs["inputTransformer"]
+        entry["InputTransformer"] = {
+            "InputPathsMap": transformer["inputPaths"],
+            "InputTemplate": transformer["inputTemplate"],
+        }
+    return entry
+
+
+def test_log_resource_policy_is_a_valid_request(dev: Evaluation) -> None:
+    policy = child(dev, LOG_POLICY)
+    request = {"policyName": policy.inputs["policyName"], "policyDocument": policy.inputs["policyDocument"]}
+    assert validate_request("logs", "PutResourcePolicy", request) == []
+    assert len(policy.inputs["policyDocument"]) <= 5120  # CloudWatch Logs' resource policy size limit
+
+
+# --- saved Logs Insights queries -----------------------------------------------------------------------------
+
+
+def test_saved_queries_read_the_task_stop_log_group(stack: Evaluation) -> None:
+    group_name = child(stack, LOG_GROUP).state["name"]
+    queries = {q.name: q.inputs for q in children(stack, QUERY)}
+    assert set(queries) == {"task-stops-stops-by-reason", "task-stops-failed-starts"}
+    for query in queries.values():
+        assert query["logGroupNames"] == [group_name]
+    assert (
+        "stats count(*) as stops by detail.stopCode, detail.stoppedReason"
+        in queries["task-stops-stops-by-reason"]["queryString"]
+    )
+    failed = queries["task-stops-failed-starts"]["queryString"]
+    assert 'detail.stopCode = "TaskFailedToStart"' in failed and "not ispresent(detail.startedAt)" in failed
+
+
+def test_query_fields_exist_in_the_event_format(dev: Evaluation) -> None:
+    samples = [crashed(this_cluster(dev)), failed_pull(this_cluster(dev))]
+    for query in children(dev, QUERY):
+        for field in set(re.findall(r"detail\.(\w+)", query.inputs["queryString"])):
+            assert any(field in sample["detail"] for sample in samples), f"{query.name}: detail.{field}"
+    # "failed starts" relies on startedAt being absent exactly when the task never ran.
+    assert "startedAt" in samples[0]["detail"] and "startedAt" not in samples[1]["detail"]
