@@ -1,20 +1,56 @@
-"""Policy rules as plain functions over recorded resources (type + wire inputs).
+"""Policy rules as plain functions over resources (type + wire-named properties).
 
 The CrossGuard pack (`policy/__main__.py`) and the tests run the same functions; constructing the pack
 starts a policy server, so it lives only in `__main__.py` and this module stays importable.
+
+Two kinds of rule:
+- a resource rule, `check(type, props) -> [message]`, sees one resource's inputs at a time (CrossGuard's
+  `ResourceValidationPolicy`);
+- a stack rule, `check_stack(resources) -> [Violation]`, sees every resource of the stack at once
+  (CrossGuard's `StackValidationPolicy`). It is needed where one fact spans resources: in pulumi-aws v7 a
+  bucket's encryption and public access block are separate resources, and the stack name only shows in URNs.
+
+Properties always carry the provider's wire names (camelCase: `fromPort`, `cidrIpv4`, `retentionInDays`,
+`imageScanningConfiguration.scanOnPush`), which is what both the engine and the offline harness hand over.
+JSON-string inputs (policies, containerDefinitions) arrive as strings and are parsed here. A value the engine
+cannot know yet (an output of a resource not yet created, during preview) arrives as `UNKNOWN`: rules never
+report on it, and `pulumi up` runs them again once the value is known.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import ipaddress
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Protocol
+
+MANDATORY: Final = "mandatory"
+ADVISORY: Final = "advisory"
+
+
+class _Unknown:
+    def __repr__(self) -> str:
+        return "UNKNOWN"
+
+
+UNKNOWN: Final = _Unknown()  # a property whose value the engine does not know yet (preview)
 
 
 class ResourceLike(Protocol):
-    type: str
-    name: str
-    urn: str
+    """What the offline harness records per resource (offline.harness.RecordedResource)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def urn(self) -> str: ...
+    @property
+    def dependencies(self) -> tuple[str, ...]: ...
+    @property
+    def state(self) -> dict[str, Any]: ...
 
     def plain_inputs(self) -> dict[str, Any]: ...
 
@@ -28,8 +64,27 @@ class Finding:
     message: str
 
 
+@dataclass(frozen=True)
+class StackResource:
+    """One resource as a stack rule sees it: its properties (inputs and outputs) and the URNs it depends on."""
+
+    type: str
+    name: str
+    urn: str
+    props: dict[str, Any]
+    dependencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Violation:
+    resource: StackResource
+    message: str
+
+
 # A rule takes a resource's type and plain inputs and returns one message per violation.
 Rule = Callable[[str, dict[str, Any]], list[str]]
+# A stack rule takes every resource of the stack and returns one violation per offending resource.
+StackRule = Callable[[Sequence[StackResource]], list[Violation]]
 
 
 @dataclass(frozen=True)
@@ -37,18 +92,503 @@ class PolicyRule:
     name: str
     description: str
     enforcement: str
-    check: Rule
+    check: Rule | None = None  # per resource; exactly one of check / check_stack
+    check_stack: StackRule | None = None
+
+    def __post_init__(self) -> None:
+        if (self.check is None) == (self.check_stack is None):
+            raise ValueError(f"policy {self.name}: give exactly one of check and check_stack")
+        if self.enforcement not in (MANDATORY, ADVISORY):
+            raise ValueError(f"policy {self.name}: enforcement {self.enforcement!r} is not mandatory or advisory")
 
 
-RULES: list[PolicyRule] = []
+# --- value helpers -------------------------------------------------------------------------------------------
+
+
+def _known(value: Any) -> bool:
+    return value is not UNKNOWN
+
+
+def _off(flag: Any) -> bool:
+    """A flag that must be true and is known not to be (missing counts as off)."""
+    return _known(flag) and flag is not True
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _number(value: Any) -> int | None:
+    """Ports and days arrive as int offline and as float from the engine (protobuf Struct numbers)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return int(value)
+
+
+def _json_input(value: Any, what: str) -> tuple[Any, list[str]]:
+    """A JSON-string input parsed: (document, []), (None, []) while unknown or absent, (None, [problem])."""
+    if value is None or value == "" or not _known(value):
+        return None, []
+    if not isinstance(value, str):
+        return value, []  # already structured
+    try:
+        return json.loads(value), []
+    except json.JSONDecodeError as error:
+        return None, [f"{what} is not valid JSON ({error.msg})"]
+
+
+def stack_of(urn: str) -> str:
+    """`urn:pulumi:<stack>::<project>::<type>::<name>` -> `<stack>`."""
+    return urn.split("::", 1)[0].rsplit(":", 1)[-1]
+
+
+# --- S3: encrypted and fully private (stack rule) ------------------------------------------------------------
+
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+SSE_ALGORITHMS = frozenset({"AES256", "aws:kms", "aws:kms:dsse"})
+PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+
+
+def _bucket_of(sub: StackResource, buckets: Sequence[StackResource]) -> StackResource | None:
+    """The bucket a sub-resource configures: by name when known, else by the dependency its `bucket` makes."""
+    name = sub.props.get("bucket")
+    if isinstance(name, str):
+        for bucket in buckets:
+            if name == bucket.props.get("bucket"):
+                return bucket
+    referenced = [bucket for bucket in buckets if bucket.urn in sub.dependencies]
+    return referenced[0] if len(referenced) == 1 else None
+
+
+def _algorithm(rule: Any) -> Any:
+    """A default-encryption rule's sseAlgorithm: a string, UNKNOWN, or None when it sets none."""
+    default = rule.get("applyServerSideEncryptionByDefault") if isinstance(rule, dict) else rule
+    if isinstance(default, dict):
+        return default.get("sseAlgorithm")
+    return None if _known(default) else UNKNOWN
+
+
+def _encrypts(props: dict[str, Any]) -> bool:
+    rules = props.get("rules")
+    algorithms = [_algorithm(rule) for rule in _as_list(rules)] if _known(rules) else [UNKNOWN]
+    return any(not _known(algorithm) or algorithm in SSE_ALGORITHMS for algorithm in algorithms)
+
+
+def check_buckets_private(resources: Sequence[StackResource]) -> list[Violation]:
+    buckets = [r for r in resources if r.type == BUCKET]
+    encrypted: set[str] = set()
+    flags_off: dict[str, list[str]] = {}
+    for sub in (r for r in resources if r.type in (BUCKET_ENCRYPTION, BUCKET_PUBLIC_ACCESS_BLOCK)):
+        bucket = _bucket_of(sub, buckets)
+        if bucket is None:
+            continue
+        if sub.type == BUCKET_ENCRYPTION and _encrypts(sub.props):
+            encrypted.add(bucket.urn)
+        if sub.type == BUCKET_PUBLIC_ACCESS_BLOCK:
+            off = [flag for flag in PUBLIC_ACCESS_FLAGS if _off(sub.props.get(flag))]
+            # Several blocks on one bucket: AWS keeps one configuration, so the most permissive one counts.
+            flags_off[bucket.urn] = sorted(set(flags_off.get(bucket.urn, [])) | set(off))
+    violations: list[Violation] = []
+    for bucket in buckets:
+        if bucket.urn not in encrypted:
+            violations.append(
+                Violation(
+                    bucket, "no BucketServerSideEncryptionConfiguration with SSE-S3 or SSE-KMS default encryption"
+                )
+            )
+        if bucket.urn not in flags_off:
+            violations.append(Violation(bucket, "no BucketPublicAccessBlock: all four flags must be true"))
+        elif flags_off[bucket.urn]:
+            violations.append(Violation(bucket, f"public access block leaves {', '.join(flags_off[bucket.urn])} off"))
+    return violations
+
+
+# --- security groups -----------------------------------------------------------------------------------------
+
+SECURITY_GROUPS = frozenset(
+    {"aws:ec2/securityGroup:SecurityGroup", "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"}
+)
+INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
+# FireLens talks to Fluent Bit inside the task (forward input, monitoring API): nothing outside may reach them.
+LOG_ROUTER_PORTS: Final = {24224: "Fluent Bit forward input", 2020: "Fluent Bit monitoring API"}
+ALL_PROTOCOLS = frozenset({"-1", "all"})
+PORT_PROTOCOLS = frozenset({"tcp", "udp", "6", "17"})
+ALL_PORTS = (0, 65535)
+
+
+def _port_span(protocol: Any, from_port: Any, to_port: Any) -> tuple[int, int] | None:
+    """The ports a rule opens, or None when it opens none that matter (ICMP) or cannot be known yet."""
+    if not isinstance(protocol, str):
+        return None
+    if protocol.lower() in ALL_PROTOCOLS:
+        return ALL_PORTS
+    low, high = _number(from_port), _number(to_port)
+    if protocol.lower() not in PORT_PROTOCOLS or low is None or high is None:
+        return None
+    return ALL_PORTS if low <= 1 and high >= 65535 else (low, high)
+
+
+def _is_world(cidr: Any) -> bool:
+    if not isinstance(cidr, str):
+        return False
+    try:
+        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+    except ValueError:
+        return False
+
+
+def _ingress_problems(label: str, protocol: Any, from_port: Any, to_port: Any, cidrs: list[Any]) -> list[str]:
+    span = _port_span(protocol, from_port, to_port)
+    if span is None:
+        return []
+    problems = []
+    exposed = [f"{port} ({role})" for port, role in LOG_ROUTER_PORTS.items() if span[0] <= port <= span[1]]
+    if exposed:
+        problems.append(f"{label} opens {', '.join(exposed)}: the log router must be unreachable from outside the task")
+    world = [cidr for cidr in cidrs if _is_world(cidr)]
+    if world and span == ALL_PORTS:
+        problems.append(f"{label} opens every port to the world ({', '.join(world)})")
+    return problems
+
+
+def check_security_group_ingress(type_: str, props: dict[str, Any]) -> list[str]:
+    if type_ in SECURITY_GROUPS:
+        problems: list[str] = []
+        for index, rule in enumerate(_as_list(props.get("ingress"))):
+            if isinstance(rule, dict):
+                cidrs = _as_list(rule.get("cidrBlocks")) + _as_list(rule.get("ipv6CidrBlocks"))
+                problems += _ingress_problems(
+                    f"ingress[{index}]", rule.get("protocol"), rule.get("fromPort"), rule.get("toPort"), cidrs
+                )
+        return problems
+    if type_ == INGRESS_RULE:
+        cidrs = [props.get("cidrIpv4"), props.get("cidrIpv6")]
+        return _ingress_problems("rule", props.get("ipProtocol"), props.get("fromPort"), props.get("toPort"), cidrs)
+    if type_ == LEGACY_RULE and props.get("type") == "ingress":
+        cidrs = _as_list(props.get("cidrBlocks")) + _as_list(props.get("ipv6CidrBlocks"))
+        return _ingress_problems("rule", props.get("protocol"), props.get("fromPort"), props.get("toPort"), cidrs)
+    return []
+
+
+# --- IAM: no wildcards -----------------------------------------------------------------------------------------
+
+# Every property holding a policy document, by resource type.
+POLICY_DOCUMENTS: Final = {
+    "aws:iam/role:Role": ("assumeRolePolicy",),
+    "aws:iam/rolePolicy:RolePolicy": ("policy",),
+    "aws:iam/policy:Policy": ("policy",),
+    "aws:iam/userPolicy:UserPolicy": ("policy",),
+    "aws:iam/groupPolicy:GroupPolicy": ("policy",),
+    "aws:s3/bucketPolicy:BucketPolicy": ("policy",),
+    "aws:sns/topic:Topic": ("policy",),
+    "aws:sns/topicPolicy:TopicPolicy": ("policy",),
+    "aws:sqs/queue:Queue": ("policy",),
+    "aws:sqs/queuePolicy:QueuePolicy": ("policy",),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": ("policyDocument",),
+    "aws:cloudwatch/eventBusPolicy:EventBusPolicy": ("policy",),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": ("policy",),
+    "aws:kms/key:Key": ("policy",),
+    "aws:kms/keyPolicy:KeyPolicy": ("policy",),
+}
+# In a key policy `Resource: "*"` means "this key" (the only value AWS accepts there).
+KEY_POLICIES = frozenset({"aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy"})
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY_ATTACHMENT = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+# Actions that have no resource-level permissions at all (Service Authorization Reference: no resource type),
+# so `Resource: "*"` is the only way to grant them. Add one only with that evidence.
+RESOURCE_STAR_ACTIONS: Final = frozenset(
+    {
+        "ecr:getauthorizationtoken",  # registry-wide login token
+        "cloudwatch:putmetricdata",  # metrics have no ARN; scope with the cloudwatch:namespace condition
+        "sts:getcalleridentity",
+        "ssmmessages:createcontrolchannel",  # ECS Exec session channels
+        "ssmmessages:createdatachannel",
+        "ssmmessages:opencontrolchannel",
+        "ssmmessages:opendatachannel",
+    }
+)
+# AWS managed policies that grant wildcard access (full access to a service, or to everything).
+BROAD_MANAGED_POLICY = re.compile(r":iam::aws:policy/(.*/)?(AdministratorAccess|PowerUserAccess|\w*FullAccess)$")
+
+
+def _is_wildcard_action(action: Any) -> bool:
+    """`*`, `service:*` (and `*:*`): a whole service or everything."""
+    return isinstance(action, str) and (action == "*" or action.split(":", 1)[-1].strip("*") == "")
+
+
+def _is_anyone(principal: Any) -> bool:
+    if principal == "*":
+        return True
+    return isinstance(principal, dict) and "*" in _as_list(principal.get("AWS"))
+
+
+def _statement_problems(label: str, statement: dict[str, Any], star_is_this_resource: bool) -> list[str]:
+    if statement.get("Effect") == "Deny":
+        return []  # a Deny narrows access: `s3:*` in a deny-insecure-transport statement is the point
+    actions = _as_list(statement.get("Action"))
+    problems = []
+    if "NotAction" in statement:
+        problems.append(f"{label}: Allow with NotAction grants every other action")
+    if "NotResource" in statement:
+        problems.append(f"{label}: Allow with NotResource grants every other resource")
+    wildcards = [action for action in actions if _is_wildcard_action(action)]
+    if wildcards:
+        problems.append(f"{label}: wildcard action {', '.join(wildcards)}; list the actions needed")
+    if not star_is_this_resource and "*" in _as_list(statement.get("Resource")):
+        broad = [str(a) for a in actions if not (isinstance(a, str) and a.lower() in RESOURCE_STAR_ACTIONS)]
+        if broad:
+            problems.append(f'{label}: Resource "*" for {", ".join(broad)}; scope it to ARNs')
+    if _is_anyone(statement.get("Principal")) and not statement.get("Condition"):
+        problems.append(f"{label}: allows any principal without a condition")
+    return problems
+
+
+def _document_problems(where: str, document: Any, star_is_this_resource: bool) -> list[str]:
+    if not isinstance(document, dict):
+        return [f"{where} is not a policy document"]
+    problems: list[str] = []
+    for index, statement in enumerate(_as_list(document.get("Statement"))):
+        if isinstance(statement, dict):
+            label = f"{where} statement {statement.get('Sid') or index}"
+            problems += _statement_problems(label, statement, star_is_this_resource)
+    return problems
+
+
+def _policy_inputs(type_: str, props: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(label, JSON-string input) for every policy document the resource carries."""
+    found = [(key, props.get(key)) for key in POLICY_DOCUMENTS.get(type_, ())]
+    if type_ == ROLE:
+        for index, inline in enumerate(_as_list(props.get("inlinePolicies"))):
+            if isinstance(inline, dict):
+                found.append((f"inlinePolicies[{inline.get('name') or index}]", inline.get("policy")))
+    return found
+
+
+def _managed_policy_arns(type_: str, props: dict[str, Any]) -> list[Any]:
+    if type_ == ROLE_POLICY_ATTACHMENT:
+        return [props.get("policyArn")]
+    return _as_list(props.get("managedPolicyArns")) if type_ == ROLE else []
+
+
+def check_iam_wildcards(type_: str, props: dict[str, Any]) -> list[str]:
+    problems: list[str] = []
+    for where, value in _policy_inputs(type_, props):
+        document, parse_problems = _json_input(value, where)
+        problems += parse_problems
+        if document is not None:
+            problems += _document_problems(where, document, star_is_this_resource=type_ in KEY_POLICIES)
+    for arn in _managed_policy_arns(type_, props):
+        if isinstance(arn, str) and BROAD_MANAGED_POLICY.search(arn):
+            problems.append(f"attaches the AWS managed policy {arn}, which grants wildcard access")
+    return problems
+
+
+# --- IAM: confused deputy on service trust policies -------------------------------------------------------
+
+# Any of these in the trust policy's Condition ties the service's AssumeRole to this account or resource.
+# Firehose documents `sts:ExternalId` = the account id for the same purpose.
+CONFUSED_DEPUTY_KEYS = frozenset(
+    {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths", "sts:externalid"}
+)
+
+
+def _condition_keys(condition: Any) -> set[str]:
+    if not isinstance(condition, dict):
+        return set()
+    return {key.lower() for clause in condition.values() if isinstance(clause, dict) for key in clause}
+
+
+def check_service_trust(type_: str, props: dict[str, Any]) -> list[str]:
+    if type_ != ROLE:
+        return []
+    # An unparsable document is iam-no-wildcards' finding; reporting it twice helps nobody.
+    document, _ = _json_input(props.get("assumeRolePolicy"), "assumeRolePolicy")
+    if not isinstance(document, dict):
+        return []
+    problems: list[str] = []
+    for index, statement in enumerate(_as_list(document.get("Statement"))):
+        if not isinstance(statement, dict) or statement.get("Effect") == "Deny":
+            continue
+        principal = statement.get("Principal")
+        services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+        if services and not _condition_keys(statement.get("Condition")) & CONFUSED_DEPUTY_KEYS:
+            problems.append(
+                f"assumeRolePolicy statement {statement.get('Sid') or index}: {', '.join(map(str, services))} "
+                "may assume the role without an aws:SourceAccount / aws:SourceArn condition (confused deputy)"
+            )
+    return problems
+
+
+# --- logs, ECR, ALB ---------------------------------------------------------------------------------------
+
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+ECR_REPOSITORY = "aws:ecr/repository:Repository"
+LOAD_BALANCERS = frozenset({"aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"})
+
+
+def check_log_retention(type_: str, props: dict[str, Any]) -> list[str]:
+    if type_ != LOG_GROUP:
+        return []
+    days = props.get("retentionInDays")
+    if not _known(days) or (_number(days) or 0) > 0:
+        return []
+    return ["retentionInDays is not set: the log group keeps every event forever"]
+
+
+def check_ecr_scan_on_push(type_: str, props: dict[str, Any]) -> list[str]:
+    if type_ != ECR_REPOSITORY:
+        return []
+    scanning = props.get("imageScanningConfiguration")
+    if not _known(scanning) or (isinstance(scanning, dict) and not _off(scanning.get("scanOnPush"))):
+        return []
+    return ["imageScanningConfiguration.scanOnPush must be true"]
+
+
+def check_alb_drops_invalid_headers(type_: str, props: dict[str, Any]) -> list[str]:
+    if type_ not in LOAD_BALANCERS or props.get("loadBalancerType", "application") != "application":
+        return []
+    if _off(props.get("dropInvalidHeaderFields")):
+        return ["dropInvalidHeaderFields must be true (header-smuggling protection)"]
+    return []
+
+
+# --- ECS task definitions: pinned images ----------------------------------------------------------------------
+
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+# Tags that move: `stable` of aws-for-fluent-bit has been rolled back before, like `latest`.
+MOVING_TAGS = frozenset({"latest", "stable"})
+
+
+def image_problem(image: str) -> str | None:
+    """None for `repo:tag` with a fixed tag or `repo@sha256:<64 hex>`; otherwise what is wrong."""
+    if "@" in image:
+        digest = image.rsplit("@", 1)[1]
+        return None if DIGEST.fullmatch(digest) else f"{image}: digest is not sha256:<64 hex digits>"
+    # The tag follows the last ":" of the last path segment (a registry host may carry a port).
+    _, sep, tag = image.rsplit("/", 1)[-1].partition(":")
+    if not sep or not tag:
+        return f"{image}: untagged (means latest); pin a version tag or a digest"
+    if tag.lower() in MOVING_TAGS:
+        return f"{image}: the tag {tag} moves; pin a version tag or a digest"
+    return None
+
+
+def check_pinned_images(type_: str, props: dict[str, Any]) -> list[str]:
+    if type_ != TASK_DEFINITION:
+        return []
+    containers, problems = _json_input(props.get("containerDefinitions"), "containerDefinitions")
+    for container in _as_list(containers):
+        image = container.get("image") if isinstance(container, dict) else None
+        if isinstance(image, str) and (problem := image_problem(image)):
+            problems.append(f"container {container.get('name')}: {problem}")
+    return problems
+
+
+# --- prod: deletion protection (stack rule: the stack name is in the URN) --------------------------------------
+
+PROTECTED_STACKS = frozenset({"prod"})
+
+
+def check_prod_deletion_protection(resources: Sequence[StackResource]) -> list[Violation]:
+    return [
+        Violation(r, f"stack {stack_of(r.urn)}: enableDeletionProtection must be true")
+        for r in resources
+        if r.type in LOAD_BALANCERS
+        and stack_of(r.urn) in PROTECTED_STACKS
+        and _off(r.props.get("enableDeletionProtection"))
+    ]
+
+
+RULES: list[PolicyRule] = [
+    PolicyRule(
+        "s3-bucket-encrypted-and-private",
+        "Every S3 bucket has default encryption and a public access block with all four flags true.",
+        MANDATORY,
+        check_stack=check_buckets_private,
+    ),
+    PolicyRule(
+        "security-group-ingress-restricted",
+        "No ingress opens every port to the world, and nothing outside the task reaches the log router's ports.",
+        MANDATORY,
+        check=check_security_group_ingress,
+    ),
+    PolicyRule(
+        "iam-no-wildcards",
+        'IAM and resource policies allow no `*` / `service:*` actions and no `Resource: "*"` beyond an allow-list.',
+        MANDATORY,
+        check=check_iam_wildcards,
+    ),
+    PolicyRule(
+        "iam-service-trust-confused-deputy",
+        "A role that an AWS service assumes names aws:SourceAccount / aws:SourceArn in its trust policy.",
+        MANDATORY,
+        check=check_service_trust,
+    ),
+    PolicyRule(
+        "log-group-retention",
+        "Every CloudWatch log group has a retention.",
+        MANDATORY,
+        check=check_log_retention,
+    ),
+    PolicyRule(
+        "ecr-scan-on-push",
+        "ECR repositories scan images on push.",
+        MANDATORY,
+        check=check_ecr_scan_on_push,
+    ),
+    PolicyRule(
+        "alb-drop-invalid-headers",
+        "Application load balancers drop invalid HTTP header fields.",
+        MANDATORY,
+        check=check_alb_drops_invalid_headers,
+    ),
+    PolicyRule(
+        "task-definition-pinned-images",
+        "Task definitions use images by version tag or sha256 digest, never latest, stable or untagged.",
+        MANDATORY,
+        check=check_pinned_images,
+    ),
+    PolicyRule(
+        "prod-deletion-protection",
+        "In the prod stack, load balancers have deletion protection.",
+        MANDATORY,
+        check_stack=check_prod_deletion_protection,
+    ),
+]
+
+
+# --- the offline harness's entry point ----------------------------------------------------------------------------
+
+
+def stack_resources(resources: Iterable[ResourceLike]) -> list[StackResource]:
+    """Recorded resources as a stack rule sees them: like CrossGuard's stack view, outputs over inputs."""
+    # Imported here: only the offline evaluation needs it, and the CrossGuard pack never calls this.
+    from offline.harness import unwrap_secrets
+
+    return [
+        StackResource(r.type, r.name, r.urn, {**r.plain_inputs(), **unwrap_secrets(r.state)}, tuple(r.dependencies))
+        for r in resources
+    ]
 
 
 def evaluate_policies(evaluation: Any, rules: Iterable[PolicyRule] | None = None) -> list[Finding]:
     """Every finding of every rule over every resource of an offline evaluation."""
+    chosen = list(RULES if rules is None else rules)
     findings: list[Finding] = []
     for resource in evaluation.resources:
         inputs = resource.plain_inputs()
-        for rule in RULES if rules is None else rules:
-            for message in rule.check(resource.type, inputs):
+        for rule in chosen:
+            for message in rule.check(resource.type, inputs) if rule.check else []:
                 findings.append(Finding(rule.name, rule.enforcement, resource.name, resource.urn, message))
+    stack = stack_resources(evaluation.resources)
+    for rule in chosen:
+        for violation in rule.check_stack(stack) if rule.check_stack else []:
+            r = violation.resource
+            findings.append(Finding(rule.name, rule.enforcement, r.name, r.urn, violation.message))
     return findings

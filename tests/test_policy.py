@@ -1,0 +1,774 @@
+"""Guardrails: the policy rules (policy/rules.py), the CrossGuard pack built from them (policy/__main__.py), and the
+delivery workflows that run them (.github/workflows, scripts/actionlint.sh).
+
+Every rule fires on a deliberately bad resource and stays quiet on a good one, both on synthetic resources and on
+the real stacks with one property broken; both committed stacks pass every rule; `python -m offline preview`
+reports findings and exits 1 on a mandatory one; and the CrossGuard pack, driven through pulumi-policy's own
+analyzer with the engine's encoding (protobuf Struct: floats, unknown sentinels), reports exactly what the
+offline harness reports.
+"""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import json
+import re
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import grpc  # type: ignore[import-untyped]
+import pytest
+import yaml
+from google.protobuf import empty_pb2, json_format, struct_pb2  # type: ignore[import-untyped]
+from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
+from pulumi_policy import EnforcementLevel, ResourceValidationPolicy, StackValidationPolicy
+from pulumi_policy.policy import _PolicyAnalyzerServicer
+from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
+
+from offline.__main__ import main
+from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
+from policy import rules
+from policy.rules import (
+    MANDATORY,
+    RULES,
+    UNKNOWN,
+    Finding,
+    PolicyRule,
+    StackResource,
+    evaluate_policies,
+    stack_resources,
+)
+from tests.conftest import evaluate_stack
+
+RULES_BY_NAME = {rule.name: rule for rule in RULES}
+DIGEST = "sha256:" + "ab" * 32
+LOGS_ARN = "arn:aws:logs:ap-northeast-1:123456789012:log-group:app:*"
+
+
+# --- synthetic resources ------------------------------------------------------------------------------------------
+
+
+def policy(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def allow(action: Any, resource: Any = LOGS_ARN, **more: Any) -> dict[str, Any]:
+    return {"Effect": "Allow", "Action": action, "Resource": resource, **more}
+
+
+def trust(service: str, condition: dict[str, Any] | None = None) -> str:
+    statement: dict[str, Any] = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    return policy({**statement, "Condition": condition} if condition else statement)
+
+
+def containers(*images: str) -> str:
+    return json.dumps([{"name": f"c{index}", "image": image} for index, image in enumerate(images)])
+
+
+SOURCE_ACCOUNT = {"StringEquals": {"aws:SourceAccount": "123456789012"}}
+SG = "aws:ec2/securityGroup:SecurityGroup"
+INGRESS = rules.INGRESS_RULE
+LEGACY = rules.LEGACY_RULE
+ROLE = rules.ROLE
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+ALB = "aws:lb/loadBalancer:LoadBalancer"
+WORLD = "0.0.0.0/0"
+# rule names, short enough for one case per line
+NET, IAM, TRUST = "security-group-ingress-restricted", "iam-no-wildcards", "iam-service-trust-confused-deputy"
+RETENTION, SCAN, HEADERS = "log-group-retention", "ecr-scan-on-push", "alb-drop-invalid-headers"
+IMAGES = "task-definition-pinned-images"
+
+
+def ingress(protocol: str, low: int | None = None, high: int | None = None, **source: Any) -> dict[str, Any]:
+    """A vpc.SecurityGroupIngressRule's wire inputs."""
+    ports = {} if low is None else {"fromPort": low, "toPort": low if high is None else high}
+    return {"ipProtocol": protocol, **ports, **source}
+
+
+def inline(protocol: str, low: int, high: int, **source: Any) -> dict[str, Any]:
+    """One inline `ingress` entry of an ec2.SecurityGroup (or an ec2.SecurityGroupRule without its `type`)."""
+    return {"protocol": protocol, "fromPort": low, "toPort": high, **source}
+
+
+def doc(*statements: dict[str, Any], key: str = "policy") -> dict[str, Any]:
+    return {key: policy(*statements)}
+
+
+def role(trust_policy: str, **more: Any) -> dict[str, Any]:
+    return {"assumeRolePolicy": trust_policy, **more}
+
+
+def task(*images: str) -> dict[str, Any]:
+    return {"containerDefinitions": containers(*images)}
+
+
+ECS_TRUST = trust("ecs-tasks.amazonaws.com", SOURCE_ACCOUNT)
+FLUENT_BIT = "public.ecr.aws/aws-observability/aws-for-fluent-bit"
+ECR_IMAGE = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/log-router"
+TOPIC_ARN = "arn:aws:sns:ap-northeast-1:123456789012:t"
+EVENTS = {"Service": "events.amazonaws.com"}
+
+# (rule, type, props, a fragment of the expected message)
+BAD: list[tuple[str, str, dict[str, Any], str]] = [
+    (NET, INGRESS, ingress("-1", cidrIpv4=WORLD), "every port"),
+    (NET, INGRESS, ingress("tcp", 0, 65535, cidrIpv6="::/0"), "every port"),
+    (NET, INGRESS, ingress("tcp", 24224, referencedSecurityGroupId="sg-1"), "24224"),
+    (NET, INGRESS, ingress("tcp", 24000, 25000, cidrIpv4="10.0.0.0/16"), "24224"),
+    (NET, INGRESS, ingress("-1", referencedSecurityGroupId="sg-1"), "24224"),  # all traffic includes it
+    (NET, INGRESS, ingress("tcp", 2020, cidrIpv4="10.0.0.0/16"), "2020"),
+    (
+        NET,
+        SG,
+        {"ingress": [inline("tcp", 80, 80, cidrBlocks=[WORLD]), inline("all", 0, 0, cidrBlocks=[WORLD])]},
+        "ingress[1]",
+    ),
+    (NET, LEGACY, {"type": "ingress", **inline("6", 24224, 24224, cidrBlocks=["10.0.1.0/24"])}, "24224"),
+    (IAM, ROLE_POLICY, doc(allow("*")), "wildcard action *"),
+    (IAM, ROLE_POLICY, doc(allow(["logs:PutLogEvents", "firehose:*"])), "firehose:*"),
+    (IAM, ROLE_POLICY, doc(allow("logs:PutLogEvents", "*")), 'Resource "*" for logs:PutLogEvents'),
+    (IAM, ROLE_POLICY, doc(allow(["ecr:GetAuthorizationToken", "ecr:BatchGetImage"], "*")), "for ecr:BatchGetImage;"),
+    (IAM, ROLE_POLICY, doc({"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}), "NotAction"),
+    (
+        IAM,
+        ROLE_POLICY,
+        doc({"Effect": "Allow", "Action": "s3:GetObject", "NotResource": "arn:aws:s3:::x/*"}),
+        "NotResource",
+    ),
+    (IAM, ROLE_POLICY, {"policy": "{not json"}, "not valid JSON"),
+    (IAM, "aws:iam/policy:Policy", doc(allow("s3:*", "arn:aws:s3:::bucket/*")), "s3:*"),
+    (
+        IAM,
+        ROLE,
+        role(ECS_TRUST, inlinePolicies=[{"name": "inline", "policy": policy(allow("sqs:*"))}]),
+        "inlinePolicies[inline]",
+    ),
+    (
+        IAM,
+        ROLE,
+        role(ECS_TRUST, managedPolicyArns=["arn:aws:iam::aws:policy/AdministratorAccess"]),
+        "AdministratorAccess",
+    ),
+    (
+        IAM,
+        rules.ROLE_POLICY_ATTACHMENT,
+        {"policyArn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"},
+        "AmazonS3FullAccess",
+    ),
+    (
+        IAM,
+        "aws:s3/bucketPolicy:BucketPolicy",
+        doc(allow("s3:GetObject", "arn:aws:s3:::b/*", Principal="*")),
+        "any principal",
+    ),
+    (IAM, "aws:sns/topicPolicy:TopicPolicy", doc(allow("sns:*", TOPIC_ARN, Principal=EVENTS)), "sns:*"),
+    (
+        IAM,
+        "aws:sqs/queuePolicy:QueuePolicy",
+        doc(allow("sqs:SendMessage", "*", Principal={"AWS": "*"})),
+        "any principal",
+    ),
+    (
+        IAM,
+        "aws:cloudwatch/logResourcePolicy:LogResourcePolicy",
+        doc(allow("logs:*", Principal=EVENTS), key="policyDocument"),
+        "logs:*",
+    ),
+    (IAM, "aws:kms/key:Key", doc(allow("kms:*", "*", Principal={"AWS": "arn:aws:iam::123456789012:root"})), "kms:*"),
+    (TRUST, ROLE, role(trust("firehose.amazonaws.com")), "firehose.amazonaws.com"),
+    (
+        TRUST,
+        ROLE,
+        role(trust("events.amazonaws.com", {"StringEquals": {"aws:PrincipalTag/x": "y"}})),
+        "confused deputy",
+    ),
+    (RETENTION, rules.LOG_GROUP, {"name": "/ecs/app"}, "retentionInDays"),
+    (RETENTION, rules.LOG_GROUP, {"retentionInDays": 0}, "forever"),
+    (SCAN, rules.ECR_REPOSITORY, {"imageScanningConfiguration": {"scanOnPush": False}}, "scanOnPush"),
+    (SCAN, rules.ECR_REPOSITORY, {"imageTagMutability": "IMMUTABLE"}, "scanOnPush"),
+    (HEADERS, ALB, {"loadBalancerType": "application"}, "dropInvalidHeaderFields"),
+    (HEADERS, "aws:alb/loadBalancer:LoadBalancer", {"dropInvalidHeaderFields": False}, "dropInvalidHeaderFields"),
+    (IMAGES, rules.TASK_DEFINITION, task("httpd:2.4.65", "httpd:latest"), "c1: httpd:latest"),
+    (IMAGES, rules.TASK_DEFINITION, task("public.ecr.aws/docker/library/httpd"), "untagged"),
+    (IMAGES, rules.TASK_DEFINITION, task("localhost:5000/httpd"), "untagged"),  # the port is not a tag
+    (IMAGES, rules.TASK_DEFINITION, task(f"{FLUENT_BIT}:stable"), "moves"),
+    (IMAGES, rules.TASK_DEFINITION, task("repo@sha256:abc"), "digest"),
+    (IMAGES, rules.TASK_DEFINITION, {"containerDefinitions": "[{"}, "not valid JSON"),
+]
+
+# (rule, type, props): nothing to report
+GOOD: list[tuple[str, str, dict[str, Any]]] = [
+    (NET, INGRESS, ingress("tcp", 80, cidrIpv4=WORLD)),
+    (NET, INGRESS, ingress("tcp", 443, cidrIpv6="::/0")),
+    (NET, INGRESS, ingress("icmp", -1, -1, cidrIpv4=WORLD)),
+    (NET, SG, {"ingress": [inline("tcp", 80, 80, securityGroups=["sg-1"])]}),
+    (NET, LEGACY, {"type": "egress", **inline("-1", 0, 0, cidrBlocks=[WORLD])}),
+    (
+        IAM,
+        ROLE_POLICY,
+        doc(allow(["logs:CreateLogStream", "logs:PutLogEvents"]), allow("ecr:GetAuthorizationToken", "*")),
+    ),
+    (IAM, ROLE_POLICY, doc(allow("s3:Get*", "arn:aws:s3:::b/*"))),
+    (
+        IAM,
+        "aws:s3/bucketPolicy:BucketPolicy",
+        doc({"Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*"}),
+    ),
+    (
+        IAM,
+        "aws:sns/topicPolicy:TopicPolicy",
+        doc(allow("sns:Publish", TOPIC_ARN, Principal="*", Condition=SOURCE_ACCOUNT)),
+    ),
+    (
+        IAM,
+        "aws:kms/key:Key",
+        doc(allow(["kms:Decrypt", "kms:GenerateDataKey"], "*", Principal={"Service": "logs.amazonaws.com"})),
+    ),
+    (
+        IAM,
+        rules.ROLE_POLICY_ATTACHMENT,
+        {"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"},
+    ),
+    (IAM, "aws:sqs/queue:Queue", {"name": "q"}),
+    (TRUST, ROLE, role(ECS_TRUST)),
+    (TRUST, ROLE, role(trust("firehose.amazonaws.com", {"StringEquals": {"sts:ExternalId": "123456789012"}}))),
+    (TRUST, ROLE, role(trust("events.amazonaws.com", {"ArnEquals": {"AWS:SourceArn": "arn:aws:events:::rule/r"}}))),
+    (
+        TRUST,
+        ROLE,
+        role(
+            policy(
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}
+            )
+        ),
+    ),
+    (RETENTION, rules.LOG_GROUP, {"retentionInDays": 14}),
+    (SCAN, rules.ECR_REPOSITORY, {"imageScanningConfiguration": {"scanOnPush": True}}),
+    (HEADERS, ALB, {"dropInvalidHeaderFields": True}),
+    (HEADERS, ALB, {"loadBalancerType": "network"}),
+    (IMAGES, rules.TASK_DEFINITION, task("public.ecr.aws/docker/library/httpd:2.4.65", f"{FLUENT_BIT}:2.34.3")),
+    (IMAGES, rules.TASK_DEFINITION, task(f"{ECR_IMAGE}@{DIGEST}", f"localhost:5000/httpd:2.4@{DIGEST}")),
+]
+
+
+@pytest.mark.parametrize(("rule", "type_", "props", "fragment"), BAD)
+def test_each_rule_fires_on_a_bad_resource(rule: str, type_: str, props: dict[str, Any], fragment: str) -> None:
+    check = RULES_BY_NAME[rule].check
+    assert check is not None
+    messages = check(type_, props)
+    assert any(fragment in message for message in messages), messages
+
+
+@pytest.mark.parametrize(("rule", "type_", "props"), GOOD)
+def test_each_rule_passes_a_good_resource(rule: str, type_: str, props: dict[str, Any]) -> None:
+    check = RULES_BY_NAME[rule].check
+    assert check is not None
+    assert check(type_, props) == []
+
+
+def test_resource_rules_ignore_types_they_do_not_govern() -> None:
+    props = {"ingress": [{"protocol": "-1", "cidrBlocks": ["0.0.0.0/0"]}], "policy": policy(allow("*", "*"))}
+    for rule in RULES:
+        if rule.check is not None:
+            assert rule.check("aws:ec2/vpc:Vpc", props) == [], rule.name
+
+
+def test_rules_never_report_on_values_unknown_during_preview() -> None:
+    unknowns: dict[str, dict[str, Any]] = {
+        INGRESS: {"ipProtocol": "tcp", "fromPort": UNKNOWN, "toPort": UNKNOWN, "cidrIpv4": "0.0.0.0/0"},
+        ROLE_POLICY: {"policy": UNKNOWN},
+        ROLE: {"assumeRolePolicy": UNKNOWN},
+        rules.LOG_GROUP: {"retentionInDays": UNKNOWN},
+        rules.ECR_REPOSITORY: {"imageScanningConfiguration": {"scanOnPush": UNKNOWN}},
+        ALB: {"dropInvalidHeaderFields": UNKNOWN},
+        rules.TASK_DEFINITION: {"containerDefinitions": UNKNOWN},
+    }
+    for type_, props in unknowns.items():
+        for rule in RULES:
+            assert rule.check is None or rule.check(type_, props) == [], (rule.name, type_)
+
+
+# --- stack rules -----------------------------------------------------------------------------------------------------
+
+
+def urn(type_: str, name: str, stack: str = "dev") -> str:
+    return f"urn:pulumi:{stack}::httpd-firelens::{type_}::{name}"
+
+
+def bucket(name: str, stack: str = "dev") -> StackResource:
+    return StackResource(rules.BUCKET, name, urn(rules.BUCKET, name, stack), {"bucket": f"{name}-0a1b2c"})
+
+
+def encryption(of: StackResource, algorithm: Any = "AES256", by_name: bool = True) -> StackResource:
+    props = {
+        "bucket": of.props["bucket"] if by_name else UNKNOWN,
+        "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": algorithm}}],
+    }
+    return StackResource(
+        rules.BUCKET_ENCRYPTION, f"{of.name}-sse", urn(rules.BUCKET_ENCRYPTION, f"{of.name}-sse"), props, (of.urn,)
+    )
+
+
+def access_block(of: StackResource, by_name: bool = True, **flags: Any) -> StackResource:
+    props: dict[str, Any] = {flag: flags.get(flag, True) for flag in rules.PUBLIC_ACCESS_FLAGS}
+    props["bucket"] = of.props["bucket"] if by_name else UNKNOWN
+    return StackResource(
+        rules.BUCKET_PUBLIC_ACCESS_BLOCK,
+        f"{of.name}-pab",
+        urn(rules.BUCKET_PUBLIC_ACCESS_BLOCK, f"{of.name}-pab"),
+        props,
+        (of.urn,),
+    )
+
+
+def load_balancer(stack: str, protected: Any) -> StackResource:
+    return StackResource(ALB, "web-alb", urn(ALB, "web-alb", stack), {"enableDeletionProtection": protected})
+
+
+ARCHIVE, LOGS = bucket("archive"), bucket("logs")
+S3, PROD = "s3-bucket-encrypted-and-private", "prod-deletion-protection"
+# (rule, resources, the offending resource, a fragment of the expected message)
+STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
+    (
+        S3,
+        [ARCHIVE, access_block(ARCHIVE)],
+        "archive",
+        "no BucketServerSideEncryptionConfiguration",
+    ),
+    (S3, [ARCHIVE, encryption(ARCHIVE)], "archive", "no BucketPublicAccessBlock"),
+    (
+        S3,
+        [ARCHIVE, encryption(ARCHIVE), access_block(ARCHIVE, restrictPublicBuckets=False)],
+        "archive",
+        "restrictPublicBuckets off",
+    ),
+    (
+        S3,
+        [ARCHIVE, encryption(ARCHIVE, algorithm="none"), access_block(ARCHIVE)],
+        "archive",
+        "no BucketServerSideEncryptionConfiguration",
+    ),
+    # A block on one bucket does not cover another.
+    (
+        S3,
+        [ARCHIVE, LOGS, encryption(ARCHIVE), access_block(ARCHIVE), encryption(LOGS)],
+        "logs",
+        "no BucketPublicAccessBlock",
+    ),
+    (PROD, [load_balancer("prod", False)], "web-alb", "enableDeletionProtection"),
+    (
+        PROD,
+        [StackResource(ALB, "web-alb", urn(ALB, "web-alb", "prod"), {})],
+        "web-alb",
+        "stack prod",
+    ),
+]
+# (rule, resources): nothing to report
+STACK_GOOD: list[tuple[str, list[StackResource]]] = [
+    (S3, [ARCHIVE, encryption(ARCHIVE), access_block(ARCHIVE)]),
+    (S3, [ARCHIVE, encryption(ARCHIVE, "aws:kms"), access_block(ARCHIVE)]),
+    # During preview a new bucket's id is unknown: the sub-resources are matched by the dependency instead.
+    (
+        S3,
+        [ARCHIVE, encryption(ARCHIVE, by_name=False), access_block(ARCHIVE, by_name=False)],
+    ),
+    (
+        S3,
+        [ARCHIVE, encryption(ARCHIVE, algorithm=UNKNOWN), access_block(ARCHIVE, blockPublicPolicy=UNKNOWN)],
+    ),
+    (PROD, [load_balancer("prod", True)]),
+    (PROD, [load_balancer("dev", False)]),
+    (PROD, [load_balancer("prod", UNKNOWN)]),
+]
+
+
+@pytest.mark.parametrize(("rule", "resources", "offender", "fragment"), STACK_BAD)
+def test_each_stack_rule_fires_on_a_bad_stack(
+    rule: str, resources: list[StackResource], offender: str, fragment: str
+) -> None:
+    check = RULES_BY_NAME[rule].check_stack
+    assert check is not None
+    violations = check(resources)
+    assert any(v.resource.name == offender and fragment in v.message for v in violations), violations
+
+
+@pytest.mark.parametrize(("rule", "resources"), STACK_GOOD)
+def test_each_stack_rule_passes_a_good_stack(rule: str, resources: list[StackResource]) -> None:
+    check = RULES_BY_NAME[rule].check_stack
+    assert check is not None
+    assert check(resources) == []
+
+
+def test_every_rule_has_a_case_that_makes_it_fire() -> None:
+    fired = {case[0] for case in BAD} | {case[0] for case in STACK_BAD}
+    assert fired == set(RULES_BY_NAME)
+
+
+def test_rules_are_well_formed() -> None:
+    assert len(RULES_BY_NAME) == len(RULES)
+    with pytest.raises(ValueError, match="exactly one"):
+        PolicyRule("both", "d", MANDATORY)
+    with pytest.raises(ValueError, match="enforcement"):
+        PolicyRule("level", "d", "blocking", check=lambda type_, props: [])
+
+
+# --- the real stacks -------------------------------------------------------------------------------------------------
+
+
+def test_both_stacks_pass_every_policy(stack: Evaluation) -> None:
+    findings = evaluate_policies(stack)
+    assert findings == [], "\n".join(f"{f.rule}: {f.name}: {f.message}" for f in findings)
+
+
+# The types each rule governs, as the program uses them: a clean result must not come from an empty stack.
+GOVERNED = {
+    "s3-bucket-encrypted-and-private": {rules.BUCKET},
+    "security-group-ingress-restricted": {INGRESS},
+    "iam-no-wildcards": {ROLE_POLICY},
+    "iam-service-trust-confused-deputy": {ROLE},
+    "log-group-retention": {rules.LOG_GROUP},
+    "ecr-scan-on-push": {rules.ECR_REPOSITORY},
+    "alb-drop-invalid-headers": {ALB},
+    "task-definition-pinned-images": {rules.TASK_DEFINITION},
+    "prod-deletion-protection": {ALB},
+}
+
+
+def test_every_rule_governs_resources_of_both_stacks(stack: Evaluation) -> None:
+    assert set(GOVERNED) == set(RULES_BY_NAME)
+    present = {r.type for r in stack.resources}
+    assert {rule: types - present for rule, types in GOVERNED.items() if types - present} == {}
+
+
+@dataclass(frozen=True)
+class Resources:
+    """Just enough of an Evaluation for evaluate_policies."""
+
+    resources: tuple[RecordedResource, ...]
+
+
+def with_inputs(resource: RecordedResource, change: Callable[[dict[str, Any]], None]) -> RecordedResource:
+    inputs = copy.deepcopy(resource.plain_inputs())
+    change(inputs)
+    return replace(resource, inputs=inputs)
+
+
+def break_one(
+    evaluation: Resources | Evaluation, type_: str, change: Callable[[dict[str, Any]], None]
+) -> tuple[Resources, str]:
+    """The stack with the first resource of `type_` changed, and that resource's URN."""
+    target = next((r for r in evaluation.resources if r.type == type_), None)
+    assert target is not None, f"the stack has no {type_}"
+    changed = tuple(with_inputs(r, change) if r is target else r for r in evaluation.resources)
+    return Resources(changed), target.urn
+
+
+def _edit_json(key: str, edit: Callable[[Any], None]) -> Callable[[dict[str, Any]], None]:
+    def change(inputs: dict[str, Any]) -> None:
+        document = json.loads(inputs[key])
+        edit(document)
+        inputs[key] = json.dumps(document)
+
+    return change
+
+
+def _wildcard_first_action(document: Any) -> None:
+    document["Statement"][0]["Action"] = "logs:*"
+
+
+def _drop_conditions(document: Any) -> None:
+    for statement in document["Statement"]:
+        statement.pop("Condition", None)
+
+
+def _latest_first_image(containers: Any) -> None:
+    containers[0]["image"] = "httpd:latest"
+
+
+# rule -> (type, change): one real resource broken the way the rule forbids
+BREAKS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
+    "security-group-ingress-restricted": (INGRESS, lambda p: p.update(ipProtocol="tcp", fromPort=24224, toPort=24224)),
+    "iam-no-wildcards": (ROLE_POLICY, _edit_json("policy", _wildcard_first_action)),
+    "iam-service-trust-confused-deputy": (ROLE, _edit_json("assumeRolePolicy", _drop_conditions)),
+    "log-group-retention": (rules.LOG_GROUP, lambda p: p.pop("retentionInDays", None)),
+    "ecr-scan-on-push": (rules.ECR_REPOSITORY, lambda p: p.update(imageScanningConfiguration={"scanOnPush": False})),
+    "alb-drop-invalid-headers": (ALB, lambda p: p.update(dropInvalidHeaderFields=False)),
+    "task-definition-pinned-images": (rules.TASK_DEFINITION, _edit_json("containerDefinitions", _latest_first_image)),
+}
+
+
+def without_public_access_blocks(evaluation: Resources | Evaluation) -> Resources:
+    return Resources(tuple(r for r in evaluation.resources if r.type != rules.BUCKET_PUBLIC_ACCESS_BLOCK))
+
+
+def prod_without_deletion_protection() -> Evaluation:
+    return evaluate_stack("prod", deletionProtection="false")
+
+
+def rule_urns(findings: list[Finding], rule: str) -> set[str]:
+    return {f.urn for f in findings if f.rule == rule}
+
+
+@pytest.mark.parametrize("rule", sorted(BREAKS))
+def test_each_resource_rule_fires_on_the_real_stack_broken(dev: Evaluation, rule: str) -> None:
+    """The rules read the properties the real components produce (names, shapes, JSON encoding)."""
+    type_, change = BREAKS[rule]
+    broken, target = break_one(dev, type_, change)
+    assert target in rule_urns(evaluate_policies(broken), rule)
+
+
+def test_bucket_rule_fires_on_the_real_stack_without_public_access_blocks(dev: Evaluation) -> None:
+    buckets = {r.urn for r in dev.of_type(rules.BUCKET)}
+    assert buckets
+    assert rule_urns(evaluate_policies(without_public_access_blocks(dev)), "s3-bucket-encrypted-and-private") == buckets
+
+
+def test_prod_rule_fires_when_prod_turns_deletion_protection_off() -> None:
+    evaluation = prod_without_deletion_protection()
+    expected = {r.urn for r in evaluation.of_type(ALB)}
+    assert expected
+    assert rule_urns(evaluate_policies(evaluation), "prod-deletion-protection") == expected
+    # The same setting is fine outside prod.
+    assert rule_urns(evaluate_policies(evaluate_stack("dev")), "prod-deletion-protection") == set()
+
+
+# --- the offline preview -----------------------------------------------------------------------------------------
+
+
+def test_offline_preview_exits_1_on_a_mandatory_violation(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["preview", "--stack", "prod", "--config", "deletionProtection=false"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert re.search(r"\[mandatory\] prod-deletion-protection: web-alb\S*: stack prod", out), out
+
+
+@pytest.mark.parametrize(("enforcement", "exit_code"), [("advisory", 0), ("mandatory", 1)])
+def test_offline_preview_prints_findings_and_fails_only_on_mandatory(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], enforcement: str, exit_code: int
+) -> None:
+    def no_vpc(type_: str, props: dict[str, Any]) -> list[str]:
+        return ["no VPC allowed"] if type_ == "aws:ec2/vpc:Vpc" else []
+
+    monkeypatch.setattr(rules, "RULES", [PolicyRule("no-vpc", "d", enforcement, check=no_vpc)])
+    assert main(["preview", "--stack", "dev"]) == exit_code
+    out = capsys.readouterr().out
+    assert "Policies: 1 finding(s)" in out
+    assert f"[{enforcement}] no-vpc: " in out and ": no VPC allowed" in out
+
+
+# --- the CrossGuard pack --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pack() -> ModuleType:
+    """policy/__main__.py imported, not run: the policies are built and no server starts."""
+    return importlib.import_module("policy.__main__")
+
+
+@pytest.fixture(scope="module")
+def analyzer(pack: ModuleType) -> _PolicyAnalyzerServicer:
+    return _PolicyAnalyzerServicer(pack.PACK_NAME, "0.1.0", pack.policies(), EnforcementLevel.MANDATORY)
+
+
+def struct(props: dict[str, Any]) -> struct_pb2.Struct:
+    """Properties as the engine sends them: a protobuf Struct (every number a float)."""
+    return json_format.ParseDict(json.loads(json.dumps(props, default=str)), struct_pb2.Struct())
+
+
+def analyze(
+    analyzer: _PolicyAnalyzerServicer, resource: RecordedResource, props: dict[str, Any] | None = None
+) -> list[Any]:
+    request = analyzer_pb2.AnalyzeRequest(
+        type=resource.type, properties=struct(props or resource.plain_inputs()), urn=resource.urn, name=resource.name
+    )
+    return list(analyzer.Analyze(request, None).diagnostics)  # type: ignore[no-untyped-call]
+
+
+def analyze_stack(analyzer: _PolicyAnalyzerServicer, resources: tuple[RecordedResource, ...]) -> list[Any]:
+    request = analyzer_pb2.AnalyzeStackRequest(
+        resources=[
+            analyzer_pb2.AnalyzerResource(
+                type=r.type,
+                properties=struct(s.props),
+                urn=r.urn,
+                name=r.name,
+                parent=r.parent or "",
+                dependencies=list(r.dependencies),
+            )
+            for r, s in zip(resources, stack_resources(resources), strict=True)
+        ]
+    )
+    return list(analyzer.AnalyzeStack(request, None).diagnostics)  # type: ignore[no-untyped-call]
+
+
+def crossguard_findings(
+    analyzer: _PolicyAnalyzerServicer, resources: tuple[RecordedResource, ...]
+) -> set[tuple[str, str]]:
+    found = {(d.policyName, r.urn) for r in resources for d in analyze(analyzer, r)}
+    return found | {(d.policyName, d.urn) for d in analyze_stack(analyzer, resources)}
+
+
+def broken_prod() -> Resources:
+    """prod with a violation of every rule."""
+    broken: Resources | Evaluation = prod_without_deletion_protection()
+    for type_, change in BREAKS.values():
+        broken, _ = break_one(broken, type_, change)
+    return without_public_access_blocks(broken)
+
+
+def test_pack_has_one_policy_per_rule(pack: ModuleType) -> None:
+    built = {p.name: p for p in pack.policies()}
+    assert set(built) == set(RULES_BY_NAME)
+    for rule in RULES:
+        kind = ResourceValidationPolicy if rule.check else StackValidationPolicy
+        assert isinstance(built[rule.name], kind)
+        assert built[rule.name].enforcement_level == pack.ENFORCEMENT[rule.enforcement]
+    assert re.fullmatch(r"[a-zA-Z0-9-_.]{1,100}", pack.PACK_NAME)
+
+
+def test_pack_serves_its_policies_when_started_the_way_the_cli_starts_it(tmp_path: Path) -> None:
+    """`python -m pulumi.policy <engine> <pack dir>` from elsewhere: the server starts and answers over gRPC."""
+    command = [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:1", str(PROJECT_DIR / "policy")]
+    server = subprocess.Popen(command, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        port = server.stdout.readline().strip()
+        assert port.isdigit(), server.stderr.read() if server.stderr else port
+        with grpc.insecure_channel(f"127.0.0.1:{port}") as channel:
+            stub = analyzer_pb2_grpc.AnalyzerStub(channel)
+            info = stub.GetAnalyzerInfo(empty_pb2.Empty(), timeout=30)
+            alb = analyzer_pb2.AnalyzeRequest(type=ALB, properties=struct({"dropInvalidHeaderFields": False}), urn="u")
+            diagnostics = stub.Analyze(alb, timeout=30).diagnostics
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert info.name == "httpd-firelens-guardrails"
+    assert {p.name for p in info.policies} == set(RULES_BY_NAME)
+    assert [d.policyName for d in diagnostics] == [HEADERS]
+
+
+def test_crossguard_reports_exactly_what_the_offline_harness_reports(analyzer: _PolicyAnalyzerServicer) -> None:
+    broken = broken_prod()
+    offline = {(f.rule, f.urn) for f in evaluate_policies(broken)}
+    assert {rule for rule, _ in offline} == set(RULES_BY_NAME)  # every rule has something to say
+    assert crossguard_findings(analyzer, broken.resources) == offline
+
+
+def test_crossguard_passes_the_committed_stacks(analyzer: _PolicyAnalyzerServicer, stack: Evaluation) -> None:
+    assert crossguard_findings(analyzer, stack.resources) == set()
+
+
+def test_crossguard_tolerates_values_unknown_during_preview(analyzer: _PolicyAnalyzerServicer, dev: Evaluation) -> None:
+    unknowns: dict[str, dict[str, Any]] = {
+        ALB: {"dropInvalidHeaderFields": UNKNOWN_BOOLEAN_VALUE},
+        rules.TASK_DEFINITION: {"containerDefinitions": UNKNOWN_STRING_VALUE},
+        ROLE_POLICY: {"policy": UNKNOWN_STRING_VALUE},
+        INGRESS: {"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": UNKNOWN_STRING_VALUE, "toPort": 80},
+    }
+    for type_, props in unknowns.items():
+        resource = next(r for r in dev.resources if r.type == type_)
+        assert analyze(analyzer, resource, {**resource.plain_inputs(), **props}) == [], type_
+
+
+def test_plain_turns_engine_values_into_rule_values(pack: ModuleType) -> None:
+    from pulumi_policy.proxy import unknown_checking_proxy
+
+    proxied = unknown_checking_proxy({"a": [1.0, 2.5, UNKNOWN_STRING_VALUE], "b": {"c": UNKNOWN_BOOLEAN_VALUE}})
+    assert pack.plain(proxied) == {"a": [1, 2.5, UNKNOWN], "b": {"c": UNKNOWN}}
+
+
+# --- policy pack files ---------------------------------------------------------------------------------------------
+
+
+def _pin(path: Path, package: str) -> str:
+    pins = [line for line in path.read_text().splitlines() if line.startswith(f"{package}==")]
+    assert len(pins) == 1, path
+    return pins[0]
+
+
+def test_pack_runs_in_the_project_venv_with_the_pinned_sdk() -> None:
+    project = yaml.safe_load((PROJECT_DIR / "policy" / "PulumiPolicy.yaml").read_text())
+    assert project["runtime"]["name"] == "python"
+    venv = (PROJECT_DIR / "policy" / project["runtime"]["options"]["virtualenv"]).resolve()
+    assert venv == PROJECT_DIR / ".venv"
+    assert _pin(PROJECT_DIR / "policy" / "requirements.txt", "pulumi-policy") == _pin(
+        PROJECT_DIR / "requirements-dev.txt", "pulumi-policy"
+    )
+
+
+# --- delivery workflows ----------------------------------------------------------------------------------------------
+
+WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
+ACTIONLINT = PROJECT_DIR / "scripts" / "actionlint.sh"
+
+
+def _workflow(name: str) -> dict[Any, Any]:
+    loaded: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    return loaded
+
+
+def _steps() -> Iterator[dict[str, Any]]:
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job in _workflow(path.name)["jobs"].values():
+            yield from job.get("steps", [])
+
+
+def test_actionlint_passes_every_workflow() -> None:
+    result = subprocess.run([str(ACTIONLINT)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_script_fails_on_a_finding(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    result = subprocess.run([str(ACTIONLINT), str(bad)], capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "nope" in result.stdout
+
+
+def test_actions_are_pinned_to_exact_versions_and_use_no_long_lived_keys() -> None:
+    uses = [step["uses"] for step in _steps() if "uses" in step]
+    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+\.\d+\.\d+", u) for u in uses), uses
+    text = "\n".join(path.read_text() for path in WORKFLOWS.glob("*.yml")).lower()
+    assert "aws_access_key_id" not in text and "aws-access-key-id" not in text
+
+
+def test_pulumi_runs_with_the_policy_pack_and_oidc_credentials() -> None:
+    steps = list(_steps())
+    pulumi = [s for s in steps if s.get("uses", "").startswith("pulumi/actions@v6.")]
+    assert pulumi and all(s["with"]["policyPacks"] == "policy" for s in pulumi)
+    aws = [s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
+    assert aws and all("role-to-assume" in s["with"] and "vars." in s["with"]["role-to-assume"] for s in aws)
+
+
+def _calls(workflow: str) -> dict[str, dict[str, Any]]:
+    return {
+        name: job for name, job in _workflow(workflow)["jobs"].items() if job.get("uses", "").endswith("/pulumi.yml")
+    }
+
+
+def test_pull_requests_preview_both_stacks_with_a_comment() -> None:
+    previews = _calls("pull-request.yml")
+    assert len(previews) == 1
+    (job,) = previews.values()
+    assert job["with"]["command"] == "preview" and job["with"]["comment-on-pr"] is True
+    assert job["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    assert job["permissions"]["id-token"] == "write" and job["permissions"]["pull-requests"] == "write"
+
+
+def test_main_deploys_dev_then_prod_behind_the_prod_environment() -> None:
+    jobs = _calls("deploy.yml")
+    assert {job["with"]["stack"]: job["with"]["command"] for job in jobs.values()} == {"dev": "up", "prod": "up"}
+    prod = next(job for job in jobs.values() if job["with"]["stack"] == "prod")
+    dev_name = next(name for name, job in jobs.items() if job["with"]["stack"] == "dev")
+    assert prod["with"]["environment"] == "prod" and dev_name in prod["needs"]
+    assert all(job["permissions"]["id-token"] == "write" for job in jobs.values())
+    reusable = _workflow("pulumi.yml")["jobs"]
+    assert all(job["environment"] == "${{ inputs.environment }}" for job in reusable.values())
