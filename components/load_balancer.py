@@ -8,9 +8,10 @@ Creates:
 - an HTTP listener forwarding to the target group or, with a certificate, an HTTPS listener (TLS 1.2/1.3
   policy) forwarding and the HTTP listener answering 301 to HTTPS;
 - the ALB itself (invalid header fields dropped, deletion protection as configured, access logs on);
-- the access-log bucket: SSE-S3 (the only encryption ALB log delivery supports), public access blocked,
-  bucket owner enforced, TLS-only, expiring objects and abandoned multipart uploads, and the policy that
-  lets the region's Elastic Load Balancing account write `<prefix>/AWSLogs/<account id>/*`.
+- the access-log bucket (a PrivateBucket: public access blocked, bucket owner enforced, TLS-only, expiring
+  objects and abandoned multipart uploads) with SSE-S3, the only encryption ALB log delivery supports, and
+  a policy statement that lets the region's Elastic Load Balancing account write
+  `<prefix>/AWSLogs/<account id>/*`.
 Needs: the VPC id and CIDR, the public subnet ids, `LoadBalancerSettings`, the app port, and the archive's
 expiration/force-destroy/protect choices. The ELB account comes from `aws.elb.get_service_account`, which
 knows only the regions opened before August 2022 (newer ones need the log-delivery service principal).
@@ -24,12 +25,12 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.private_bucket import PrivateBucket, PrivateBucketArgs
 from components.settings import LoadBalancerSettings
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
 TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06"  # TLS 1.3 and 1.2 with forward-secret ciphers only
-ABORT_INCOMPLETE_UPLOAD_DAYS = 1
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self._args = args
         https = args.settings.certificate_arn is not None
 
-        bucket, bucket_policy = self._access_log_bucket()
+        access_logs = self._access_log_bucket()
         security_group = self._security_group([HTTP_PORT, HTTPS_PORT] if https else [HTTP_PORT])
         target_group = self._target_group()
         alb = aws.lb.LoadBalancer(
@@ -80,10 +81,10 @@ class LoadBalancer(pulumi.ComponentResource):
             drop_invalid_header_fields=True,
             enable_deletion_protection=args.settings.deletion_protection,
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
-                bucket=bucket.bucket, prefix=args.access_log_prefix, enabled=True
+                bucket=access_logs.bucket, prefix=args.access_log_prefix, enabled=True
             ),
             # ELB writes a test object when access logs are enabled: the policy must be in place first.
-            opts=self._child(depends_on=[bucket_policy]),
+            opts=self._child(depends_on=[access_logs.policy]),
         )
         self._listeners(alb, target_group)
 
@@ -96,7 +97,7 @@ class LoadBalancer(pulumi.ComponentResource):
         self.dns_name = alb.dns_name
         self.zone_id = alb.zone_id
         self.url = pulumi.Output.format("{0}://{1}", "https" if https else "http", alb.dns_name)
-        self.access_log_bucket_name = bucket.bucket
+        self.access_log_bucket_name = access_logs.bucket
         self.register_outputs(
             {
                 "url": self.url,
@@ -112,87 +113,37 @@ class LoadBalancer(pulumi.ComponentResource):
 
     # --- access logs -----------------------------------------------------------------------------------
 
-    def _access_log_bucket(self) -> tuple[aws.s3.Bucket, aws.s3.BucketPolicy]:
-        name, args = self._name, self._args
-        bucket = aws.s3.Bucket(
-            f"{name}-access-logs",
-            force_destroy=args.force_destroy,
-            opts=self._child(protect=args.protect),
-        )
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-access-logs-encryption",
-            bucket=bucket.bucket,
-            # SSE-S3: ALB log delivery cannot write to a bucket whose default is SSE-KMS.
-            rules=[{"apply_server_side_encryption_by_default": {"sse_algorithm": "AES256"}}],
+    def _access_log_bucket(self) -> PrivateBucket:
+        args = self._args
+        return PrivateBucket(
+            f"{self._name}-access-logs",
+            PrivateBucketArgs(
+                expiration_days=args.access_log_expiration_days,
+                force_destroy=args.force_destroy,
+                protect=args.protect,
+                kms_key_arn=None,  # SSE-S3: ALB log delivery cannot write to a bucket whose default is SSE-KMS.
+                policy_statements=self._elb_log_delivery_statements,
+                lifecycle_rule_id="expire-access-logs",
+            ),
             opts=self._child(),
         )
-        public_access_block = aws.s3.BucketPublicAccessBlock(
-            f"{name}-access-logs-public-access",
-            bucket=bucket.bucket,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=self._child(),
-        )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-access-logs-ownership",
-            bucket=bucket.bucket,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=self._child(),
-        )
-        aws.s3.BucketLifecycleConfiguration(
-            f"{name}-access-logs-lifecycle",
-            bucket=bucket.bucket,
-            rules=[
-                {
-                    "id": "expire-access-logs",
-                    "status": "Enabled",
-                    "filter": {},  # the whole bucket
-                    "expiration": {"days": args.access_log_expiration_days},
-                    "abort_incomplete_multipart_upload": {"days_after_initiation": ABORT_INCOMPLETE_UPLOAD_DAYS},
-                }
-            ],
-            opts=self._child(),
-        )
-        policy = aws.s3.BucketPolicy(
-            f"{name}-access-logs-policy",
-            bucket=bucket.bucket,
-            policy=self._access_log_policy(bucket.arn),
-            # S3 rejects concurrent PutPublicAccessBlock/PutBucketPolicy calls on one bucket (OperationAborted).
-            opts=self._child(depends_on=[public_access_block]),
-        )
-        return bucket, policy
 
-    def _access_log_policy(self, bucket_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+    def _elb_log_delivery_statements(self, bucket_arn: pulumi.Output[str]) -> list[dict[str, Any]]:
+        """The region's Elastic Load Balancing account may write this account's logs under the prefix."""
         invoke_opts = pulumi.InvokeOutputOptions(parent=self)
         elb_account = aws.elb.get_service_account_output(opts=invoke_opts)
         account_id = aws.get_caller_identity_output(opts=invoke_opts).account_id
-        return pulumi.Output.json_dumps(
+        return [
             {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "AllowElbLogDelivery",
-                        "Effect": "Allow",
-                        "Principal": {"AWS": elb_account.arn},
-                        "Action": "s3:PutObject",
-                        "Resource": pulumi.Output.format(
-                            "{0}/{1}/AWSLogs/{2}/*", bucket_arn, self._args.access_log_prefix, account_id
-                        ),
-                    },
-                    {
-                        # A Deny on every S3 action is the point here: no request without TLS, whatever it is.
-                        "Sid": "DenyInsecureTransport",
-                        "Effect": "Deny",
-                        "Principal": "*",
-                        "Action": "s3:*",
-                        "Resource": [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)],
-                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-                    },
-                ],
+                "Sid": "AllowElbLogDelivery",
+                "Effect": "Allow",
+                "Principal": {"AWS": elb_account.arn},
+                "Action": "s3:PutObject",
+                "Resource": pulumi.Output.format(
+                    "{0}/{1}/AWSLogs/{2}/*", bucket_arn, self._args.access_log_prefix, account_id
+                ),
             }
-        )
+        ]
 
     # --- traffic ---------------------------------------------------------------------------------------
 

@@ -1,19 +1,102 @@
-"""STUB (to be replaced): S3 archive bucket + Firehose delivery stream (+ optional partner HTTP endpoint)."""
+"""A log archive: a Firehose delivery stream (Direct PUT) into a private S3 bucket, with delivery errors logged.
+
+Used twice by the stack: the application logs the FireLens router sends, and the ECS task stop events the
+EventBridge rule sends. Creates:
+- the archive bucket, a PrivateBucket: SSE-S3 (SSE-KMS with a Bucket Key when a key is configured), public
+  access blocked, bucket owner enforced, TLS only, objects expiring after the configured days, incomplete
+  multipart uploads aborted, force-destroy and Pulumi `protect` as configured;
+- a CloudWatch log group (retention as configured) and a log stream in it for Firehose's delivery errors:
+  Firehose writes to both but creates neither when it is configured through the API;
+- the role Firehose assumes: only firehose.amazonaws.com acting for this account may assume it; it may do
+  the S3 actions Firehose documents on that bucket and its objects, put log events to that one log stream
+  and, with a KMS key, use the key through S3 for that bucket only;
+- the delivery stream, encrypted at rest, created after the role's policy (Firehose checks its permissions
+  when the stream is created):
+  - by default an extended S3 destination: GZIP, the configured buffering, every record on its own line
+    (`AppendDelimiterToRecord`; EventBridge writes records with no delimiter), objects under
+    `<s3_prefix>year=YYYY/month=MM/day=DD/` and records Firehose failed to process under
+    `<s3_prefix without its slash>-errors/error_type=<error output type>/year=YYYY/month=MM/day=DD/`, two
+    Hive-style trees that Athena reads as two tables with partitions;
+  - with a partner (Datadog, New Relic): an HTTP endpoint destination with the partner's URL, name and
+    access key (a Pulumi secret end to end), GZIP request bodies, retries for `http_retry_seconds`, and a
+    backup of ALL data to the archive bucket under the same prefixes.
+Needs: the S3 prefix, `ArchiveSettings`, and optionally a `PartnerEndpoint`. `http_endpoint` tells alarm
+code which Firehose metrics the stream reports (DeliveryToHttpEndpoint.* instead of DeliveryToS3.*).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
+import pulumi_aws as aws
 
+from components.private_bucket import PrivateBucket, PrivateBucketArgs
 from components.settings import ArchiveSettings, PartnerEndpoint
+
+COMPRESSION = "GZIP"
+# Hive-style time partitions, evaluated by Firehose from the arrival time of the oldest record of an object.
+TIME_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+ERROR_OUTPUT_TYPE = "!{firehose:error-output-type}"
+NEWLINE_PROCESSOR = "AppendDelimiterToRecord"  # takes no parameters (Firehose API reference, Processor)
+SSE_KEY_TYPE = "AWS_OWNED_CMK"  # encryption at rest of the records Firehose buffers
+
+# CreateDeliveryStream limits: (minimum, maximum).
+S3_BUFFER_SIZE_MIB = (1, 128)
+HTTP_BUFFER_SIZE_MIB = (1, 64)
+BUFFER_INTERVAL_SECONDS = (0, 900)  # the same for S3 (BufferingHints) and HTTP (HttpEndpointBufferingHints)
+HTTP_RETRY_SECONDS = (0, 7200)
+
+# What Firehose documents for an S3 destination (and an HTTP endpoint's S3 backup), split by resource type.
+S3_BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
+S3_OBJECT_ACTIONS = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]
+
+
+def delivery_prefix(s3_prefix: str) -> str:
+    """Where delivered (or, with a partner, backed-up) objects land."""
+    return s3_prefix + TIME_PARTITIONS
+
+
+def error_output_prefix(s3_prefix: str) -> str:
+    """A sibling tree of the delivery prefix, so that a table over the delivered objects never reads errors."""
+    return f"{s3_prefix.rstrip('/')}-errors/error_type={ERROR_OUTPUT_TYPE}/{TIME_PARTITIONS}"
 
 
 @dataclass(frozen=True)
 class LogArchiveArgs:
-    s3_prefix: str  # e.g. "app-logs/" or "ecs-task-stop-log/"
+    s3_prefix: str  # e.g. "app-logs/" or "ecs-task-stop-log/": ends with "/", no Firehose expressions
     settings: ArchiveSettings
     partner: PartnerEndpoint | None = None  # HTTP endpoint destination instead of S3 (S3 backs up all data)
+    # With a partner: seconds Firehose keeps retrying the endpoint (0 to 7200). Default 3600: a partner
+    # outage of up to an hour loses nothing there (the S3 backup has everything either way).
+    http_retry_seconds: int = 3600
+
+
+def _out_of(value: int, bounds: tuple[int, int]) -> bool:
+    return not bounds[0] <= value <= bounds[1]
+
+
+def check_args(name: str, args: LogArchiveArgs) -> None:
+    """Raise ValueError naming every argument CreateDeliveryStream or the prefix rules would reject."""
+    settings, problems = args.settings, []
+    prefix = args.s3_prefix
+    if not prefix.endswith("/") or prefix.startswith("/") or "!{" in prefix or len(prefix) > 200:
+        problems.append(
+            f"s3_prefix {prefix!r}: allowed up to 200 characters ending with '/', not starting with '/', "
+            "with no '!{' expression (the component adds the time partitions)"
+        )
+    size_bounds = HTTP_BUFFER_SIZE_MIB if args.partner else S3_BUFFER_SIZE_MIB
+    if _out_of(settings.buffer_size_mib, size_bounds):
+        problems.append(f"buffer_size_mib {settings.buffer_size_mib}: allowed {size_bounds[0]} to {size_bounds[1]}")
+    if _out_of(settings.buffer_interval_seconds, BUFFER_INTERVAL_SECONDS):
+        low, high = BUFFER_INTERVAL_SECONDS
+        problems.append(f"buffer_interval_seconds {settings.buffer_interval_seconds}: allowed {low} to {high}")
+    if args.partner and _out_of(args.http_retry_seconds, HTTP_RETRY_SECONDS):
+        low, high = HTTP_RETRY_SECONDS
+        problems.append(f"http_retry_seconds {args.http_retry_seconds}: allowed {low} to {high}")
+    if problems:
+        raise ValueError(f"LogArchive {name}: " + "; ".join(problems))
 
 
 class LogArchive(pulumi.ComponentResource):
@@ -22,13 +105,195 @@ class LogArchive(pulumi.ComponentResource):
     delivery_stream_name: pulumi.Output[str]
     delivery_stream_arn: pulumi.Output[str]
     error_log_group_name: pulumi.Output[str]
+    http_endpoint: bool  # the stream delivers to a partner HTTP endpoint (metrics DeliveryToHttpEndpoint.*)
 
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:logs:LogArchive", name, None, opts)
-        stub = pulumi.Output.from_input("stub")
-        self.bucket_name = stub
-        self.bucket_arn = stub
-        self.delivery_stream_name = stub
-        self.delivery_stream_arn = stub
-        self.error_log_group_name = stub
-        self.register_outputs({"deliveryStreamName": self.delivery_stream_name})
+        check_args(name, args)
+        self._name = name
+        self._args = args
+        self.http_endpoint = args.partner is not None
+        settings = args.settings
+
+        bucket = PrivateBucket(
+            f"{name}-bucket",
+            PrivateBucketArgs(
+                expiration_days=settings.expiration_days,
+                force_destroy=settings.force_destroy,
+                protect=settings.protect,
+                kms_key_arn=settings.kms_key_arn,
+                lifecycle_rule_id="expire-archive",
+            ),
+            opts=self._child(),
+        )
+        log_group = aws.cloudwatch.LogGroup(
+            f"{name}-delivery-errors",
+            name_prefix=f"/aws/kinesisfirehose/{pulumi.get_project()}-{pulumi.get_stack()}-{name}-",
+            retention_in_days=settings.log_retention_days,
+            opts=self._child(protect=settings.protect),
+        )
+        log_stream = aws.cloudwatch.LogStream(
+            f"{name}-delivery-errors-stream", log_group_name=log_group.name, opts=self._child()
+        )
+        role, role_policy = self._role(bucket, log_stream)
+        logging = {"enabled": True, "log_group_name": log_group.name, "log_stream_name": log_stream.name}
+        partner = args.partner
+        stream = aws.kinesis.FirehoseDeliveryStream(
+            f"{name}-stream",
+            destination="extended_s3" if partner is None else "http_endpoint",
+            extended_s3_configuration=self._s3(role, bucket, logging) if partner is None else None,
+            http_endpoint_configuration=None if partner is None else self._http(partner, role, bucket, logging),
+            server_side_encryption=aws.kinesis.FirehoseDeliveryStreamServerSideEncryptionArgs(
+                enabled=True, key_type=SSE_KEY_TYPE
+            ),
+            # Firehose checks the role when the stream is created and writes at once: the role's policy and the
+            # bucket's encryption, public access block and policy must all be in place first.
+            opts=self._child(depends_on=[role_policy, bucket]),
+        )
+
+        self.bucket_name = bucket.bucket
+        self.bucket_arn = bucket.arn
+        self.delivery_stream_name = stream.name
+        self.delivery_stream_arn = stream.arn
+        self.error_log_group_name = log_group.name
+        self.register_outputs(
+            {
+                "bucketName": self.bucket_name,
+                "bucketArn": self.bucket_arn,
+                "deliveryStreamName": self.delivery_stream_name,
+                "deliveryStreamArn": self.delivery_stream_arn,
+                "errorLogGroupName": self.error_log_group_name,
+                "httpEndpoint": self.http_endpoint,
+            }
+        )
+
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    # --- destinations ----------------------------------------------------------------------------------
+
+    def _archive_writes(self, role: aws.iam.Role, bucket: PrivateBucket) -> dict[str, Any]:
+        """How the stream writes to the archive bucket, as the S3 destination or as the partner's S3 backup."""
+        settings, prefix = self._args.settings, self._args.s3_prefix
+        return {
+            "role_arn": role.arn,
+            "bucket_arn": bucket.arn,
+            "prefix": delivery_prefix(prefix),
+            "error_output_prefix": error_output_prefix(prefix),
+            "buffering_size": settings.buffer_size_mib,
+            "buffering_interval": settings.buffer_interval_seconds,
+            "compression_format": COMPRESSION,
+        }
+
+    def _s3(
+        self, role: aws.iam.Role, bucket: PrivateBucket, logging: dict[str, Any]
+    ) -> aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs:
+        return aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
+            **self._archive_writes(role, bucket),
+            cloudwatch_logging_options=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationCloudwatchLoggingOptionsArgs(
+                **logging
+            ),
+            processing_configuration=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationArgs(
+                enabled=True,
+                processors=[
+                    aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorArgs(
+                        type=NEWLINE_PROCESSOR
+                    )
+                ],
+            ),
+        )
+
+    def _http(
+        self, partner: PartnerEndpoint, role: aws.iam.Role, bucket: PrivateBucket, logging: dict[str, Any]
+    ) -> aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationArgs:
+        settings = self._args.settings
+        # AppendDelimiterToRecord is documented for S3 destinations only: the partner receives each record as
+        # its own element of the request's `records` array, so it needs no delimiter.
+        return aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationArgs(
+            url=partner.url,
+            name=partner.name,
+            access_key=partner.api_key,
+            role_arn=role.arn,
+            buffering_size=settings.buffer_size_mib,
+            buffering_interval=settings.buffer_interval_seconds,
+            retry_duration=self._args.http_retry_seconds,
+            request_configuration=aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationRequestConfigurationArgs(
+                content_encoding=COMPRESSION
+            ),
+            cloudwatch_logging_options=aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationCloudwatchLoggingOptionsArgs(
+                **logging
+            ),
+            s3_backup_mode="AllData",
+            s3_configuration=aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationS3ConfigurationArgs(
+                **self._archive_writes(role, bucket),
+                cloudwatch_logging_options=aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationS3ConfigurationCloudwatchLoggingOptionsArgs(
+                    **logging
+                ),
+            ),
+        )
+
+    # --- IAM -------------------------------------------------------------------------------------------
+
+    def _role(
+        self, bucket: PrivateBucket, log_stream: aws.cloudwatch.LogStream
+    ) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        account_id = aws.get_caller_identity_output(opts=invoke).account_id
+        role = aws.iam.Role(
+            f"{self._name}-role",
+            description=f"Firehose delivery role of the {self._name} log archive",
+            assume_role_policy=pulumi.Output.json_dumps(firehose_trust_policy(account_id)),
+            opts=self._child(),
+        )
+        statements: list[dict[str, Any]] = [
+            {"Sid": "ArchiveBucket", "Effect": "Allow", "Action": S3_BUCKET_ACTIONS, "Resource": bucket.arn},
+            {
+                "Sid": "ArchiveObjects",
+                "Effect": "Allow",
+                "Action": S3_OBJECT_ACTIONS,
+                "Resource": pulumi.Output.format("{0}/*", bucket.arn),
+            },
+            {"Sid": "DeliveryErrorLog", "Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": log_stream.arn},
+        ]
+        key_arn = self._args.settings.kms_key_arn
+        if key_arn is not None:
+            region = aws.get_region_output(opts=invoke).region
+            dns_suffix = aws.get_partition_output(opts=invoke).dns_suffix
+            statements.append(
+                {
+                    "Sid": "ArchiveKeyThroughS3",
+                    "Effect": "Allow",
+                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+                    "Resource": key_arn,
+                    "Condition": {
+                        "StringEquals": {"kms:ViaService": pulumi.Output.format("s3.{0}.{1}", region, dns_suffix)},
+                        # With an S3 Bucket Key the encryption context is the bucket ARN, without one the object's.
+                        "StringLike": {
+                            "kms:EncryptionContext:aws:s3:arn": [bucket.arn, pulumi.Output.format("{0}/*", bucket.arn)]
+                        },
+                    },
+                }
+            )
+        role_policy = aws.iam.RolePolicy(
+            f"{self._name}-role-policy",
+            role=role.id,
+            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
+            opts=self._child(),
+        )
+        return role, role_policy
+
+
+def firehose_trust_policy(account_id: pulumi.Input[str]) -> dict[str, Any]:
+    """Firehose, and only on behalf of this account's streams (confused deputy)."""
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "FirehoseOfThisAccount",
+                "Effect": "Allow",
+                "Principal": {"Service": "firehose.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+            }
+        ],
+    }

@@ -1,0 +1,148 @@
+"""A private S3 bucket with the hardening every bucket of this project gets, in one place.
+
+Creates:
+- the bucket (autonamed from the component's name; `force_destroy` and Pulumi `protect` as given);
+- default encryption: SSE-S3, or SSE-KMS with an S3 Bucket Key when `kms_key_arn` is given (the Bucket Key
+  cuts the KMS requests, and so their cost and throttling, from one per object to one per bucket and period);
+- a public access block with all four flags on, and `BucketOwnerEnforced` object ownership (ACLs off);
+- a lifecycle rule expiring every object after `expiration_days` and aborting multipart uploads left
+  incomplete, which otherwise keep costing storage without ever showing up as objects;
+- the bucket policy: the caller's statements (built from the bucket ARN) followed by a Deny of every
+  request made without TLS.
+Needs: nothing but its args. Exposes the bucket name, its ARN and the bucket policy resource, so that a
+service which checks the policy when it is configured (ALB access logs) can depend on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+# Statements to put in the bucket policy besides the TLS-only Deny, built from the bucket ARN.
+PolicyStatements = Callable[[pulumi.Output[str]], Sequence[Mapping[str, Any]]]
+
+
+def no_statements(_bucket_arn: pulumi.Output[str]) -> Sequence[Mapping[str, Any]]:
+    return ()
+
+
+@dataclass(frozen=True)
+class PrivateBucketArgs:
+    # Days after which every object expires (the lifecycle rule covers the whole bucket).
+    expiration_days: int
+    # Let `pulumi destroy` delete the bucket with objects in it. Default False: only for disposable stacks.
+    force_destroy: bool = False
+    # Pulumi `protect` on the bucket. Default False.
+    protect: bool = False
+    # None (default): SSE-S3, the only encryption some log-delivery services (ALB) can write to.
+    # A KMS key ARN: SSE-KMS with that key and an S3 Bucket Key.
+    kms_key_arn: str | None = None
+    # Extra bucket policy statements, given the bucket ARN. Default: none, only the TLS-only Deny.
+    policy_statements: PolicyStatements = no_statements
+    # Days before an incomplete multipart upload is aborted. Default 1.
+    abort_incomplete_upload_days: int = 1
+    # Id of the lifecycle rule, as shown in the S3 console. Default "expire-objects".
+    lifecycle_rule_id: str = "expire-objects"
+
+
+class PrivateBucket(pulumi.ComponentResource):
+    bucket: pulumi.Output[str]  # the bucket name
+    arn: pulumi.Output[str]
+    policy: aws.s3.BucketPolicy
+
+    def __init__(self, name: str, args: PrivateBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("httpd-firelens:storage:PrivateBucket", name, None, opts)
+        if args.expiration_days < 1 or args.abort_incomplete_upload_days < 1:
+            raise ValueError(
+                f"PrivateBucket {name}: expiration_days ({args.expiration_days}) and abort_incomplete_upload_days "
+                f"({args.abort_incomplete_upload_days}) must be at least 1"
+            )
+        self._name = name
+        self._args = args
+
+        # The bucket carries the component's own name: its autonamed physical name stays readable.
+        bucket = aws.s3.Bucket(name, force_destroy=args.force_destroy, opts=self._child(protect=args.protect))
+        aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
+            bucket=bucket.bucket,
+            rules=[self._encryption_rule()],
+            opts=self._child(),
+        )
+        public_access_block = aws.s3.BucketPublicAccessBlock(
+            f"{name}-public-access",
+            bucket=bucket.bucket,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=self._child(),
+        )
+        aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
+            bucket=bucket.bucket,
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
+            opts=self._child(),
+        )
+        aws.s3.BucketLifecycleConfiguration(
+            f"{name}-lifecycle",
+            bucket=bucket.bucket,
+            rules=[
+                aws.s3.BucketLifecycleConfigurationRuleArgs(
+                    id=args.lifecycle_rule_id,
+                    status="Enabled",
+                    filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),  # the whole bucket
+                    expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.expiration_days),
+                    abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
+                        days_after_initiation=args.abort_incomplete_upload_days
+                    ),
+                )
+            ],
+            opts=self._child(),
+        )
+        self.policy = aws.s3.BucketPolicy(
+            f"{name}-policy",
+            bucket=bucket.bucket,
+            policy=self._policy_document(bucket.arn),
+            # S3 rejects concurrent PutPublicAccessBlock/PutBucketPolicy calls on one bucket (OperationAborted).
+            opts=self._child(depends_on=[public_access_block]),
+        )
+
+        self.bucket = bucket.bucket
+        self.arn = bucket.arn
+        self.register_outputs({"bucket": self.bucket, "arn": self.arn})
+
+    def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def _encryption_rule(self) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:
+        key = self._args.kms_key_arn
+        if key is None:
+            default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+                sse_algorithm="AES256"
+            )
+            return aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+                apply_server_side_encryption_by_default=default
+            )
+        default = aws.s3.BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultArgs(
+            sse_algorithm="aws:kms", kms_master_key_id=key
+        )
+        return aws.s3.BucketServerSideEncryptionConfigurationRuleArgs(
+            apply_server_side_encryption_by_default=default, bucket_key_enabled=True
+        )
+
+    def _policy_document(self, bucket_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+        deny_insecure_transport = {
+            # A Deny on every S3 action is the point here: no request without TLS, whatever it is.
+            "Sid": "DenyInsecureTransport",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)],
+            "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+        }
+        statements = [*self._args.policy_statements(bucket_arn), deny_insecure_transport]
+        return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})

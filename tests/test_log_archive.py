@@ -1,0 +1,689 @@
+"""components/log_archive.py (and private_bucket.py): the two archives of the real program, the partner variant.
+
+The delivery stream's recorded wire inputs are mapped to the CreateDeliveryStream request the provider sends
+and validated against botocore's model (enums and limits included); the S3 prefixes are checked against the
+Firehose prefix rules ("Custom prefixes for Amazon S3 objects", Semantic rules) and evaluated; every policy
+document goes through parliament; moto accepts the request and delivers a record into the bucket.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pulumi
+import pytest
+from moto import mock_aws
+from pulumi.runtime import rpc, set_mocks
+from pulumi.runtime import settings as pulumi_settings
+
+from components.log_archive import LogArchive, LogArchiveArgs, check_args
+from components.settings import ArchiveSettings, PartnerEndpoint
+from offline.aws_formats import ACCOUNT_ID
+from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
+from offline.mocks import AwsMocks
+from offline.render import as_json
+from tests.aws_api import validate_request
+from tests.conftest import evaluate_stack
+from tests.iam_lint import lint_policy
+
+REGION = "ap-northeast-1"
+ARCHIVE = "httpd-firelens:logs:LogArchive"
+PRIVATE_BUCKET = "httpd-firelens:storage:PrivateBucket"
+STREAM = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+BUCKET = "aws:s3/bucket:Bucket"
+BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy"
+ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
+PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+LOG_STREAM = "aws:cloudwatch/logStream:LogStream"
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+
+PREFIXES = {"app-log-archive": "app-logs/", "task-stop-archive": "ecs-task-stop-log/"}
+DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
+PARTNER_KEY = "dd-log-archive-test-key-5f1c9a"
+KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+# The actions Firehose's developer guide lists for an S3 destination ("Grant Firehose access to an Amazon S3
+# destination"), which also covers an HTTP endpoint's S3 backup.
+FIREHOSE_S3_ACTIONS = {
+    "s3:AbortMultipartUpload",
+    "s3:GetBucketLocation",
+    "s3:GetObject",
+    "s3:ListBucket",
+    "s3:ListBucketMultipartUploads",
+    "s3:PutObject",
+}
+
+
+@pytest.fixture(scope="module")
+def partner() -> Evaluation:
+    return evaluate_stack(
+        "dev", secrets={"partnerApiKey": PARTNER_KEY}, partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog"
+    )
+
+
+@pytest.fixture(scope="module")
+def kms() -> Evaluation:
+    return evaluate_stack("dev", archiveKmsKeyArn=KEY_ARN)
+
+
+# Every (evaluation, archive) the program builds: the two S3 archives of both stacks, the KMS variant and the
+# partner variant (whose app archive stays an S3 archive).
+CASES = [
+    ("dev", "app-log-archive"),
+    ("dev", "task-stop-archive"),
+    ("prod", "app-log-archive"),
+    ("prod", "task-stop-archive"),
+    ("kms", "app-log-archive"),
+    ("kms", "task-stop-archive"),
+    ("partner", "app-log-archive"),
+    ("partner", "task-stop-archive"),
+]
+
+
+@pytest.fixture(params=CASES, ids=[f"{e}-{a}" for e, a in CASES])
+def case(request: pytest.FixtureRequest) -> tuple[Evaluation, str]:
+    evaluation_name, archive = request.param
+    evaluation: Evaluation = request.getfixturevalue(evaluation_name)
+    return evaluation, archive
+
+
+# --- reading the recorded program --------------------------------------------------------------------------
+
+
+def descendants(ev: Evaluation, parent: RecordedResource) -> Iterator[RecordedResource]:
+    for child in ev.children(parent):
+        yield child
+        yield from descendants(ev, child)
+
+
+def inside(ev: Evaluation, archive: str, type_token: str) -> list[RecordedResource]:
+    return [r for r in descendants(ev, ev.one(ARCHIVE, archive)) if r.type == type_token]
+
+
+def one(ev: Evaluation, archive: str, type_token: str) -> RecordedResource:
+    (resource,) = inside(ev, archive, type_token)
+    return resource
+
+
+def stream(ev: Evaluation, archive: str) -> RecordedResource:
+    """The delivery stream, a direct child of the archive component."""
+    (found,) = [r for r in ev.children(ev.one(ARCHIVE, archive)) if r.type == STREAM]
+    return found
+
+
+def document(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
+    parsed: dict[str, Any] = json.loads(resource.plain_inputs()[key])
+    return parsed
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def config_value(ev: Evaluation, key: str) -> str:
+    return ev.config.values[ev.config.full_key(key)]
+
+
+# --- the wire inputs as the CreateDeliveryStream request -----------------------------------------------------
+
+
+def _logging(options: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Enabled": options["enabled"],
+        "LogGroupName": options["logGroupName"],
+        "LogStreamName": options["logStreamName"],
+    }
+
+
+def _buffering(config: dict[str, Any]) -> dict[str, Any]:
+    return {"SizeInMBs": int(config["bufferingSize"]), "IntervalInSeconds": int(config["bufferingInterval"])}
+
+
+def _s3(config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "RoleARN": config["roleArn"],
+        "BucketARN": config["bucketArn"],
+        "Prefix": config["prefix"],
+        "ErrorOutputPrefix": config["errorOutputPrefix"],
+        "BufferingHints": _buffering(config),
+        "CompressionFormat": config["compressionFormat"],
+        "CloudWatchLoggingOptions": _logging(config["cloudwatchLoggingOptions"]),
+    }
+
+
+def _processing(config: dict[str, Any]) -> dict[str, Any]:
+    processors = []
+    for processor in config["processors"]:
+        entry: dict[str, Any] = {"Type": processor["type"]}
+        if processor.get("parameters"):
+            entry["Parameters"] = [
+                {"ParameterName": p["parameterName"], "ParameterValue": p["parameterValue"]}
+                for p in processor["parameters"]
+            ]
+        processors.append(entry)
+    return {"Enabled": config["enabled"], "Processors": processors}
+
+
+def create_request(resource: RecordedResource) -> dict[str, Any]:
+    """The CreateDeliveryStream request the provider makes from the recorded inputs (secrets opened)."""
+    inputs = resource.plain_inputs()
+    request: dict[str, Any] = {
+        "DeliveryStreamName": resource.state["name"],
+        "DeliveryStreamType": "DirectPut",  # no kinesisSourceConfiguration / mskSourceConfiguration
+        "DeliveryStreamEncryptionConfigurationInput": {"KeyType": inputs["serverSideEncryption"]["keyType"]},
+    }
+    assert inputs["serverSideEncryption"]["enabled"] is True
+    assert "kinesisSourceConfiguration" not in inputs and "mskSourceConfiguration" not in inputs
+    if inputs["destination"] == "extended_s3":
+        config = inputs["extendedS3Configuration"]
+        request["ExtendedS3DestinationConfiguration"] = {
+            **_s3(config),
+            "ProcessingConfiguration": _processing(config["processingConfiguration"]),
+            "S3BackupMode": config.get("s3BackupMode", "Disabled"),  # the provider's default
+        }
+    else:
+        assert inputs["destination"] == "http_endpoint", inputs["destination"]
+        config = inputs["httpEndpointConfiguration"]
+        request["HttpEndpointDestinationConfiguration"] = {
+            "EndpointConfiguration": {"Url": config["url"], "Name": config["name"], "AccessKey": config["accessKey"]},
+            "BufferingHints": _buffering(config),
+            "CloudWatchLoggingOptions": _logging(config["cloudwatchLoggingOptions"]),
+            "RequestConfiguration": {"ContentEncoding": config["requestConfiguration"]["contentEncoding"]},
+            "RoleARN": config["roleArn"],
+            "RetryOptions": {"DurationInSeconds": int(config["retryDuration"])},
+            "S3BackupMode": config["s3BackupMode"],
+            "S3Configuration": _s3(config["s3Configuration"]),
+        }
+    return request
+
+
+def s3_destination(request: dict[str, Any]) -> dict[str, Any]:
+    """The part of the request that writes to the archive bucket (the destination, or the partner's backup)."""
+    if "ExtendedS3DestinationConfiguration" in request:
+        config: dict[str, Any] = request["ExtendedS3DestinationConfiguration"]
+        return config
+    backup: dict[str, Any] = request["HttpEndpointDestinationConfiguration"]["S3Configuration"]
+    return backup
+
+
+# --- the Firehose prefix rules ----------------------------------------------------------------------------
+
+EXPRESSION = re.compile(r"!\{([^}]*)\}")
+NAMESPACES = ("firehose", "timestamp", "partitionKeyFromQuery", "partitionKeyFromLambda")
+ERROR_TYPE = "!{firehose:error-output-type}"
+# Pattern letters this test can evaluate; the component uses one field per expression.
+TIMESTAMP_FIELDS = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H"}
+
+
+def prefix_problems(prefix: str, error_prefix: str | None) -> list[str]:
+    """The documented semantic rules for Prefix / ErrorOutputPrefix that the API model cannot express."""
+    problems = []
+    for label, value in (("Prefix", prefix), ("ErrorOutputPrefix", error_prefix or "")):
+        for expression in EXPRESSION.findall(value):
+            namespace, sep, _ = expression.partition(":")
+            if not sep or namespace not in NAMESPACES:
+                problems.append(f"{label}: !{{{expression}}} is not a !{{namespace:value}} expression")
+        if value.count("!{") != len(EXPRESSION.findall(value)):
+            problems.append(f"{label}: '!{{' outside an expression")
+    if EXPRESSION.search(prefix) and not error_prefix:
+        problems.append("ErrorOutputPrefix can't be null when Prefix contains expressions")
+    if error_prefix and EXPRESSION.search(error_prefix) and ERROR_TYPE not in error_prefix:
+        problems.append("ErrorOutputPrefix with expressions must include !{firehose:error-output-type}")
+    if ERROR_TYPE in prefix:
+        problems.append("Prefix can't contain !{firehose:error-output-type}")
+    return problems
+
+
+def evaluate_prefix(prefix: str, at: datetime, error_type: str = "") -> str:
+    """What Firehose makes of a prefix for records that arrived at `at` (error_type: processing-failed, ...)."""
+
+    def replace(match: re.Match[str]) -> str:
+        namespace, _, value = match.group(1).partition(":")
+        if namespace == "firehose":
+            assert value == "error-output-type", value
+            return error_type
+        assert namespace == "timestamp" and value in TIMESTAMP_FIELDS, match.group(0)
+        return at.strftime(TIMESTAMP_FIELDS[value])
+
+    evaluated = EXPRESSION.sub(replace, prefix)
+    assert len(evaluated) <= 512, "neither prefix may exceed 512 characters after evaluation"
+    return evaluated
+
+
+def hive_partitions(key_prefix: str, base: str) -> dict[str, str]:
+    """`base` followed by `name=value/` segments only: what Athena reads as partitions."""
+    assert key_prefix.startswith(base), (key_prefix, base)
+    segments = key_prefix[len(base) :].rstrip("/").split("/")
+    assert all(re.fullmatch(r"[a-z_]+=[^=/]+", s) for s in segments), segments
+    return dict(s.split("=", 1) for s in segments)
+
+
+# --- both uses: the S3 destination ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("archive", sorted(PREFIXES))
+def test_each_archive_delivers_gzip_to_its_own_bucket_with_its_prefix(stack: Evaluation, archive: str) -> None:
+    resource = stream(stack, archive)
+    config = resource.inputs["extendedS3Configuration"]
+    assert resource.inputs["destination"] == "extended_s3"
+    assert "httpEndpointConfiguration" not in resource.inputs
+    assert config["bucketArn"] == one(stack, archive, BUCKET).state["arn"]
+    assert config["roleArn"] == one(stack, archive, ROLE).state["arn"]
+    assert config["compressionFormat"] == "GZIP"
+    prefix = PREFIXES[archive]
+    assert config["prefix"] == f"{prefix}year=!{{timestamp:yyyy}}/month=!{{timestamp:MM}}/day=!{{timestamp:dd}}/"
+    base = prefix.rstrip("/")
+    assert config["errorOutputPrefix"] == (
+        f"{base}-errors/error_type=!{{firehose:error-output-type}}"
+        "/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
+    )
+    assert int(config["bufferingSize"]) == int(config_value(stack, "firehoseBufferSizeMiB"))
+    assert int(config["bufferingInterval"]) == int(config_value(stack, "firehoseBufferIntervalSeconds"))
+    assert resource.inputs["serverSideEncryption"] == {"enabled": True, "keyType": "AWS_OWNED_CMK"}
+
+
+def test_the_two_archives_share_nothing(dev: Evaluation) -> None:
+    for type_token in (BUCKET, ROLE, LOG_GROUP, LOG_STREAM, STREAM):
+        ids = {one(dev, archive, type_token).id for archive in PREFIXES}
+        assert len(ids) == 2, type_token
+
+
+@pytest.mark.parametrize("archive", sorted(PREFIXES))
+def test_every_record_gets_its_own_line(stack: Evaluation, archive: str) -> None:
+    processing = stream(stack, archive).inputs["extendedS3Configuration"]["processingConfiguration"]
+    # The Firehose API reference (Processor): AppendDelimiterToRecord takes no processor parameter.
+    assert processing == {"enabled": True, "processors": [{"type": "AppendDelimiterToRecord"}]}
+
+
+def test_the_archives_feed_the_router_and_the_stop_rule(dev: Evaluation) -> None:
+    outputs = dev.outputs
+    assert outputs["appDeliveryStream"] == stream(dev, "app-log-archive").state["name"]
+    assert outputs["appArchiveBucket"] == one(dev, "app-log-archive", BUCKET).id
+    assert outputs["appDeliveryErrorLogGroup"] == one(dev, "app-log-archive", LOG_GROUP).state["name"]
+    assert outputs["taskStopDeliveryStream"] == stream(dev, "task-stop-archive").state["name"]
+    assert outputs["taskStopArchiveBucket"] == one(dev, "task-stop-archive", BUCKET).id
+
+
+# --- delivery-error logging ---------------------------------------------------------------------------------
+
+
+def test_delivery_errors_go_to_a_log_stream_the_archive_creates(case: tuple[Evaluation, str]) -> None:
+    ev, archive = case
+    group, log_stream = one(ev, archive, LOG_GROUP), one(ev, archive, LOG_STREAM)
+    assert group.inputs["retentionInDays"] == int(config_value(ev, "logRetentionDays"))
+    assert group.state["name"].startswith(f"/aws/kinesisfirehose/httpd-firelens-{ev.config.stack}-{archive}-")
+    assert log_stream.inputs["logGroupName"] == group.state["name"]
+    expected = {"Enabled": True, "LogGroupName": group.state["name"], "LogStreamName": log_stream.state["name"]}
+    request = create_request(stream(ev, archive))
+    assert s3_destination(request)["CloudWatchLoggingOptions"] == expected
+    if "HttpEndpointDestinationConfiguration" in request:
+        assert request["HttpEndpointDestinationConfiguration"]["CloudWatchLoggingOptions"] == expected
+
+
+def test_log_stream_arn_is_in_the_aws_format(dev: Evaluation) -> None:
+    group, log_stream = one(dev, "app-log-archive", LOG_GROUP), one(dev, "app-log-archive", LOG_STREAM)
+    assert log_stream.id == log_stream.state["name"]
+    assert log_stream.state["arn"] == (
+        f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:{group.state['name']}:log-stream:{log_stream.state['name']}"
+    )
+
+
+# --- the request validates against the API model -------------------------------------------------------------
+
+
+def test_every_stream_is_a_valid_create_delivery_stream_request(case: tuple[Evaluation, str]) -> None:
+    ev, archive = case
+    assert validate_request("firehose", "CreateDeliveryStream", create_request(stream(ev, archive))) == []
+
+
+@pytest.mark.parametrize(("size", "interval"), [(128, 0), (1, 900), (5, 300)])
+def test_buffering_limits_of_an_s3_destination_are_accepted(size: int, interval: int) -> None:
+    ev = evaluate_stack("dev", firehoseBufferSizeMiB=str(size), firehoseBufferIntervalSeconds=str(interval))
+    request = create_request(stream(ev, "app-log-archive"))
+    assert request["ExtendedS3DestinationConfiguration"]["BufferingHints"] == {
+        "SizeInMBs": size,
+        "IntervalInSeconds": interval,
+    }
+    assert validate_request("firehose", "CreateDeliveryStream", request) == []
+
+
+def test_partner_buffering_at_the_http_endpoint_limits_is_accepted() -> None:
+    ev = evaluate_stack(
+        "dev",
+        secrets={"partnerApiKey": PARTNER_KEY},
+        partnerEndpointUrl=DATADOG,
+        partnerEndpointName="Datadog",
+        firehoseBufferSizeMiB="64",
+        firehoseBufferIntervalSeconds="900",
+    )
+    request = create_request(stream(ev, "task-stop-archive"))
+    assert request["HttpEndpointDestinationConfiguration"]["BufferingHints"] == {
+        "SizeInMBs": 64,
+        "IntervalInSeconds": 900,
+    }
+    assert validate_request("firehose", "CreateDeliveryStream", request) == []
+
+
+def _break(request: dict[str, Any], path: tuple[str | int, ...], value: Any) -> dict[str, Any]:
+    broken = copy.deepcopy(request)
+    target: Any = broken  # dicts and lists along the path
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return broken
+
+
+S3_DESTINATION = "ExtendedS3DestinationConfiguration"
+HTTP_DESTINATION = "HttpEndpointDestinationConfiguration"
+BROKEN: list[tuple[str, tuple[str | int, ...], Any, str]] = [
+    ("dev", (S3_DESTINATION, "BufferingHints", "IntervalInSeconds"), 901, "above the maximum 900"),
+    ("dev", (S3_DESTINATION, "BufferingHints", "SizeInMBs"), 129, "above the maximum 128"),
+    ("dev", (S3_DESTINATION, "CompressionFormat"), "GZ", "is not one of"),
+    ("dev", (S3_DESTINATION, "ProcessingConfiguration", "Processors", 0, "Type"), "AppendNewline", "is not one of"),
+    ("dev", (S3_DESTINATION, "S3BackupMode"), "AllData", "is not one of"),
+    ("dev", ("DeliveryStreamEncryptionConfigurationInput", "KeyType"), "AWS_MANAGED", "is not one of"),
+    ("partner", (HTTP_DESTINATION, "BufferingHints", "SizeInMBs"), 65, "above the maximum 64"),
+    ("partner", (HTTP_DESTINATION, "RetryOptions", "DurationInSeconds"), 7201, "above the maximum 7200"),
+    ("partner", (HTTP_DESTINATION, "RequestConfiguration", "ContentEncoding"), "gzip", "is not one of"),
+    ("partner", (HTTP_DESTINATION, "S3BackupMode"), "Enabled", "is not one of"),
+]
+
+
+@pytest.mark.parametrize(("evaluation_name", "path", "value", "fragment"), BROKEN)
+def test_the_validation_reports_a_wrong_value(
+    evaluation_name: str, path: tuple[str | int, ...], value: Any, fragment: str, request: pytest.FixtureRequest
+) -> None:
+    """A mapping or validator that checked nothing would pass every valid request too; this one must fail."""
+    evaluation: Evaluation = request.getfixturevalue(evaluation_name)
+    archive = "task-stop-archive"
+    valid = create_request(stream(evaluation, archive))
+    assert validate_request("firehose", "CreateDeliveryStream", valid) == []
+    problems = validate_request("firehose", "CreateDeliveryStream", _break(valid, path, value))
+    assert any(fragment in problem for problem in problems), problems
+
+
+# --- the prefixes under Firehose's rules ----------------------------------------------------------------------
+
+
+def test_the_prefixes_follow_the_firehose_prefix_rules(case: tuple[Evaluation, str]) -> None:
+    ev, archive = case
+    destination = s3_destination(create_request(stream(ev, archive)))
+    assert prefix_problems(destination["Prefix"], destination["ErrorOutputPrefix"]) == []
+    # Without a timestamp expression Firehose would append its own yyyy/MM/dd/HH/ and break the partitions.
+    assert "!{timestamp:" in destination["Prefix"] and "!{timestamp:" in destination["ErrorOutputPrefix"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "error_prefix", "fragment"),
+    [
+        ("logs/!{timestamp:yyyy/MM/dd}/", None, "can't be null"),  # the guide's own invalid example
+        ("logs/!{timestamp:yyyy}/", "errors/!{timestamp:yyyy}/", "must include"),
+        ("logs/!{firehose:error-output-type}/", "errors/!{firehose:error-output-type}/", "Prefix can't contain"),
+        ("logs/!{time:yyyy}/", "errors/!{firehose:error-output-type}/", "not a !{namespace:value}"),
+        ("logs/!{timestamp:yyyy/", "errors/!{firehose:error-output-type}/", "outside an expression"),
+    ],
+)
+def test_the_prefix_rules_fire(prefix: str, error_prefix: str | None, fragment: str) -> None:
+    assert any(fragment in problem for problem in prefix_problems(prefix, error_prefix))
+
+
+@pytest.mark.parametrize("archive", sorted(PREFIXES))
+def test_objects_and_errors_land_in_two_hive_partitioned_trees(dev: Evaluation, archive: str) -> None:
+    destination = s3_destination(create_request(stream(dev, archive)))
+    at = datetime(2026, 1, 5, 23, 59, tzinfo=UTC)
+    objects = evaluate_prefix(destination["Prefix"], at)
+    errors = evaluate_prefix(destination["ErrorOutputPrefix"], at, "processing-failed")
+    prefix = PREFIXES[archive]
+    assert hive_partitions(objects, prefix) == {"year": "2026", "month": "01", "day": "05"}
+    errors_base = f"{prefix.rstrip('/')}-errors/"
+    expected = {"error_type": "processing-failed", "year": "2026", "month": "01", "day": "05"}
+    assert hive_partitions(errors, errors_base) == expected
+    assert not errors.startswith(prefix), "a table over the delivered objects would also read the errors"
+
+
+# --- the partner variant ---------------------------------------------------------------------------------------
+
+
+def test_partner_stream_delivers_to_the_http_endpoint_and_backs_up_everything(partner: Evaluation) -> None:
+    resource = stream(partner, "task-stop-archive")
+    assert resource.inputs["destination"] == "http_endpoint"
+    assert "extendedS3Configuration" not in resource.inputs
+    config = resource.plain_inputs()["httpEndpointConfiguration"]
+    assert (config["url"], config["name"], config["accessKey"]) == (DATADOG, "Datadog", PARTNER_KEY)
+    assert config["requestConfiguration"] == {"contentEncoding": "GZIP"}
+    assert 0 <= int(config["retryDuration"]) <= 7200
+    assert config["s3BackupMode"] == "AllData"
+    role = one(partner, "task-stop-archive", ROLE)
+    assert config["roleArn"] == role.state["arn"]
+    backup = config["s3Configuration"]
+    assert backup["bucketArn"] == one(partner, "task-stop-archive", BUCKET).state["arn"]
+    assert backup["roleArn"] == role.state["arn"]
+    assert backup["compressionFormat"] == "GZIP"
+    assert backup["prefix"].startswith("ecs-task-stop-log/")
+    # The application logs stay an S3 archive: the partner receives stop events only.
+    assert stream(partner, "app-log-archive").inputs["destination"] == "extended_s3"
+
+
+def test_partner_key_is_a_secret_in_the_registered_inputs(partner: Evaluation) -> None:
+    raw = stream(partner, "task-stop-archive").inputs["httpEndpointConfiguration"]
+    assert rpc.is_rpc_secret(raw)
+    assert rpc.unwrap_rpc_secret(raw)["accessKey"] == PARTNER_KEY
+
+
+def test_partner_key_never_appears_in_the_offline_json(partner: Evaluation) -> None:
+    """The document `python -m offline preview --json` prints (the CLI itself is covered in test_offline.py)."""
+    document = as_json(partner)
+    assert PARTNER_KEY not in json.dumps(document)
+    (resource,) = [r for r in document["resources"] if r["type"] == STREAM and r["name"] == "task-stop-archive-stream"]
+    assert resource["inputs"]["destination"] == "http_endpoint"  # the partner variant, not a stack without one
+    assert resource["inputs"]["httpEndpointConfiguration"] == "[secret]"
+    assert resource["state"]["httpEndpointConfiguration"] == "[secret]"
+
+
+def test_alarm_code_can_tell_an_http_endpoint_stream() -> None:
+    """`http_endpoint` is a plain bool on the component, known before anything is deployed."""
+    pulumi_settings.ROOT.set(None)
+    set_mocks(AwsMocks(REGION, PROJECT_DIR), project="httpd-firelens", stack="unit", preview=False)
+    settings = ArchiveSettings(14, 30, None, 5, 300, True, False)
+    endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
+    s3_only = LogArchive("s3", LogArchiveArgs("s3/", settings))
+    to_partner = LogArchive("partner", LogArchiveArgs("partner/", settings, endpoint))
+    assert (s3_only.http_endpoint, to_partner.http_endpoint) == (False, True)
+
+
+# --- argument checks --------------------------------------------------------------------------------------------
+
+
+def archive_settings(size: int = 5, interval: int = 300) -> ArchiveSettings:
+    return ArchiveSettings(14, 30, None, size, interval, False, False)
+
+
+def test_valid_arguments_pass_the_checks() -> None:
+    endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
+    check_args("a", LogArchiveArgs("app-logs/", archive_settings(128, 0)))
+    check_args("b", LogArchiveArgs("stops/", archive_settings(64, 900), endpoint, http_retry_seconds=7200))
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (LogArchiveArgs("app-logs", archive_settings()), "s3_prefix 'app-logs'"),
+        (LogArchiveArgs("/app-logs/", archive_settings()), "s3_prefix '/app-logs/'"),
+        (LogArchiveArgs("logs/!{timestamp:yyyy}/", archive_settings()), "s3_prefix"),
+        (LogArchiveArgs("app-logs/", archive_settings(size=129)), "buffer_size_mib 129: allowed 1 to 128"),
+        (LogArchiveArgs("app-logs/", archive_settings(interval=901)), "buffer_interval_seconds 901: allowed 0"),
+        (
+            LogArchiveArgs("s/", archive_settings(size=65), PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
+            "buffer_size_mib 65: allowed 1 to 64",
+        ),
+        (
+            LogArchiveArgs(
+                "s/",
+                archive_settings(),
+                PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k")),
+                http_retry_seconds=-1,
+            ),
+            "http_retry_seconds -1: allowed 0 to 7200",
+        ),
+    ],
+)
+def test_invalid_arguments_are_rejected_with_what_is_allowed(args: LogArchiveArgs, fragment: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(fragment)):
+        check_args("archive", args)
+
+
+# --- IAM ----------------------------------------------------------------------------------------------------------
+
+
+def policies(ev: Evaluation, archive: str) -> list[tuple[RecordedResource, str, bool]]:
+    """(resource, input key, is a trust policy) for every policy document the archive creates."""
+    return [
+        (one(ev, archive, ROLE), "assumeRolePolicy", True),
+        (one(ev, archive, ROLE_POLICY), "policy", False),
+        (one(ev, archive, BUCKET_POLICY), "policy", False),
+    ]
+
+
+def test_every_policy_passes_parliament_and_allows_no_wildcard_action(case: tuple[Evaluation, str]) -> None:
+    ev, archive = case
+    for resource, key, trust in policies(ev, archive):
+        assert lint_policy(resource.plain_inputs()[key], trust=trust) == [], resource.name
+        for statement in document(resource, key)["Statement"]:
+            if statement["Effect"] == "Allow":
+                assert all(a != "*" and not a.endswith(":*") for a in as_list(statement["Action"])), statement
+
+
+def test_only_firehose_of_this_account_may_assume_the_role(case: tuple[Evaluation, str]) -> None:
+    ev, archive = case
+    (statement,) = document(one(ev, archive, ROLE), "assumeRolePolicy")["Statement"]
+    assert statement["Effect"] == "Allow"
+    assert statement["Principal"] == {"Service": "firehose.amazonaws.com"}
+    assert statement["Action"] == "sts:AssumeRole"
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": ACCOUNT_ID}}
+
+
+def test_role_may_write_only_its_bucket_and_its_log_stream(case: tuple[Evaluation, str]) -> None:
+    ev, archive = case
+    bucket_arn = one(ev, archive, BUCKET).state["arn"]
+    policy = one(ev, archive, ROLE_POLICY)
+    assert policy.inputs["role"] == one(ev, archive, ROLE).id
+    granted: dict[str, set[str]] = {}
+    for statement in document(policy)["Statement"]:
+        assert statement["Effect"] == "Allow"
+        for action in as_list(statement["Action"]):
+            granted.setdefault(action, set()).update(as_list(statement["Resource"]))
+    s3 = {action: resources for action, resources in granted.items() if action.startswith("s3:")}
+    assert set(s3) == FIREHOSE_S3_ACTIONS
+    assert set().union(*s3.values()) == {bucket_arn, f"{bucket_arn}/*"}
+    assert granted["logs:PutLogEvents"] == {one(ev, archive, LOG_STREAM).state["arn"]}
+    uses_kms = ev.config.values.get(ev.config.full_key("archiveKmsKeyArn")) == KEY_ARN
+    expected = (
+        FIREHOSE_S3_ACTIONS | {"logs:PutLogEvents"} | ({"kms:Decrypt", "kms:GenerateDataKey"} if uses_kms else set())
+    )
+    assert set(granted) == expected
+
+
+def test_kms_use_is_limited_to_s3_and_this_bucket(kms: Evaluation) -> None:
+    for archive in PREFIXES:
+        bucket_arn = one(kms, archive, BUCKET).state["arn"]
+        (statement,) = [s for s in document(one(kms, archive, ROLE_POLICY))["Statement"] if s["Resource"] == KEY_ARN]
+        assert sorted(as_list(statement["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey"]
+        assert statement["Condition"] == {
+            "StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"},
+            "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket_arn, f"{bucket_arn}/*"]},
+        }
+
+
+def test_stream_is_created_after_the_role_policy_and_the_bucket_hardening(case: tuple[Evaluation, str]) -> None:
+    ev, archive = case
+    dependencies = stream(ev, archive).dependencies
+    for type_token in (ROLE_POLICY, BUCKET_POLICY, ENCRYPTION, PUBLIC_ACCESS):
+        assert one(ev, archive, type_token).urn in dependencies, type_token
+
+
+# --- the bucket ----------------------------------------------------------------------------------------------------
+
+
+def test_bucket_is_private_owner_enforced_and_tls_only(case: tuple[Evaluation, str]) -> None:
+    ev, archive = case
+    bucket = one(ev, archive, BUCKET)
+    assert one(ev, archive, PRIVATE_BUCKET).parent == ev.one(ARCHIVE, archive).urn
+    block = one(ev, archive, PUBLIC_ACCESS).inputs
+    assert block["bucket"] == bucket.id
+    flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
+    assert all(block[flag] is True for flag in flags)
+    ownership = one(ev, archive, OWNERSHIP).inputs
+    assert (ownership["bucket"], ownership["rule"]) == (bucket.id, {"objectOwnership": "BucketOwnerEnforced"})
+    policy = one(ev, archive, BUCKET_POLICY)
+    assert policy.inputs["bucket"] == bucket.id
+    assert one(ev, archive, PUBLIC_ACCESS).urn in policy.dependencies  # S3 rejects concurrent calls
+    (deny,) = document(policy)["Statement"]
+    assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "s3:*")
+    assert deny["Resource"] == [bucket.state["arn"], f"{bucket.state['arn']}/*"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+
+
+@pytest.mark.parametrize("archive", sorted(PREFIXES))
+def test_bucket_defaults_to_sse_s3(stack: Evaluation, archive: str) -> None:
+    encryption = one(stack, archive, ENCRYPTION).inputs
+    assert encryption["bucket"] == one(stack, archive, BUCKET).id
+    assert encryption["rules"] == [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": "AES256"}}]
+
+
+@pytest.mark.parametrize("archive", sorted(PREFIXES))
+def test_bucket_uses_the_configured_kms_key_with_a_bucket_key(kms: Evaluation, archive: str) -> None:
+    (rule,) = one(kms, archive, ENCRYPTION).inputs["rules"]
+    assert rule == {
+        "applyServerSideEncryptionByDefault": {"sseAlgorithm": "aws:kms", "kmsMasterKeyId": KEY_ARN},
+        "bucketKeyEnabled": True,
+    }
+
+
+@pytest.mark.parametrize(("name", "days", "force_destroy"), [("dev", 30, True), ("prod", 365, False)])
+def test_bucket_expires_objects_and_abandoned_uploads(name: str, days: int, force_destroy: bool) -> None:
+    ev = evaluate_stack(name)
+    for archive in PREFIXES:
+        (rule,) = one(ev, archive, LIFECYCLE).inputs["rules"]
+        assert (rule["status"], rule["filter"], rule["expiration"]) == ("Enabled", {}, {"days": days})
+        assert rule["abortIncompleteMultipartUpload"]["daysAfterInitiation"] >= 1
+        assert one(ev, archive, BUCKET).inputs.get("forceDestroy", False) is force_destroy
+
+
+def test_lifecycle_follows_the_expiration_config() -> None:
+    ev = evaluate_stack("dev", archiveExpirationDays="7")
+    for archive in PREFIXES:
+        (rule,) = one(ev, archive, LIFECYCLE).inputs["rules"]
+        assert rule["expiration"] == {"days": 7}
+
+
+# --- moto: the request is accepted and records reach the bucket ----------------------------------------------
+
+
+def test_moto_accepts_the_request_and_delivers_into_the_archive_bucket(dev: Evaluation) -> None:
+    """moto neither evaluates prefix expressions nor runs processors (the tests above cover both): this shows the
+    request is accepted as is and that what is put lands in the archive's own bucket under its prefix."""
+    request = create_request(stream(dev, "task-stop-archive"))
+    destination = request["ExtendedS3DestinationConfiguration"]
+    bucket_name = one(dev, "task-stop-archive", BUCKET).id
+    assert destination["BucketARN"] == f"arn:aws:s3:::{bucket_name}"
+    with mock_aws():
+        s3 = boto3.client("s3", region_name=REGION)
+        s3.create_bucket(Bucket=bucket_name, CreateBucketConfiguration={"LocationConstraint": REGION})
+        firehose = boto3.client("firehose", region_name=REGION)
+        firehose.create_delivery_stream(**request)
+        description = firehose.describe_delivery_stream(DeliveryStreamName=request["DeliveryStreamName"])
+        assert description["DeliveryStreamDescription"]["DeliveryStreamType"] == "DirectPut"
+        event = b'{"detail-type":"ECS Task State Change","detail":{"lastStatus":"STOPPED"}}'
+        firehose.put_record(DeliveryStreamName=request["DeliveryStreamName"], Record={"Data": event})
+        (key,) = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket_name)["Contents"]]
+        assert key.startswith(destination["Prefix"])
+        assert s3.get_object(Bucket=bucket_name, Key=key)["Body"].read() == event
