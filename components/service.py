@@ -188,7 +188,8 @@ class HttpdService(pulumi.ComponentResource):
                     {
                         "Sid": "ArchiveAppLogs",
                         "Effect": "Allow",
-                        "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+                        # The kinesis_firehose plugin sends PutRecordBatch only (never PutRecord).
+                        "Action": ["firehose:PutRecordBatch"],
                         "Resource": [self._args.delivery_stream_arn],
                     },
                     _log_writer_statement("WriteAppLogs", app_logs),

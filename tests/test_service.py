@@ -449,7 +449,7 @@ def test_task_role_allows_exactly_the_router_outputs(stack: Evaluation) -> None:
     granted = {(a, r) for s in statements(document) for a in as_list(s["Action"]) for r in as_list(s["Resource"])}
     logs = log_group_resources(one(stack, LOG_GROUP, "app-logs"))
     actions = {a for a, _ in granted}
-    assert actions == {"firehose:PutRecord", "firehose:PutRecordBatch", "logs:CreateLogStream", "logs:PutLogEvents"}
+    assert actions == {"firehose:PutRecordBatch", "logs:CreateLogStream", "logs:PutLogEvents"}
     assert {(a, r) for a, r in granted if a.startswith("logs:")} == {
         (a, r) for a in ("logs:CreateLogStream", "logs:PutLogEvents") for r in logs
     }
