@@ -8,10 +8,12 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alerts import Alerts, AlertsArgs
+from components.dashboard import PipelineDashboard, PipelineDashboardArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
 from components.network import Network, NetworkArgs
+from components.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs, WatchedDeliveryStream, WatchedRule
 from components.service import HttpdService, HttpdServiceArgs
 from components.settings import load_settings
 from components.task_stop_capture import TaskStopCapture, TaskStopCaptureArgs
@@ -99,6 +101,46 @@ task_stops = TaskStopCapture(
     opts,
 )
 
+watched_streams = [
+    WatchedDeliveryStream("app-logs", app_archive.delivery_stream_name, app_archive.http_endpoint),
+    WatchedDeliveryStream("task-stops", stop_archive.delivery_stream_name, stop_archive.http_endpoint),
+]
+container_insights = settings.service.container_insights != "disabled"
+PipelineAlarms(
+    "pipeline-alarms",
+    PipelineAlarmsArgs(
+        settings=settings.alarms,
+        alert_topic_arn=alerts.topic_arn,
+        delivery_streams=watched_streams,
+        rules=[WatchedRule(f"{role}-rule", rule_name) for role, rule_name in task_stops.rule_names.items()],
+        dead_letter_queue_name=task_stops.dead_letter_queue_name,
+        cluster_name=service.cluster_name,
+        service_name=service.service_name,
+        load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
+        target_group_arn_suffix=load_balancer.target_group_arn_suffix,
+        container_insights=container_insights,
+        min_task_count=settings.service.min_count,
+    ),
+    opts,
+)
+dashboard = None
+if settings.alarms.dashboard:
+    dashboard = PipelineDashboard(
+        "pipeline",
+        PipelineDashboardArgs(
+            region=settings.region,
+            load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
+            target_group_arn_suffix=load_balancer.target_group_arn_suffix,
+            cluster_name=service.cluster_name,
+            service_name=service.service_name,
+            delivery_streams=watched_streams,
+            task_stop_log_group_name=task_stops.log_group_name,
+            dead_letter_queue_name=task_stops.dead_letter_queue_name,
+            container_insights=container_insights,
+        ),
+        opts,
+    )
+
 pulumi.export("region", settings.region)
 pulumi.export("serviceUrl", load_balancer.url)
 pulumi.export("albDnsName", load_balancer.dns_name)
@@ -116,3 +158,5 @@ pulumi.export("taskStopDeadLetterQueueUrl", task_stops.dead_letter_queue_url)
 pulumi.export("alertTopicArn", alerts.topic_arn)
 pulumi.export("logRouterImage", router_image.image_ref)
 pulumi.export("albAccessLogBucket", load_balancer.access_log_bucket_name)
+if dashboard is not None:
+    pulumi.export("dashboardUrl", dashboard.url)

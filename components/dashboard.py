@@ -1,6 +1,8 @@
 """A CloudWatch dashboard for the pipeline: requests and 5xx, task count, Firehose delivery, stops by reason.
 
-Needs the region and the names / ARN suffixes of what it graphs; creates one `aws.cloudwatch.Dashboard`.
+Needs the region and the names / ARN suffixes of what it graphs (the delivery streams described as the
+alarms see them, so that a partner HTTP endpoint stream graphs `DeliveryToHttpEndpoint.*`); creates one
+`aws.cloudwatch.Dashboard` named `<project>-<stack>` (a fixed name: people bookmark it).
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.pipeline_alarms import WatchedDeliveryStream
+
 Metric = list[Any]  # CloudWatch dashboard metric rows: [namespace, name, dim, value, ..., {options}]
 
 
@@ -22,7 +26,7 @@ class PipelineDashboardArgs:
     target_group_arn_suffix: pulumi.Input[str]
     cluster_name: pulumi.Input[str]
     service_name: pulumi.Input[str]
-    delivery_stream_names: Sequence[pulumi.Input[str]]
+    delivery_streams: Sequence[WatchedDeliveryStream]
     task_stop_log_group_name: pulumi.Input[str]
     dead_letter_queue_name: pulumi.Input[str]
     container_insights: bool
@@ -30,6 +34,7 @@ class PipelineDashboardArgs:
 
 class PipelineDashboard(pulumi.ComponentResource):
     dashboard_name: pulumi.Output[str]
+    url: pulumi.Output[str]  # the dashboard in the CloudWatch console
 
     def __init__(self, name: str, args: PipelineDashboardArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:monitoring:PipelineDashboard", name, None, opts)
@@ -41,7 +46,12 @@ class PipelineDashboard(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
         self.dashboard_name = dashboard.dashboard_name
-        self.register_outputs({"dashboardName": self.dashboard_name})
+        self.url = pulumi.Output.format(
+            "https://{0}.console.aws.amazon.com/cloudwatch/home?region={0}#dashboards/dashboard/{1}",
+            args.region,
+            dashboard.dashboard_name,
+        )
+        self.register_outputs({"dashboardName": self.dashboard_name, "url": self.url})
 
 
 def _graph(title: str, region: str, metrics: list[Metric], x: int, y: int, stat: str = "Sum") -> dict[str, Any]:
@@ -67,9 +77,9 @@ def _widgets(args: PipelineDashboardArgs) -> list[dict[str, Any]]:
         tasks = [["AWS/ECS", metric, *service] for metric in ("CPUUtilization", "MemoryUtilization")]
         task_title = "Tasks: CPU and memory % (Container Insights off)"
     delivery = [
-        ["AWS/Firehose", metric, "DeliveryStreamName", stream]
-        for stream in args.delivery_stream_names
-        for metric in ("IncomingRecords", "DeliveryToS3.Records")
+        ["AWS/Firehose", metric, "DeliveryStreamName", stream.name]
+        for stream in args.delivery_streams
+        for metric in ("IncomingRecords", f"{stream.destination_metric_prefix}.Records")
     ]
     stops_query = pulumi.Output.format(
         "SOURCE '{0}' | filter `detail.lastStatus` = 'STOPPED' "
@@ -87,7 +97,7 @@ def _widgets(args: PipelineDashboardArgs) -> list[dict[str, Any]]:
             ["AWS/ApplicationELB", "UnHealthyHostCount", *target_group],
         ], 12, 0, stat="Maximum"),
         _graph(task_title, args.region, tasks, 0, 6, stat="Average"),
-        _graph("Firehose records in and delivered to S3", args.region, delivery, 12, 6),
+        _graph("Firehose records in and delivered", args.region, delivery, 12, 6),
         _graph("Task stop events not delivered (DLQ depth)", args.region, [
             ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", args.dead_letter_queue_name],
         ], 0, 12, stat="Maximum"),

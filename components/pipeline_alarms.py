@@ -33,6 +33,11 @@ class WatchedDeliveryStream:
     name: pulumi.Input[str]
     http_endpoint: bool = False  # a partner HTTP endpoint destination reports DeliveryToHttpEndpoint.*
 
+    @property
+    def destination_metric_prefix(self) -> str:
+        """`DeliveryToS3` or `DeliveryToHttpEndpoint`: the prefix of the stream's delivery metrics."""
+        return "DeliveryToHttpEndpoint" if self.http_endpoint else "DeliveryToS3"
+
 
 @dataclass(frozen=True)
 class WatchedRule:
@@ -88,7 +93,7 @@ class PipelineAlarms(pulumi.ComponentResource):
         )
 
     def _delivery_stream_alarms(self, stream: WatchedDeliveryStream) -> list[aws.cloudwatch.MetricAlarm]:
-        destination = "DeliveryToHttpEndpoint" if stream.http_endpoint else "DeliveryToS3"
+        destination = stream.destination_metric_prefix
         dimensions = {"DeliveryStreamName": stream.name}
         freshness = self._args.settings.delivery_freshness_seconds
         return [

@@ -1,0 +1,79 @@
+"""components/dashboard.py: the pipeline dashboard graphs the stack's own resources, fits CloudWatch's grid,
+passes the PutDashboard API model, is exported as a console URL, and can be turned off."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from offline.harness import Evaluation
+from tests.aws_api import validate_request
+from tests.conftest import evaluate_stack
+from tests.test_pipeline_alarms import ALB, PARTNER, PARTNER_SECRETS, QUEUE, alarms, stream_name
+
+DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
+
+
+def dashboard_body(ev: Evaluation) -> dict[str, Any]:
+    body: dict[str, Any] = json.loads(ev.one(DASHBOARD).inputs["dashboardBody"])
+    return body
+
+
+def widget_metrics(body: dict[str, Any]) -> list[list[Any]]:
+    return [row for w in body["widgets"] if w["type"] == "metric" for row in w["properties"]["metrics"]]
+
+
+def test_dashboard_graphs_the_stacks_own_resources(stack: Evaluation) -> None:
+    body = dashboard_body(stack)
+    rows = widget_metrics(body)
+    streams = {stream_name(stack, a) for a in ("app-log-archive", "task-stop-archive")}
+    assert {row[3] for row in rows if row[0] == "AWS/Firehose"} == streams
+    alb_suffix = stack.one(ALB).state["arnSuffix"]
+    assert all(row[row.index("LoadBalancer") + 1] == alb_suffix for row in rows if row[0] == "AWS/ApplicationELB")
+    assert [row[3] for row in rows if row[0] == "AWS/SQS"] == [stack.one(QUEUE).state["name"]]
+    (log_widget,) = [w for w in body["widgets"] if w["type"] == "log"]
+    task_stop_group = stack.one("httpd-firelens:events:TaskStopCapture").urn
+    (group,) = [r for r in stack.of_type("aws:cloudwatch/logGroup:LogGroup") if r.parent == task_stop_group]
+    assert log_widget["properties"]["query"].startswith(f"SOURCE '{group.state['name']}'")
+    for widget in body["widgets"]:
+        assert widget["properties"]["region"] == stack.config.region
+        assert widget["x"] + widget["width"] <= 24  # the dashboard grid is 24 columns wide
+
+
+def test_dashboard_widgets_do_not_overlap(dev: Evaluation) -> None:
+    cells: set[tuple[int, int]] = set()
+    for widget in dashboard_body(dev)["widgets"]:
+        area = {
+            (x, y)
+            for x in range(widget["x"], widget["x"] + widget["width"])
+            for y in range(widget["y"], widget["y"] + widget["height"])
+        }
+        assert not cells & area, widget["properties"]["title"]
+        cells |= area
+
+
+def test_dashboard_passes_the_cloudwatch_api_model_and_is_exported(stack: Evaluation) -> None:
+    dashboard = stack.one(DASHBOARD)
+    request = {"DashboardName": dashboard.inputs["dashboardName"], "DashboardBody": dashboard.inputs["dashboardBody"]}
+    assert validate_request("cloudwatch", "PutDashboard", request) == []
+    assert dashboard.inputs["dashboardName"] == f"httpd-firelens-{stack.config.stack}"
+    assert stack.outputs["dashboardUrl"] == (
+        f"https://{stack.config.region}.console.aws.amazon.com/cloudwatch/home?region={stack.config.region}"
+        f"#dashboards/dashboard/httpd-firelens-{stack.config.stack}"
+    )
+
+
+def test_a_partner_stream_graphs_its_http_endpoint_deliveries() -> None:
+    ev = evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
+    partner_stream = stream_name(ev, "task-stop-archive")
+    metrics = {
+        row[1] for row in widget_metrics(dashboard_body(ev)) if row[0] == "AWS/Firehose" and row[3] == partner_stream
+    }
+    assert metrics == {"IncomingRecords", "DeliveryToHttpEndpoint.Records"}
+
+
+def test_dashboard_can_be_turned_off() -> None:
+    ev = evaluate_stack("dev", dashboard="false")
+    assert ev.of_type(DASHBOARD) == []
+    assert "dashboardUrl" not in ev.outputs
+    assert alarms(ev)  # the alarms stay
