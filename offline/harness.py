@@ -115,10 +115,11 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.records: list[RecordedResource] = []
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
-        """As the engine does: the stack is not part of a top-level resource's type chain."""
-        if parent.split("::")[2:3] == [STACK_TYPE]:
-            parent = ""
-        return str(super().make_urn(parent, type_, name))
+        """As the engine does: a child's type is qualified by its parent's whole type chain
+        (`A$B$aws:s3/bucket:Bucket`), and the stack is not part of that chain."""
+        parent_chain = parent.split("::")[2] if parent else STACK_TYPE
+        qualified = type_ if parent_chain == STACK_TYPE else f"{parent_chain}${type_}"
+        return "::".join(["urn:pulumi:" + pulumi.get_stack(), pulumi.get_project(), qualified, name])
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]

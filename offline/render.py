@@ -108,12 +108,25 @@ def _node_id(resource: RecordedResource) -> str:
     return "n_" + re.sub(r"[^A-Za-z0-9]", "_", resource.name)
 
 
+def _identifiers(resource: RecordedResource) -> set[str]:
+    """What another resource's inputs would hold to point at this one: its id, ARN, name, URL, digest."""
+    values = [resource.id, *(resource.state.get(key) for key in ("arn", "name", "bucket", "url", "repoDigest"))]
+    return {v for v in values if isinstance(v, str) and v}
+
+
+def _references(resource: RecordedResource, dependency: RecordedResource) -> bool:
+    """True when `resource`'s inputs name `dependency`. A dependency can also come from `depends_on` on a
+    whole component (ordering, not data); only a reference in the inputs is a flow worth drawing."""
+    inputs = json.dumps(resource.inputs)
+    return any(identifier in inputs for identifier in _identifiers(dependency))
+
+
 def _flows(evaluation: Evaluation) -> set[tuple[str, str]]:
     """Data-flow edges between diagram resources, derived from the dependency graph."""
     by_urn = {r.urn: r for r in evaluation.resources}
     edges: set[tuple[str, str]] = set()
     for resource in evaluation.resources:
-        deps = [by_urn[d] for d in resource.dependencies if d in by_urn]
+        deps = [by_urn[d] for d in resource.dependencies if d in by_urn and _references(resource, by_urn[d])]
         if resource.type == EVENT_TARGET:
             # A target is an edge: from its rule to its destination (and to the DLQ it falls back to).
             rules = [d for d in deps if d.type == "aws:cloudwatch/eventRule:EventRule"]
