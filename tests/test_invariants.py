@@ -18,6 +18,8 @@ import pytest
 from offline.harness import PROJECT_DIR, evaluate
 from offline.stack_config import load_stack_config
 
+KEY_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+
 
 def warnings_raised_by(action: object) -> list[str]:
     assert callable(action)
@@ -35,8 +37,8 @@ def test_the_program_uses_no_deprecated_api(stack: str) -> None:
             "captureAllTaskStates": "true",
             "partnerEndpointUrl": "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
             "partnerEndpointName": "Datadog",
-            "certificateArn": "arn:aws:acm:ap-northeast-1:123456789012:certificate/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-            "archiveKmsKeyArn": "arn:aws:kms:ap-northeast-1:123456789012:key/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+            "certificateArn": f"arn:aws:acm:ap-northeast-1:123456789012:certificate/{KEY_ID}",
+            "archiveKmsKeyArn": f"arn:aws:kms:ap-northeast-1:123456789012:key/{KEY_ID}",
             "alertEmail": "oncall@example.com",
         },
         {"partnerApiKey": "0123456789abcdef"},
