@@ -92,6 +92,33 @@ class PipelineAlarms(pulumi.ComponentResource):
             **kwargs,
         )
 
+    def _any_alarm(
+        self,
+        role: str,
+        description: str,
+        metric: tuple[str, str],  # (namespace, metric name)
+        dimensions: dict[str, pulumi.Input[str]],
+        statistic: str = "Sum",
+        period: int = MINUTE,
+        evaluation_periods: int = 1,
+    ) -> aws.cloudwatch.MetricAlarm:
+        """An alarm on a count that should stay at zero: it fires as soon as the metric is above 0 for
+        `evaluation_periods` periods; no data means nothing happened."""
+        namespace, metric_name = metric
+        return self._alarm(
+            role,
+            description,
+            namespace=namespace,
+            metric_name=metric_name,
+            dimensions=dimensions,
+            statistic=statistic,
+            period=period,
+            evaluation_periods=evaluation_periods,
+            comparison_operator="GreaterThanThreshold",
+            threshold=0,
+            treat_missing_data="notBreaching",
+        )
+
     def _delivery_stream_alarms(self, stream: WatchedDeliveryStream) -> list[aws.cloudwatch.MetricAlarm]:
         destination = stream.destination_metric_prefix
         dimensions = {"DeliveryStreamName": stream.name}
@@ -125,52 +152,34 @@ class PipelineAlarms(pulumi.ComponentResource):
                 threshold=freshness,
                 treat_missing_data="notBreaching",
             ),
-            self._alarm(
+            self._any_alarm(
                 f"{stream.label}-throttled",
                 f"Firehose {stream.label}: records were throttled (stream quota exceeded); senders retry, "
                 "the log router may duplicate or, after its retry limit, drop records.",
-                namespace="AWS/Firehose",
-                metric_name="ThrottledRecords",
-                dimensions=dimensions,
-                statistic="Sum",
+                ("AWS/Firehose", "ThrottledRecords"),
+                dimensions,
                 period=FIREHOSE_PERIOD,
-                evaluation_periods=1,
-                comparison_operator="GreaterThanThreshold",
-                threshold=0,
-                treat_missing_data="notBreaching",
             ),
         ]
 
     def _rule_alarm(self, rule: WatchedRule) -> aws.cloudwatch.MetricAlarm:
-        return self._alarm(
+        return self._any_alarm(
             f"{rule.label}-failed-invocations",
             f"EventBridge rule {rule.label}: a target could not be invoked. The event went to the "
             "dead-letter queue after retries; check the target's role and the destination.",
-            namespace="AWS/Events",
-            metric_name="FailedInvocations",
-            dimensions={"RuleName": rule.name},
-            statistic="Sum",
-            period=MINUTE,
-            evaluation_periods=1,
-            comparison_operator="GreaterThanThreshold",
-            threshold=0,
-            treat_missing_data="notBreaching",
+            ("AWS/Events", "FailedInvocations"),
+            {"RuleName": rule.name},
         )
 
     def _dead_letter_alarm(self) -> aws.cloudwatch.MetricAlarm:
-        return self._alarm(
+        return self._any_alarm(
             "dead-letter-queue-not-empty",
             "Task stop events are waiting in the dead-letter queue: they were not delivered. Read the "
-            "messages (their attributes carry the error), fix the target, then redrive or archive them.",
-            namespace="AWS/SQS",
-            metric_name="ApproximateNumberOfMessagesVisible",
-            dimensions={"QueueName": self._args.dead_letter_queue_name},
+            "messages (their attributes carry the error), fix the target, then re-send or archive them.",
+            ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
+            {"QueueName": self._args.dead_letter_queue_name},
             statistic="Maximum",
             period=FIREHOSE_PERIOD,
-            evaluation_periods=1,
-            comparison_operator="GreaterThanThreshold",
-            threshold=0,
-            treat_missing_data="notBreaching",
         )
 
     def _running_tasks_alarm(self) -> aws.cloudwatch.MetricAlarm:
@@ -212,19 +221,14 @@ class PipelineAlarms(pulumi.ComponentResource):
         minutes = self._args.settings.evaluation_minutes
         per_minute = self._args.settings.target_5xx_per_minute
         return [
-            self._alarm(
+            self._any_alarm(
                 "unhealthy-hosts",
                 f"The target group reported unhealthy httpd tasks for {minutes} min. Check the health check "
                 "path and the tasks' application logs.",
-                namespace="AWS/ApplicationELB",
-                metric_name="UnHealthyHostCount",
-                dimensions=self._target_group_dimensions(),
+                ("AWS/ApplicationELB", "UnHealthyHostCount"),
+                self._target_group_dimensions(),
                 statistic="Maximum",
-                period=MINUTE,
                 evaluation_periods=minutes,
-                comparison_operator="GreaterThanThreshold",
-                threshold=0,
-                treat_missing_data="notBreaching",
             ),
             self._alarm(
                 "target-5xx",
