@@ -41,6 +41,8 @@ class RecordedResource:
     dependencies: tuple[str, ...]
     id: str | None
     state: dict[str, Any]
+    protect: bool = False  # resource options the inputs do not show
+    ignore_changes: tuple[str, ...] = ()
 
     def plain_inputs(self) -> dict[str, Any]:
         """Inputs with secret envelopes opened, for assertions that need the value inside."""
@@ -135,6 +137,8 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 dependencies=tuple(request.dependencies),
                 id=state.id if state else None,
                 state=_plain(dict(state.state)) if state else {},
+                protect=bool(request.protect),
+                ignore_changes=tuple(request.ignoreChanges),
             )
         )
         return response

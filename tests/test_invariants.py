@@ -1,5 +1,7 @@
 """Invariants of the whole program rather than of one component.
 
+Protection: in prod every bucket and log group is `protect`ed, nothing else is; in dev nothing is.
+
 No deprecated pulumi-aws API: pulumi-aws reports a deprecated resource, argument or result attribute with
 `warnings.warn` from its own modules (a DeprecationWarning, or a plain UserWarning for deprecated result
 attributes such as `get_region().name`), so pytest's per-module warning filters cannot attribute it to our
@@ -15,7 +17,7 @@ import warnings
 import pulumi_aws as aws
 import pytest
 
-from offline.harness import PROJECT_DIR, evaluate
+from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.stack_config import load_stack_config
 
 KEY_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
@@ -52,3 +54,17 @@ def test_the_check_sees_a_deprecated_result_attribute() -> None:
     # pulumi-aws result types have untyped constructors.
     region = aws.GetRegionResult(description="d", endpoint="e", id="i", name="n", region="r")  # type: ignore[no-untyped-call]
     assert any("deprecated" in line for line in warnings_raised_by(lambda: region.name))
+
+
+DATA_TYPES = ("aws:s3/bucket:Bucket", "aws:cloudwatch/logGroup:LogGroup")
+
+
+def test_prod_protects_every_bucket_and_log_group_and_dev_none(dev: Evaluation, prod: Evaluation) -> None:
+    """`pulumi destroy` or a replacing change must not silently drop prod's logs and archives; dev stays
+    disposable. Compute and wiring are never protected: they can always be recreated."""
+    prod_data = [r for r in prod.resources if r.type in DATA_TYPES]
+    # 3 buckets (ALB access logs, two archives) and 5 log groups (app, router, task stops, 2 delivery errors)
+    assert len(prod_data) == 8
+    assert [r.name for r in prod_data if not r.protect] == []
+    assert [r.name for r in prod.resources if r.protect and r.type not in DATA_TYPES] == []
+    assert [r.name for r in dev.resources if r.protect] == []

@@ -13,9 +13,7 @@ import pytest
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
 from components.service import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib, ecr_repository_arn
 from components.settings import FARGATE_MEMORY_BY_CPU, ServiceSettings
-from offline import harness
-from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
-from offline.stack_config import load_stack_config
+from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
 from tests.iam_lint import lint_policy
@@ -627,35 +625,15 @@ def test_target_tracking_on_cpu_and_requests_per_target(stack: Evaluation) -> No
     )
 
 
-# --- resource options the recorded inputs do not show: protect and ignoreChanges --------------------------
+# --- resource options: protect and ignoreChanges -----------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def prod_options(monkeypatch_module: pytest.MonkeyPatch) -> dict[str, tuple[bool, list[str]]]:
-    """prod evaluated once more, recording each registration's `protect` and `ignoreChanges`."""
-    options: dict[str, tuple[bool, list[str]]] = {}
-    register = harness.RecordingMonitor.RegisterResource
-
-    def recording(self: harness.RecordingMonitor, request: Any) -> Any:
-        options[request.name] = (bool(request.protect), list(request.ignoreChanges))
-        return register(self, request)
-
-    monkeypatch_module.setattr(harness.RecordingMonitor, "RegisterResource", recording)
-    harness.evaluate(load_stack_config(PROJECT_DIR, "prod"))
-    return options
+def test_autoscaling_owns_the_desired_count(stack: Evaluation) -> None:
+    assert one(stack, SERVICE).ignore_changes == ("desiredCount",)
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_module() -> Iterator[pytest.MonkeyPatch]:
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-def test_autoscaling_owns_the_desired_count(prod_options: dict[str, tuple[bool, list[str]]]) -> None:
-    assert prod_options["httpd-service"][1] == ["desiredCount"]
-
-
-def test_log_groups_are_protected_in_prod(prod_options: dict[str, tuple[bool, list[str]]]) -> None:
-    assert prod_options["httpd-app-logs"][0] is True
-    assert prod_options["httpd-router-logs"][0] is True
-    assert prod_options["httpd-service"][0] is False  # only the data is protected, not the compute
+def test_log_groups_are_protected_in_prod(prod: Evaluation, dev: Evaluation) -> None:
+    assert one(prod, LOG_GROUP, "app-logs").protect is True
+    assert one(prod, LOG_GROUP, "router-logs").protect is True
+    assert one(prod, SERVICE).protect is False  # only the data is protected, not the compute
+    assert not any(r.protect for r in ours(dev, LOG_GROUP))
