@@ -20,6 +20,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import policy_document
+
 # What an account administrator may do with the key: manage it, never use it directly (use goes through SNS).
 _KEY_ADMIN_ACTIONS = [
     "kms:CancelKeyDeletion",
@@ -69,52 +71,49 @@ class _Caller:
 def key_policy(account_id: str, region: str, partition: str) -> dict[str, Any]:
     """The topic key's policy: the account administers it; SNS uses it for the account and the two services."""
     root = f"arn:{partition}:iam::{account_id}:root"
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                # Delegates administration to IAM policies of this account (and keeps the key manageable:
-                # KMS refuses a policy that would lock out the principal setting it).
-                "Sid": "AccountAdministersKey",
-                "Effect": "Allow",
-                "Principal": {"AWS": root},
-                "Action": _KEY_ADMIN_ACTIONS,
-                "Resource": "*",  # in a key policy "*" means this key and nothing else
+    return policy_document(
+        {
+            # Delegates administration to IAM policies of this account (and keeps the key manageable:
+            # KMS refuses a policy that would lock out the principal setting it).
+            "Sid": "AccountAdministersKey",
+            "Effect": "Allow",
+            "Principal": {"AWS": root},
+            "Action": _KEY_ADMIN_ACTIONS,
+            "Resource": "*",  # in a key policy "*" means this key and nothing else
+        },
+        {
+            # Principals of this account may publish/read through SNS only, not use the key directly.
+            "Sid": "AccountUsesKeyThroughSns",
+            "Effect": "Allow",
+            "Principal": {"AWS": root},
+            "Action": _KEY_USE_ACTIONS,
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {
+                    "kms:ViaService": f"sns.{region}.amazonaws.com",
+                    "kms:CallerAccount": account_id,
+                }
             },
-            {
-                # Principals of this account may publish/read through SNS only, not use the key directly.
-                "Sid": "AccountUsesKeyThroughSns",
-                "Effect": "Allow",
-                "Principal": {"AWS": root},
-                "Action": _KEY_USE_ACTIONS,
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {
-                        "kms:ViaService": f"sns.{region}.amazonaws.com",
-                        "kms:CallerAccount": account_id,
-                    }
-                },
-            },
-            {
-                # No aws:SourceAccount/aws:SourceArn here: the KMS request EventBridge makes while publishing to
-                # an encrypted topic carries neither key (SNS documents them as unsupported for this case), so a
-                # condition would drop every alert. The topic policy holds the confused-deputy conditions.
-                "Sid": "EventBridgePublishesToTopic",
-                "Effect": "Allow",
-                "Principal": {"Service": "events.amazonaws.com"},
-                "Action": _KEY_USE_ACTIONS,
-                "Resource": "*",
-            },
-            {
-                "Sid": "CloudWatchAlarmsPublishToTopic",
-                "Effect": "Allow",
-                "Principal": {"Service": "cloudwatch.amazonaws.com"},
-                "Action": _KEY_USE_ACTIONS,
-                "Resource": "*",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            },
-        ],
-    }
+        },
+        {
+            # No aws:SourceAccount/aws:SourceArn here: the KMS request EventBridge makes while publishing to
+            # an encrypted topic carries neither key (SNS documents them as unsupported for this case), so a
+            # condition would drop every alert. The topic policy holds the confused-deputy conditions.
+            "Sid": "EventBridgePublishesToTopic",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": _KEY_USE_ACTIONS,
+            "Resource": "*",
+        },
+        {
+            "Sid": "CloudWatchAlarmsPublishToTopic",
+            "Effect": "Allow",
+            "Principal": {"Service": "cloudwatch.amazonaws.com"},
+            "Action": _KEY_USE_ACTIONS,
+            "Resource": "*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
+        },
+    )
 
 
 def topic_policy(topic_arn: str, account_id: str, region: str, partition: str) -> dict[str, Any]:
@@ -133,21 +132,18 @@ def topic_policy(topic_arn: str, account_id: str, region: str, partition: str) -
             },
         }
 
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            publisher(
-                "EventBridgeRulesPublish",
-                "events.amazonaws.com",
-                f"arn:{partition}:events:{region}:{account_id}:rule/*",
-            ),
-            publisher(
-                "CloudWatchAlarmsPublish",
-                "cloudwatch.amazonaws.com",
-                f"arn:{partition}:cloudwatch:{region}:{account_id}:alarm:*",
-            ),
-        ],
-    }
+    return policy_document(
+        publisher(
+            "EventBridgeRulesPublish",
+            "events.amazonaws.com",
+            f"arn:{partition}:events:{region}:{account_id}:rule/*",
+        ),
+        publisher(
+            "CloudWatchAlarmsPublish",
+            "cloudwatch.amazonaws.com",
+            f"arn:{partition}:cloudwatch:{region}:{account_id}:alarm:*",
+        ),
+    )
 
 
 class Alerts(pulumi.ComponentResource):

@@ -32,6 +32,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import policy_document, service_trust_policy
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
 from components.settings import ArchiveSettings, PartnerEndpoint
 
@@ -277,7 +278,7 @@ class LogArchive(pulumi.ComponentResource):
         role_policy = aws.iam.RolePolicy(
             f"{self._name}-role-policy",
             role=role.id,
-            policy=pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements}),
+            policy=pulumi.Output.json_dumps(policy_document(*statements)),
             opts=self._child(),
         )
         return role, role_policy
@@ -285,15 +286,6 @@ class LogArchive(pulumi.ComponentResource):
 
 def firehose_trust_policy(account_id: pulumi.Input[str]) -> dict[str, Any]:
     """Firehose, and only on behalf of this account's streams (confused deputy)."""
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "FirehoseOfThisAccount",
-                "Effect": "Allow",
-                "Principal": {"Service": "firehose.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"aws:SourceAccount": account_id}},
-            }
-        ],
-    }
+    return service_trust_policy(
+        "FirehoseOfThisAccount", "firehose.amazonaws.com", {"StringEquals": {"aws:SourceAccount": account_id}}
+    )

@@ -22,6 +22,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import policy_document
+
 # Statements to put in the bucket policy besides the TLS-only Deny, built from the bucket ARN.
 PolicyStatements = Callable[[pulumi.Output[str]], Sequence[Mapping[str, Any]]]
 
@@ -145,4 +147,4 @@ class PrivateBucket(pulumi.ComponentResource):
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
         statements = [*self._args.policy_statements(bucket_arn), deny_insecure_transport]
-        return pulumi.Output.json_dumps({"Version": "2012-10-17", "Statement": statements})
+        return pulumi.Output.json_dumps(policy_document(*statements))

@@ -28,6 +28,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import policy_document, service_trust_policy
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
 from components.settings import ServiceSettings
 
@@ -157,44 +158,34 @@ class HttpdService(pulumi.ComponentResource):
     def _trust_policy(self) -> pulumi.Output[str]:
         """ECS tasks, and only on behalf of this account's tasks in this region (confused deputy)."""
         return pulumi.Output.json_dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "EcsTasksOfThisAccountAndRegion",
-                        "Effect": "Allow",
-                        "Principal": {"Service": "ecs-tasks.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                        "Condition": {
-                            "StringEquals": {"aws:SourceAccount": self._account_id},
-                            "ArnLike": {
-                                "aws:SourceArn": pulumi.Output.format(
-                                    "arn:{0}:ecs:{1}:{2}:*", self._partition, self._region, self._account_id
-                                )
-                            },
-                        },
-                    }
-                ],
-            }
+            service_trust_policy(
+                "EcsTasksOfThisAccountAndRegion",
+                "ecs-tasks.amazonaws.com",
+                {
+                    "StringEquals": {"aws:SourceAccount": self._account_id},
+                    "ArnLike": {
+                        "aws:SourceArn": pulumi.Output.format(
+                            "arn:{0}:ecs:{1}:{2}:*", self._partition, self._region, self._account_id
+                        )
+                    },
+                },
+            )
         )
 
     def _task_role_policy(self, app_logs: aws.cloudwatch.LogGroup) -> pulumi.Output[str]:
         """What the router's outputs call. The C `cloudwatch_logs` plugin with `auto_create_group off` calls
         only CreateLogStream and PutLogEvents (no DescribeLogStreams, no CreateLogGroup)."""
         return pulumi.Output.json_dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "ArchiveAppLogs",
-                        "Effect": "Allow",
-                        # The kinesis_firehose plugin sends PutRecordBatch only (never PutRecord).
-                        "Action": ["firehose:PutRecordBatch"],
-                        "Resource": [self._args.delivery_stream_arn],
-                    },
-                    _log_writer_statement("WriteAppLogs", app_logs),
-                ],
-            }
+            policy_document(
+                {
+                    "Sid": "ArchiveAppLogs",
+                    "Effect": "Allow",
+                    # The kinesis_firehose plugin sends PutRecordBatch only (never PutRecord).
+                    "Action": ["firehose:PutRecordBatch"],
+                    "Resource": [self._args.delivery_stream_arn],
+                },
+                _log_writer_statement("WriteAppLogs", app_logs),
+            )
         )
 
     def _execution_role_policy(self, router_logs: aws.cloudwatch.LogGroup) -> pulumi.Output[str]:
@@ -206,29 +197,26 @@ class HttpdService(pulumi.ComponentResource):
                 lambda values: ecr_repository_arn(values[0], values[1])
             )
         return pulumi.Output.json_dumps(
-            {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Sid": "EcrAuthorizationToken",
-                        "Effect": "Allow",
-                        "Action": ["ecr:GetAuthorizationToken"],
-                        # GetAuthorizationToken supports no resource-level permissions: "*" is the only form.
-                        "Resource": "*",
-                    },
-                    {
-                        "Sid": "PullLogRouterImage",
-                        "Effect": "Allow",
-                        "Action": [
-                            "ecr:BatchCheckLayerAvailability",
-                            "ecr:BatchGetImage",
-                            "ecr:GetDownloadUrlForLayer",
-                        ],
-                        "Resource": [repository_arn],
-                    },
-                    _log_writer_statement("WriteLogRouterLogs", router_logs),
-                ],
-            }
+            policy_document(
+                {
+                    "Sid": "EcrAuthorizationToken",
+                    "Effect": "Allow",
+                    "Action": ["ecr:GetAuthorizationToken"],
+                    # GetAuthorizationToken supports no resource-level permissions: "*" is the only form.
+                    "Resource": "*",
+                },
+                {
+                    "Sid": "PullLogRouterImage",
+                    "Effect": "Allow",
+                    "Action": [
+                        "ecr:BatchCheckLayerAvailability",
+                        "ecr:BatchGetImage",
+                        "ecr:GetDownloadUrlForLayer",
+                    ],
+                    "Resource": [repository_arn],
+                },
+                _log_writer_statement("WriteLogRouterLogs", router_logs),
+            )
         )
 
     # --- task definition -------------------------------------------------------------------------------

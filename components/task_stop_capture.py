@@ -27,6 +27,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.iam import policy_document, service_trust_policy
+
 SCOPES = ("cluster", "account")
 LOG_GROUP_ROOT = "/aws/events/"  # EventBridge delivers only to log groups whose name starts with this
 
@@ -314,35 +316,22 @@ class TaskStopCapture(pulumi.ComponentResource):
 
 
 def _events_trust_policy(account_id: pulumi.Input[str], rule_arn: pulumi.Input[str]) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "EventBridgeRuleAssumes",
-                "Effect": "Allow",
-                "Principal": {"Service": "events.amazonaws.com"},
-                "Action": "sts:AssumeRole",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account_id},
-                    "ArnEquals": {"aws:SourceArn": rule_arn},
-                },
-            }
-        ],
-    }
+    return service_trust_policy(
+        "EventBridgeRuleAssumes",
+        "events.amazonaws.com",
+        {"StringEquals": {"aws:SourceAccount": account_id}, "ArnEquals": {"aws:SourceArn": rule_arn}},
+    )
 
 
 def _put_records_policy(delivery_stream_arn: pulumi.Input[str]) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "PutTaskStopEvents",
-                "Effect": "Allow",
-                "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
-                "Resource": delivery_stream_arn,
-            }
-        ],
-    }
+    return policy_document(
+        {
+            "Sid": "PutTaskStopEvents",
+            "Effect": "Allow",
+            "Action": ["firehose:PutRecord", "firehose:PutRecordBatch"],
+            "Resource": delivery_stream_arn,
+        }
+    )
 
 
 def _log_group_policy(log_group_arn: pulumi.Input[str], rule_arns: Sequence[pulumi.Input[str]]) -> dict[str, Any]:
@@ -350,32 +339,26 @@ def _log_group_policy(log_group_arn: pulumi.Input[str], rule_arns: Sequence[pulu
 
     A region holds at most 10 log resource policies per account; this stack uses one, scoped to its group.
     """
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "EventBridgeRulesWriteTaskEvents",
-                "Effect": "Allow",
-                "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
-                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-                "Resource": pulumi.Output.concat(log_group_arn, ":*"),  # the group's streams
-                "Condition": {"ArnEquals": {"aws:SourceArn": list(rule_arns)}},
-            }
-        ],
-    }
+    return policy_document(
+        {
+            "Sid": "EventBridgeRulesWriteTaskEvents",
+            "Effect": "Allow",
+            "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": pulumi.Output.concat(log_group_arn, ":*"),  # the group's streams
+            "Condition": {"ArnEquals": {"aws:SourceArn": list(rule_arns)}},
+        }
+    )
 
 
 def _dead_letter_policy(queue_arn: pulumi.Input[str], rule_arns: Sequence[pulumi.Input[str]]) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "EventBridgeRulesParkUndeliverableEvents",
-                "Effect": "Allow",
-                "Principal": {"Service": "events.amazonaws.com"},
-                "Action": "sqs:SendMessage",
-                "Resource": queue_arn,
-                "Condition": {"ArnEquals": {"aws:SourceArn": list(rule_arns)}},
-            }
-        ],
-    }
+    return policy_document(
+        {
+            "Sid": "EventBridgeRulesParkUndeliverableEvents",
+            "Effect": "Allow",
+            "Principal": {"Service": "events.amazonaws.com"},
+            "Action": "sqs:SendMessage",
+            "Resource": queue_arn,
+            "Condition": {"ArnEquals": {"aws:SourceArn": list(rule_arns)}},
+        }
+    )
