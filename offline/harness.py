@@ -76,6 +76,13 @@ class Evaluation:
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
 
+    def descendants(self, parent: RecordedResource) -> list[RecordedResource]:
+        """Children, their children and so on: everything a component creates, however deeply nested."""
+        found: list[RecordedResource] = []
+        for child in self.children(parent):
+            found += [child, *self.descendants(child)]
+        return found
+
 
 def mask_secrets(value: Any) -> Any:
     """Replace every secret envelope, at any depth, with "[secret]"."""

@@ -1,4 +1,5 @@
-"""Lint IAM policy documents with parliament (Duo Labs' IAM linter), the way the tests need it."""
+"""IAM policy documents in the tests: read them from recorded resources, and lint them with parliament (Duo
+Labs' IAM linter) the way the tests need it."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 from typing import Any
 
 from parliament import analyze_policy_string
+
+from offline.harness import RecordedResource
 
 # A trust (assume-role) policy names a Principal and never a Resource; parliament, written for identity
 # policies, reports exactly that as MALFORMED. Only that one finding is not applicable to trust policies.
@@ -20,3 +23,14 @@ def lint_policy(document: str | dict[str, Any], trust: bool = False) -> list[str
     if trust:
         lines = [line for line in lines if _TRUST_POLICY_NOT_APPLICABLE not in line]
     return lines
+
+
+def policy_of(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
+    """The policy document a resource was registered with (a JSON string input, secrets unwrapped)."""
+    document: dict[str, Any] = json.loads(resource.plain_inputs()[key])
+    return document
+
+
+def as_list(value: Any) -> list[Any]:
+    """A statement's Action or Resource, which IAM accepts as one value or a list, as a list."""
+    return value if isinstance(value, list) else [value]

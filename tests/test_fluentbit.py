@@ -30,17 +30,16 @@ from tests.fluentbit_config import (
     rules,
     tag_matches,
 )
+from tests.iam_lint import as_list, policy_of
 from tests.test_service import (
     FIREHOSE,
     FLUENT_BIT_GRACE_SECONDS,
     LOG_GROUP,
     ROLE_POLICY,
-    as_list,
     containers,
     environment,
     inside,
     one,
-    policy,
     statements,
 )
 
@@ -555,7 +554,7 @@ def test_outputs_write_to_destinations_the_stack_creates(stack: Evaluation) -> N
 
 
 def test_the_task_role_allows_exactly_the_calls_the_outputs_make(stack: Evaluation) -> None:
-    document = policy(one(stack, ROLE_POLICY, "task-policy"))
+    document = policy_of(one(stack, ROLE_POLICY, "task-policy"))
     granted: dict[str, set[str]] = {}
     for statement in statements(document):
         assert statement["Effect"] == "Allow" and "Condition" not in statement

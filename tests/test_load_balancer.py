@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pulumi
@@ -43,15 +42,9 @@ def https() -> Evaluation:
     return evaluate_stack("dev", certificateArn=CERT)
 
 
-def descendants(ev: Evaluation, parent: RecordedResource) -> Iterator[RecordedResource]:
-    for child in ev.children(parent):
-        yield child
-        yield from descendants(ev, child)
-
-
 def of(ev: Evaluation, type_token: str) -> list[RecordedResource]:
     """Resources of one type inside the LoadBalancer component (the access-log bucket is a PrivateBucket in it)."""
-    return [r for r in descendants(ev, ev.one(COMPONENT, "web")) if r.type == type_token]
+    return [r for r in ev.descendants(ev.one(COMPONENT, "web")) if r.type == type_token]
 
 
 def one(ev: Evaluation, type_token: str) -> RecordedResource:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -30,7 +29,7 @@ from offline.mocks import AwsMocks
 from offline.render import as_json
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
-from tests.iam_lint import lint_policy
+from tests.iam_lint import as_list, lint_policy, policy_of
 
 REGION = "ap-northeast-1"
 ARCHIVE = "httpd-firelens:logs:LogArchive"
@@ -99,14 +98,8 @@ def case(request: pytest.FixtureRequest) -> tuple[Evaluation, str]:
 # --- reading the recorded program --------------------------------------------------------------------------
 
 
-def descendants(ev: Evaluation, parent: RecordedResource) -> Iterator[RecordedResource]:
-    for child in ev.children(parent):
-        yield child
-        yield from descendants(ev, child)
-
-
 def inside(ev: Evaluation, archive: str, type_token: str) -> list[RecordedResource]:
-    return [r for r in descendants(ev, ev.one(ARCHIVE, archive)) if r.type == type_token]
+    return [r for r in ev.descendants(ev.one(ARCHIVE, archive)) if r.type == type_token]
 
 
 def one(ev: Evaluation, archive: str, type_token: str) -> RecordedResource:
@@ -118,15 +111,6 @@ def stream(ev: Evaluation, archive: str) -> RecordedResource:
     """The delivery stream, a direct child of the archive component."""
     (found,) = [r for r in ev.children(ev.one(ARCHIVE, archive)) if r.type == STREAM]
     return found
-
-
-def document(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
-    parsed: dict[str, Any] = json.loads(resource.plain_inputs()[key])
-    return parsed
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
 
 
 def config_value(ev: Evaluation, key: str) -> str:
@@ -557,14 +541,14 @@ def test_every_policy_passes_parliament_and_allows_no_wildcard_action(case: tupl
     ev, archive = case
     for resource, key, trust in policies(ev, archive):
         assert lint_policy(resource.plain_inputs()[key], trust=trust) == [], resource.name
-        for statement in document(resource, key)["Statement"]:
+        for statement in policy_of(resource, key)["Statement"]:
             if statement["Effect"] == "Allow":
                 assert all(a != "*" and not a.endswith(":*") for a in as_list(statement["Action"])), statement
 
 
 def test_only_firehose_of_this_account_may_assume_the_role(case: tuple[Evaluation, str]) -> None:
     ev, archive = case
-    (statement,) = document(one(ev, archive, ROLE), "assumeRolePolicy")["Statement"]
+    (statement,) = policy_of(one(ev, archive, ROLE), "assumeRolePolicy")["Statement"]
     assert statement["Effect"] == "Allow"
     assert statement["Principal"] == {"Service": "firehose.amazonaws.com"}
     assert statement["Action"] == "sts:AssumeRole"
@@ -577,7 +561,7 @@ def test_role_may_write_only_its_bucket_and_its_log_stream(case: tuple[Evaluatio
     policy = one(ev, archive, ROLE_POLICY)
     assert policy.inputs["role"] == one(ev, archive, ROLE).id
     granted: dict[str, set[str]] = {}
-    for statement in document(policy)["Statement"]:
+    for statement in policy_of(policy)["Statement"]:
         assert statement["Effect"] == "Allow"
         for action in as_list(statement["Action"]):
             granted.setdefault(action, set()).update(as_list(statement["Resource"]))
@@ -595,7 +579,7 @@ def test_role_may_write_only_its_bucket_and_its_log_stream(case: tuple[Evaluatio
 def test_kms_use_is_limited_to_s3_and_this_bucket(kms: Evaluation) -> None:
     for archive in PREFIXES:
         bucket_arn = one(kms, archive, BUCKET).state["arn"]
-        (statement,) = [s for s in document(one(kms, archive, ROLE_POLICY))["Statement"] if s["Resource"] == KEY_ARN]
+        (statement,) = [s for s in policy_of(one(kms, archive, ROLE_POLICY))["Statement"] if s["Resource"] == KEY_ARN]
         assert sorted(as_list(statement["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey"]
         assert statement["Condition"] == {
             "StringEquals": {"kms:ViaService": f"s3.{REGION}.amazonaws.com"},
@@ -626,7 +610,7 @@ def test_bucket_is_private_owner_enforced_and_tls_only(case: tuple[Evaluation, s
     policy = one(ev, archive, BUCKET_POLICY)
     assert policy.inputs["bucket"] == bucket.id
     assert one(ev, archive, PUBLIC_ACCESS).urn in policy.dependencies  # S3 rejects concurrent calls
-    (deny,) = document(policy)["Statement"]
+    (deny,) = policy_of(policy)["Statement"]
     assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "s3:*")
     assert deny["Resource"] == [bucket.state["arn"], f"{bucket.state['arn']}/*"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

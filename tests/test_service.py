@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -16,7 +15,7 @@ from components.settings import FARGATE_MEMORY_BY_CPU, ServiceSettings
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
-from tests.iam_lint import lint_policy
+from tests.iam_lint import as_list, lint_policy, policy_of
 
 COMPONENT = "httpd-firelens:service:HttpdService"
 CLUSTER = "aws:ecs/cluster:Cluster"
@@ -52,14 +51,8 @@ LOG_ROUTER_PORTS = (24224, 2020)
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def descendants(ev: Evaluation, parent: RecordedResource) -> Iterator[RecordedResource]:
-    for child in ev.children(parent):
-        yield child
-        yield from descendants(ev, child)
-
-
 def inside(ev: Evaluation, component_type: str, component_name: str, type_token: str) -> list[RecordedResource]:
-    return [r for r in descendants(ev, ev.one(component_type, component_name)) if r.type == type_token]
+    return [r for r in ev.descendants(ev.one(component_type, component_name)) if r.type == type_token]
 
 
 def ours(ev: Evaluation, type_token: str) -> list[RecordedResource]:
@@ -107,17 +100,8 @@ def environment(container: dict[str, Any]) -> dict[str, str]:
     return {e["name"]: e["value"] for e in container["environment"]}
 
 
-def policy(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(resource.plain_inputs()[key])
-    return document
-
-
 def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return list(document["Statement"])
-
-
-def as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else list(value)
 
 
 def register_task_definition_request(ev: Evaluation) -> dict[str, Any]:
@@ -328,7 +312,7 @@ def test_log_router_delivers_to_the_app_archive_stream(stack: Evaluation) -> Non
     assert len(streams) == 1
     env = environment(containers(stack)["log_router"])
     assert env["DELIVERY_STREAM"] == streams[0].state["name"]
-    task_policy = policy(one(stack, ROLE_POLICY, "task-policy"))
+    task_policy = policy_of(one(stack, ROLE_POLICY, "task-policy"))
     (firehose,) = [s for s in statements(task_policy) if s["Action"][0].startswith("firehose:")]
     assert as_list(firehose["Resource"]) == [streams[0].state["arn"]]
 
@@ -407,7 +391,7 @@ def test_the_api_model_catches_a_wrong_value(dev: Evaluation, container: str, ke
 
 def test_trust_policies_are_ecs_tasks_of_this_account_and_region(stack: Evaluation) -> None:
     for role in ours(stack, ROLE):
-        document = policy(role, "assumeRolePolicy")
+        document = policy_of(role, "assumeRolePolicy")
         assert lint_policy(document, trust=True) == []
         (statement,) = statements(document)
         assert statement["Principal"] == {"Service": "ecs-tasks.amazonaws.com"}
@@ -422,7 +406,7 @@ def test_role_policies_lint_clean_and_use_no_wildcard_actions(stack: Evaluation)
     policies = ours(stack, ROLE_POLICY)
     assert sorted(p.name for p in policies) == ["httpd-execution-policy", "httpd-task-policy"]
     for role_policy in policies:
-        document = policy(role_policy)
+        document = policy_of(role_policy)
         assert lint_policy(document) == []
         for statement in statements(document):
             assert statement["Effect"] == "Allow"
@@ -443,7 +427,7 @@ def log_group_resources(group: RecordedResource) -> list[str]:
 
 
 def test_task_role_allows_exactly_the_router_outputs(stack: Evaluation) -> None:
-    document = policy(one(stack, ROLE_POLICY, "task-policy"))
+    document = policy_of(one(stack, ROLE_POLICY, "task-policy"))
     granted = {(a, r) for s in statements(document) for a in as_list(s["Action"]) for r in as_list(s["Resource"])}
     logs = log_group_resources(one(stack, LOG_GROUP, "app-logs"))
     actions = {a for a, _ in granted}
@@ -456,7 +440,7 @@ def test_task_role_allows_exactly_the_router_outputs(stack: Evaluation) -> None:
 
 
 def test_execution_role_pulls_only_the_router_repository(stack: Evaluation) -> None:
-    document = policy(one(stack, ROLE_POLICY, "execution-policy"))
+    document = policy_of(one(stack, ROLE_POLICY, "execution-policy"))
     by_sid = {s["Sid"]: s for s in statements(document)}
     assert set(by_sid) == {"EcrAuthorizationToken", "PullLogRouterImage", "WriteLogRouterLogs"}
     repositories = inside(stack, "httpd-firelens:logs:LogRouterImage", "log-router", REPOSITORY)

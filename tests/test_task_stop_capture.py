@@ -18,7 +18,7 @@ from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
-from tests.iam_lint import lint_policy
+from tests.iam_lint import as_list, lint_policy, policy_of
 
 COMPONENT = "httpd-firelens:events:TaskStopCapture"
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -218,15 +218,6 @@ def targets_of(evaluation: Evaluation, rule_resource: RecordedResource) -> list[
     return [t for t in children(evaluation, TARGET) if t.inputs["rule"] == rule_resource.state["name"]]
 
 
-def document(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
-    parsed: dict[str, Any] = json.loads(resource.plain_inputs()[key])
-    return parsed
-
-
-def as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
 @pytest.fixture(scope="module")
 def all_states() -> Evaluation:
     return evaluate_stack("dev", captureAllTaskStates="true")
@@ -379,7 +370,7 @@ def test_archive_target_puts_to_the_task_stop_archive_through_a_single_purpose_r
     role = child(stack, ROLE)
     (archive,) = [t for t in targets_of(stack, capture) if t.inputs.get("roleArn")]
     assert archive.inputs["roleArn"] == role.state["arn"]
-    trust = document(role, "assumeRolePolicy")
+    trust = policy_of(role, "assumeRolePolicy")
     (statement,) = trust["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert statement["Condition"] == {
@@ -388,7 +379,7 @@ def test_archive_target_puts_to_the_task_stop_archive_through_a_single_purpose_r
     }
     role_policy = child(stack, ROLE_POLICY)
     assert role_policy.inputs["role"] == role.state["name"]
-    (grant,) = document(role_policy)["Statement"]
+    (grant,) = policy_of(role_policy)["Statement"]
     assert sorted(as_list(grant["Action"])) == ["firehose:PutRecord", "firehose:PutRecordBatch"]
     assert as_list(grant["Resource"]) == [archive.inputs["arn"]]
     assert role_policy.urn in archive.dependencies
@@ -411,7 +402,7 @@ def test_log_group_target_and_its_resource_policy(stack: Evaluation) -> None:
     log_targets = [t for t in children(stack, TARGET) if t.inputs["arn"] == group.state["arn"]]
     assert [t.inputs["rule"] for t in log_targets] == [rule(stack, "stopped").state["name"]]
     policy_resource = child(stack, LOG_POLICY)
-    (statement,) = document(policy_resource, "policyDocument")["Statement"]
+    (statement,) = policy_of(policy_resource, "policyDocument")["Statement"]
     assert sorted(statement["Principal"]["Service"]) == ["delivery.logs.amazonaws.com", "events.amazonaws.com"]
     assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
     assert statement["Resource"] == group.state["arn"] + ":*"
@@ -420,7 +411,7 @@ def test_log_group_target_and_its_resource_policy(stack: Evaluation) -> None:
 
 
 def test_log_policy_covers_the_state_change_rule_when_it_exists(all_states: Evaluation) -> None:
-    (statement,) = document(child(all_states, LOG_POLICY), "policyDocument")["Statement"]
+    (statement,) = policy_of(child(all_states, LOG_POLICY), "policyDocument")["Statement"]
     expected = {rule(all_states, role).state["arn"] for role in ("stopped", "state-change")}
     assert set(statement["Condition"]["ArnEquals"]["aws:SourceArn"]) == expected
 
@@ -449,7 +440,7 @@ def test_every_target_retries_then_parks_events_in_the_dead_letter_queue(
         assert target.inputs["deadLetterConfig"] == {"arn": queue.state["arn"]}
         assert target.inputs["retryPolicy"] == {"maximumEventAgeInSeconds": 86400, "maximumRetryAttempts": 185}
         assert queue_policy.urn in target.dependencies
-    (statement,) = document(queue_policy)["Statement"]
+    (statement,) = policy_of(queue_policy)["Statement"]
     assert statement["Principal"] == {"Service": "events.amazonaws.com"}
     assert as_list(statement["Action"]) == ["sqs:SendMessage"]
     assert statement["Resource"] == queue.state["arn"]
