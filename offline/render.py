@@ -114,11 +114,10 @@ def _identifiers(resource: RecordedResource) -> set[str]:
     return {v for v in values if isinstance(v, str) and v}
 
 
-def _references(resource: RecordedResource, dependency: RecordedResource) -> bool:
-    """True when `resource`'s inputs name `dependency`. A dependency can also come from `depends_on` on a
-    whole component (ordering, not data); only a reference in the inputs is a flow worth drawing."""
-    inputs = json.dumps(resource.inputs)
-    return any(identifier in inputs for identifier in _identifiers(dependency))
+def _references(inputs_json: str, dependency: RecordedResource) -> bool:
+    """True when a resource's inputs (as JSON) name `dependency`. A dependency can also come from `depends_on`
+    on a whole component (ordering, not data); only a reference in the inputs is a flow worth drawing."""
+    return any(identifier in inputs_json for identifier in _identifiers(dependency))
 
 
 def _flows(evaluation: Evaluation) -> set[tuple[str, str]]:
@@ -126,14 +125,15 @@ def _flows(evaluation: Evaluation) -> set[tuple[str, str]]:
     by_urn = {r.urn: r for r in evaluation.resources}
     edges: set[tuple[str, str]] = set()
     for resource in evaluation.resources:
-        deps = [by_urn[d] for d in resource.dependencies if d in by_urn and _references(resource, by_urn[d])]
+        if resource.type != EVENT_TARGET and resource.type not in DIAGRAM_TYPES:
+            continue
+        inputs_json = json.dumps(resource.inputs)
+        deps = [by_urn[d] for d in resource.dependencies if d in by_urn and _references(inputs_json, by_urn[d])]
         if resource.type == EVENT_TARGET:
             # A target is an edge: from its rule to its destination (and to the DLQ it falls back to).
             rules = [d for d in deps if d.type == "aws:cloudwatch/eventRule:EventRule"]
             sinks = [d for d in deps if d.type in SINK_TYPES]
             edges |= {(rule.urn, sink.urn) for rule in rules for sink in sinks}
-            continue
-        if resource.type not in DIAGRAM_TYPES:
             continue
         for dep in deps:
             if dep.type not in DIAGRAM_TYPES:
