@@ -9,8 +9,11 @@ Creates:
   incomplete, which otherwise keep costing storage without ever showing up as objects;
 - the bucket policy: the caller's statements (built from the bucket ARN) followed by a Deny of every
   request made without TLS.
+S3 rejects concurrent configuration calls on one bucket (OperationAborted), so these are created one after
+another: ownership, public access block, encryption, lifecycle, policy.
 Needs: nothing but its args. Exposes the bucket name, its ARN and the bucket policy resource, so that a
-service which checks the policy when it is configured (ALB access logs) can depend on it.
+service which checks the policy when it is configured (ALB access logs) can depend on it; depending on the
+policy also waits for the rest of the bucket's configuration.
 """
 
 from __future__ import annotations
@@ -68,10 +71,15 @@ class PrivateBucket(pulumi.ComponentResource):
 
         # The bucket carries the component's own name: its autonamed physical name stays readable.
         bucket = aws.s3.Bucket(name, force_destroy=args.force_destroy, opts=self._child(protect=args.protect))
-        aws.s3.BucketServerSideEncryptionConfiguration(
-            f"{name}-encryption",
+        # S3 answers concurrent configuration calls on one bucket with OperationAborted ("A conflicting
+        # conditional operation is currently in progress"), so each configuration waits for the previous one.
+        # Order: object ownership (ACLs off) and the public access block lock the bucket down first, then the
+        # encryption and lifecycle rules; the policy comes last, after the public access block (which then
+        # checks it) and after everything else, so whatever depends on `policy` finds the bucket fully set up.
+        ownership = aws.s3.BucketOwnershipControls(
+            f"{name}-ownership",
             bucket=bucket.bucket,
-            rules=[self._encryption_rule()],
+            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
             opts=self._child(),
         )
         public_access_block = aws.s3.BucketPublicAccessBlock(
@@ -81,15 +89,15 @@ class PrivateBucket(pulumi.ComponentResource):
             block_public_policy=True,
             ignore_public_acls=True,
             restrict_public_buckets=True,
-            opts=self._child(),
+            opts=self._child(depends_on=[ownership]),
         )
-        aws.s3.BucketOwnershipControls(
-            f"{name}-ownership",
+        encryption = aws.s3.BucketServerSideEncryptionConfiguration(
+            f"{name}-encryption",
             bucket=bucket.bucket,
-            rule=aws.s3.BucketOwnershipControlsRuleArgs(object_ownership="BucketOwnerEnforced"),
-            opts=self._child(),
+            rules=[self._encryption_rule()],
+            opts=self._child(depends_on=[public_access_block]),
         )
-        aws.s3.BucketLifecycleConfiguration(
+        lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket.bucket,
             rules=[
@@ -103,14 +111,13 @@ class PrivateBucket(pulumi.ComponentResource):
                     ),
                 )
             ],
-            opts=self._child(),
+            opts=self._child(depends_on=[encryption]),
         )
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
             bucket=bucket.bucket,
             policy=self._policy_document(bucket.arn),
-            # S3 rejects concurrent PutPublicAccessBlock/PutBucketPolicy calls on one bucket (OperationAborted).
-            opts=self._child(depends_on=[public_access_block]),
+            opts=self._child(depends_on=[lifecycle]),
         )
 
         self.bucket = bucket.bucket

@@ -207,6 +207,78 @@ def check_buckets_private(resources: Sequence[StackResource]) -> list[Violation]
     return violations
 
 
+# Configuration calls on the bucket itself (Put<configuration> on `?<subresource>`), one resource type each.
+# S3 answers concurrent ones on one bucket with OperationAborted ("A conflicting conditional operation is
+# currently in progress against this resource"), so a stack must order them by dependencies.
+BUCKET_CONFIGURATIONS: Final = frozenset(
+    {
+        BUCKET_ENCRYPTION,
+        BUCKET_PUBLIC_ACCESS_BLOCK,
+        "aws:s3/bucketAccelerateConfiguration:BucketAccelerateConfiguration",
+        "aws:s3/bucketAcl:BucketAcl",
+        "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
+        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        "aws:s3/bucketLogging:BucketLogging",
+        "aws:s3/bucketNotification:BucketNotification",
+        "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
+        "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+        "aws:s3/bucketPolicy:BucketPolicy",
+        "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
+        "aws:s3/bucketRequestPaymentConfiguration:BucketRequestPaymentConfiguration",
+        "aws:s3/bucketVersioning:BucketVersioning",
+        "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
+    }
+)
+
+
+def _depends_on(resources: Sequence[StackResource]) -> Callable[[str], set[str]]:
+    """URN -> every URN it depends on, directly or through other resources of the stack."""
+    direct = {r.urn: r.dependencies for r in resources}
+    closure: dict[str, set[str]] = {}
+
+    def upstream(urn: str) -> set[str]:
+        if urn not in closure:
+            seen: set[str] = set()
+            pending = list(direct.get(urn, ()))
+            while pending:
+                current = pending.pop()
+                if current not in seen:
+                    seen.add(current)
+                    pending.extend(direct.get(current, ()))
+            closure[urn] = seen
+        return closure[urn]
+
+    return upstream
+
+
+def check_bucket_configuration_ordered(resources: Sequence[StackResource]) -> list[Violation]:
+    buckets = [r for r in resources if r.type == BUCKET]
+    configurations: dict[str, list[StackResource]] = {}
+    for sub in (r for r in resources if r.type in BUCKET_CONFIGURATIONS):
+        bucket = _bucket_of(sub, buckets)
+        if bucket is not None:
+            configurations.setdefault(bucket.urn, []).append(sub)
+    upstream = _depends_on(resources)
+    violations: list[Violation] = []
+    for bucket in buckets:
+        subs = sorted(configurations.get(bucket.urn, []), key=lambda r: r.name)
+        concurrent = [
+            f"{a.name} and {b.name}"
+            for index, a in enumerate(subs)
+            for b in subs[index + 1 :]
+            if a.urn not in upstream(b.urn) and b.urn not in upstream(a.urn)
+        ]
+        if concurrent:
+            violations.append(
+                Violation(
+                    bucket,
+                    f"configurations that may be applied at the same time: {'; '.join(concurrent)}. S3 answers "
+                    "concurrent configuration calls on one bucket with OperationAborted: chain them with depends_on",
+                )
+            )
+    return violations
+
+
 # --- security groups -----------------------------------------------------------------------------------------
 
 SECURITY_GROUPS = frozenset(
@@ -511,6 +583,13 @@ RULES: list[PolicyRule] = [
         "Every S3 bucket has default encryption and a public access block with all four flags true.",
         MANDATORY,
         check_stack=check_buckets_private,
+    ),
+    PolicyRule(
+        "s3-bucket-configuration-serialized",
+        "The configuration resources of one S3 bucket (policy, encryption, public access block, ownership, "
+        "lifecycle, ...) are ordered by their dependencies, never applied at the same time.",
+        MANDATORY,
+        check_stack=check_bucket_configuration_ordered,
     ),
     PolicyRule(
         "security-group-ingress-restricted",

@@ -257,7 +257,6 @@ def test_bucket_is_sse_s3_private_and_owner_enforced(stack: Evaluation) -> None:
     flags = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
     assert all(block[flag] is True for flag in flags)
     assert one(stack, OWNERSHIP).inputs["rule"] == {"objectOwnership": "BucketOwnerEnforced"}
-    assert one(stack, PUBLIC_ACCESS).urn in one(stack, BUCKET_POLICY).dependencies
 
 
 @pytest.mark.parametrize(("name", "days", "force_destroy"), [("dev", 30, True), ("prod", 365, False)])

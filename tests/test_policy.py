@@ -326,12 +326,34 @@ def access_block(of: StackResource, by_name: bool = True, **flags: Any) -> Stack
     )
 
 
+def configuration(of: StackResource, type_: str, *after: StackResource, by_name: bool = True) -> StackResource:
+    """A bucket configuration resource of `type_` that depends on the bucket and on `after`."""
+    name = f"{of.name}-{type_.rsplit(':', 1)[-1]}"
+    props = {"bucket": of.props["bucket"] if by_name else UNKNOWN}
+    return StackResource(type_, name, urn(type_, name), props, (of.urn, *(r.urn for r in after)))
+
+
+BUCKET_POLICY, OWNERSHIP = "aws:s3/bucketPolicy:BucketPolicy", "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
+LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+
+
+def chained(of: StackResource, by_name: bool = True) -> list[StackResource]:
+    """A bucket with three configurations, each depending on the one before."""
+    ownership = configuration(of, OWNERSHIP, by_name=by_name)
+    lifecycle = configuration(of, LIFECYCLE, ownership, by_name=by_name)
+    return [of, ownership, lifecycle, configuration(of, BUCKET_POLICY, lifecycle, by_name=by_name)]
+
+
 def load_balancer(stack: str, protected: Any) -> StackResource:
     return StackResource(ALB, "web-alb", urn(ALB, "web-alb", stack), {"enableDeletionProtection": protected})
 
 
 ARCHIVE, LOGS = bucket("archive"), bucket("logs")
 S3, PROD = "s3-bucket-encrypted-and-private", "prod-deletion-protection"
+ORDER = "s3-bucket-configuration-serialized"
+_OWNERSHIP = configuration(ARCHIVE, OWNERSHIP)
+# Ordered through a resource that is not a bucket configuration (the engine waits for it all the same).
+_ROLE = StackResource(ROLE, "r", urn(ROLE, "r"), {}, (_OWNERSHIP.urn,))
 # (rule, resources, the offending resource, a fragment of the expected message)
 STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
     (
@@ -360,6 +382,31 @@ STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
         "logs",
         "no BucketPublicAccessBlock",
     ),
+    (
+        ORDER,
+        [ARCHIVE, configuration(ARCHIVE, OWNERSHIP), configuration(ARCHIVE, BUCKET_POLICY)],
+        "archive",
+        "archive-BucketOwnershipControls and archive-BucketPolicy",
+    ),
+    # Two of three ordered is not enough; the message names only the unordered pair.
+    (
+        ORDER,
+        [
+            ARCHIVE,
+            _OWNERSHIP,
+            configuration(ARCHIVE, LIFECYCLE, _OWNERSHIP),
+            configuration(ARCHIVE, BUCKET_POLICY, _OWNERSHIP),
+        ],
+        "archive",
+        "applied at the same time: archive-BucketLifecycleConfiguration and archive-BucketPolicy. S3",
+    ),
+    # One bucket's chain does not cover another bucket.
+    (
+        ORDER,
+        [*chained(LOGS), ARCHIVE, configuration(ARCHIVE, OWNERSHIP), configuration(ARCHIVE, LIFECYCLE)],
+        "archive",
+        "OperationAborted",
+    ),
     (PROD, [load_balancer("prod", False)], "web-alb", "enableDeletionProtection"),
     (
         PROD,
@@ -381,6 +428,10 @@ STACK_GOOD: list[tuple[str, list[StackResource]]] = [
         S3,
         [ARCHIVE, encryption(ARCHIVE, algorithm=UNKNOWN), access_block(ARCHIVE, blockPublicPolicy=UNKNOWN)],
     ),
+    (ORDER, chained(ARCHIVE)),  # ownership -> lifecycle -> policy: ordered pairwise through the chain
+    (ORDER, chained(ARCHIVE, by_name=False)),  # preview: matched to the bucket by the dependency
+    (ORDER, [ARCHIVE, _OWNERSHIP, _ROLE, configuration(ARCHIVE, BUCKET_POLICY, _ROLE)]),
+    (ORDER, [*chained(ARCHIVE), *chained(LOGS)]),  # two buckets configured at the same time is fine
     (PROD, [load_balancer("prod", True)]),
     (PROD, [load_balancer("dev", False)]),
     (PROD, [load_balancer("prod", UNKNOWN)]),
@@ -428,6 +479,7 @@ def test_both_stacks_pass_every_policy(stack: Evaluation) -> None:
 # The types each rule governs, as the program uses them: a clean result must not come from an empty stack.
 GOVERNED = {
     "s3-bucket-encrypted-and-private": {rules.BUCKET},
+    "s3-bucket-configuration-serialized": {rules.BUCKET, BUCKET_POLICY, OWNERSHIP, LIFECYCLE},
     "security-group-ingress-restricted": {INGRESS},
     "iam-no-wildcards": {ROLE_POLICY},
     "iam-service-trust-confused-deputy": {ROLE},
@@ -506,6 +558,18 @@ def without_public_access_blocks(evaluation: Resources | Evaluation) -> Resource
     return Resources(tuple(r for r in evaluation.resources if r.type != rules.BUCKET_PUBLIC_ACCESS_BLOCK))
 
 
+def with_bucket_configurations_unchained(evaluation: Resources | Evaluation) -> Resources:
+    """Every bucket configuration depending on its bucket only, as the components made them before."""
+    configurations = {r.urn for r in evaluation.resources if r.type in rules.BUCKET_CONFIGURATIONS}
+
+    def unchained(resource: RecordedResource) -> RecordedResource:
+        if resource.urn not in configurations:
+            return resource
+        return replace(resource, dependencies=tuple(d for d in resource.dependencies if d not in configurations))
+
+    return Resources(tuple(unchained(r) for r in evaluation.resources))
+
+
 def prod_without_deletion_protection() -> Evaluation:
     return evaluate_stack("prod", deletionProtection="false")
 
@@ -526,6 +590,13 @@ def test_bucket_rule_fires_on_the_real_stack_without_public_access_blocks(dev: E
     buckets = {r.urn for r in dev.of_type(rules.BUCKET)}
     assert buckets
     assert rule_urns(evaluate_policies(without_public_access_blocks(dev)), "s3-bucket-encrypted-and-private") == buckets
+
+
+def test_bucket_order_rule_fires_on_the_real_stack_with_configurations_unchained(dev: Evaluation) -> None:
+    buckets = {r.urn for r in dev.of_type(rules.BUCKET)}
+    assert buckets
+    findings = evaluate_policies(with_bucket_configurations_unchained(dev))
+    assert rule_urns(findings, "s3-bucket-configuration-serialized") == buckets
 
 
 def test_prod_rule_fires_when_prod_turns_deletion_protection_off() -> None:
@@ -618,7 +689,7 @@ def broken_prod() -> Resources:
     broken: Resources | Evaluation = prod_without_deletion_protection()
     for type_, change in BREAKS.values():
         broken, _ = break_one(broken, type_, change)
-    return without_public_access_blocks(broken)
+    return with_bucket_configurations_unchained(without_public_access_blocks(broken))
 
 
 def test_pack_has_one_policy_per_rule(pack: ModuleType) -> None:
