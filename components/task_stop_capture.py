@@ -13,8 +13,9 @@ ECS forgets the reason about an hour after the stop. This component keeps it. It
 - rule `state-change` (only with `capture_all_task_states`): every other state change of the cluster's
   tasks (PROVISIONING, PENDING, RUNNING, ...) to the same log group, so a task's whole life can be read;
 - a dead-letter queue (SSE-SQS, 14 days) and a retry policy on every target, so an event that cannot be
-  delivered is kept, plus the resource policies EventBridge needs (log group, queue), each scoped to the
-  rules by `aws:SourceArn`.
+  delivered is kept, plus the resource policies EventBridge needs: the queue's scoped to the rules by
+  `aws:SourceArn`, the log group's too for PutLogEvents, while CreateLogStream cannot be (EventBridge's
+  CreateLogStream call does not carry the rule's ARN) and is limited to the group's streams.
 Needs: the cluster ARN, the archive's delivery stream ARN (LogArchive), the alert topic ARN (Alerts).
 """
 
@@ -337,17 +338,29 @@ def _put_records_policy(delivery_stream_arn: pulumi.Input[str]) -> dict[str, Any
 def _log_group_policy(log_group_arn: pulumi.Input[str], rule_arns: Sequence[pulumi.Input[str]]) -> dict[str, Any]:
     """EventBridge -> CloudWatch Logs takes no role: the log group's resource policy admits the delivery.
 
+    Two statements, because EventBridge's CreateLogStream call does not carry the rule's ARN: an
+    `aws:SourceArn` condition on it would refuse every new stream, and with it every event. CreateLogStream
+    alone writes nothing; what is written (PutLogEvents) stays limited to this stack's rules.
     A region holds at most 10 log resource policies per account; this stack uses one, scoped to its group.
     """
+    streams = pulumi.Output.concat(log_group_arn, ":*")  # the group's streams
+    services = {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]}
     return policy_document(
+        {
+            "Sid": "EventBridgeCreatesLogStreams",
+            "Effect": "Allow",
+            "Principal": services,
+            "Action": "logs:CreateLogStream",
+            "Resource": streams,
+        },
         {
             "Sid": "EventBridgeRulesWriteTaskEvents",
             "Effect": "Allow",
-            "Principal": {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]},
-            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
-            "Resource": pulumi.Output.concat(log_group_arn, ":*"),  # the group's streams
+            "Principal": services,
+            "Action": "logs:PutLogEvents",
+            "Resource": streams,
             "Condition": {"ArnEquals": {"aws:SourceArn": list(rule_arns)}},
-        }
+        },
     )
 
 

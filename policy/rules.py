@@ -19,6 +19,7 @@ report on it, and `pulumi up` runs them again once the value is known.
 
 from __future__ import annotations
 
+import fnmatch
 import ipaddress
 import json
 import re
@@ -496,6 +497,59 @@ def check_service_trust(type_: str, props: dict[str, Any]) -> list[str]:
     return problems
 
 
+# --- logs: EventBridge must be able to create its log streams --------------------------------------------------
+
+LOG_RESOURCE_POLICY = "aws:cloudwatch/logResourcePolicy:LogResourcePolicy"
+EVENTS_SERVICE = "events.amazonaws.com"
+
+
+def _action_matches(pattern: Any, action: str) -> bool:
+    """IAM action matching: case-insensitive, `*` and `?` wildcards."""
+    return isinstance(pattern, str) and fnmatch.fnmatchcase(action.lower(), pattern.lower())
+
+
+def _keys_required_present(condition: Any) -> set[str]:
+    """Condition keys whose absence from the request makes the condition false: every operator but the
+    `...IfExists` ones, `Null`, the negated ones and `ForAllValues:` (IAM condition operator reference)."""
+    if not isinstance(condition, dict):
+        return set()
+    keys: set[str] = set()
+    for operator, clause in condition.items():
+        name = str(operator).lower()
+        lenient = name.endswith("ifexists") or name == "null" or "not" in name or name.startswith("forallvalues:")
+        if not lenient and isinstance(clause, dict):
+            keys |= {str(key).lower() for key in clause}
+    return keys
+
+
+def check_eventbridge_log_streams(type_: str, props: dict[str, Any]) -> list[str]:
+    if type_ != LOG_RESOURCE_POLICY:
+        return []
+    # An unparsable document is iam-no-wildcards' finding.
+    document, _ = _json_input(props.get("policyDocument"), "policyDocument")
+    if not isinstance(document, dict):
+        return []
+    problems: list[str] = []
+    for index, statement in enumerate(_as_list(document.get("Statement"))):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+        creates = any(_action_matches(action, "logs:CreateLogStream") for action in _as_list(statement.get("Action")))
+        if (
+            EVENTS_SERVICE in services
+            and creates
+            and "aws:sourcearn" in _keys_required_present(statement.get("Condition"))
+        ):
+            problems.append(
+                f"policyDocument statement {statement.get('Sid') or index}: lets {EVENTS_SERVICE} create log "
+                "streams only under an aws:SourceArn condition, but EventBridge's CreateLogStream call carries no "
+                "rule ARN: no stream is created and every event fails. Keep aws:SourceArn on logs:PutLogEvents and "
+                "grant logs:CreateLogStream in a statement without it"
+            )
+    return problems
+
+
 # --- logs, ECR, ALB ---------------------------------------------------------------------------------------
 
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -608,6 +662,13 @@ RULES: list[PolicyRule] = [
         "A role that an AWS service assumes names aws:SourceAccount / aws:SourceArn in its trust policy.",
         MANDATORY,
         check=check_service_trust,
+    ),
+    PolicyRule(
+        "eventbridge-log-streams-creatable",
+        "A log resource policy never puts an aws:SourceArn condition on events.amazonaws.com's "
+        "logs:CreateLogStream (the call carries no rule ARN).",
+        MANDATORY,
+        check=check_eventbridge_log_streams,
     ),
     PolicyRule(
         "log-group-retention",

@@ -83,6 +83,10 @@ WORLD = "0.0.0.0/0"
 NET, IAM, TRUST = "security-group-ingress-restricted", "iam-no-wildcards", "iam-service-trust-confused-deputy"
 RETENTION, SCAN, HEADERS = "log-group-retention", "ecr-scan-on-push", "alb-drop-invalid-headers"
 IMAGES = "task-definition-pinned-images"
+STREAMS = "eventbridge-log-streams-creatable"
+LOG_POLICY = rules.LOG_RESOURCE_POLICY
+RULE_ARN = {"ArnEquals": {"aws:SourceArn": "arn:aws:events:ap-northeast-1:123456789012:rule/stopped"}}
+EVENTBRIDGE = {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]}
 
 
 def ingress(protocol: str, low: int | None = None, high: int | None = None, **source: Any) -> dict[str, Any]:
@@ -199,6 +203,25 @@ BAD: list[tuple[str, str, dict[str, Any], str]] = [
     (IMAGES, rules.TASK_DEFINITION, task(f"{FLUENT_BIT}:stable"), "moves"),
     (IMAGES, rules.TASK_DEFINITION, task("repo@sha256:abc"), "digest"),
     (IMAGES, rules.TASK_DEFINITION, {"containerDefinitions": "[{"}, "not valid JSON"),
+    # One statement for both calls under the rule's ARN: EventBridge can never create its stream.
+    (
+        STREAMS,
+        LOG_POLICY,
+        doc(
+            allow(["logs:CreateLogStream", "logs:PutLogEvents"], Principal=EVENTBRIDGE, Condition=RULE_ARN),
+            key="policyDocument",
+        ),
+        "create log streams only under an aws:SourceArn condition",
+    ),
+    (
+        STREAMS,
+        LOG_POLICY,
+        doc(
+            allow("logs:Create*", Principal=EVENTS, Condition={"ArnLike": {"AWS:SourceArn": "arn:aws:events:*"}}),
+            key="policyDocument",
+        ),
+        "statement 0",
+    ),
 ]
 
 # (rule, type, props): nothing to report
@@ -253,6 +276,32 @@ GOOD: list[tuple[str, str, dict[str, Any]]] = [
     (HEADERS, ALB, {"loadBalancerType": "network"}),
     (IMAGES, rules.TASK_DEFINITION, task("public.ecr.aws/docker/library/httpd:2.4.65", f"{FLUENT_BIT}:2.34.3")),
     (IMAGES, rules.TASK_DEFINITION, task(f"{ECR_IMAGE}@{DIGEST}", f"localhost:5000/httpd:2.4@{DIGEST}")),
+    (
+        STREAMS,
+        LOG_POLICY,
+        doc(
+            allow("logs:CreateLogStream", Principal=EVENTBRIDGE),
+            allow("logs:PutLogEvents", Principal=EVENTBRIDGE, Condition=RULE_ARN),
+            key="policyDocument",
+        ),
+    ),
+    # A key that may be absent (...IfExists) or another service's statement is no concern of this rule.
+    (
+        STREAMS,
+        LOG_POLICY,
+        doc(
+            allow("logs:*", Principal=EVENTS, Condition={"ArnEqualsIfExists": RULE_ARN["ArnEquals"]}),
+            key="policyDocument",
+        ),
+    ),
+    (
+        STREAMS,
+        LOG_POLICY,
+        doc(
+            allow("logs:CreateLogStream", Principal={"Service": "route53.amazonaws.com"}, Condition=RULE_ARN),
+            key="policyDocument",
+        ),
+    ),
 ]
 
 
@@ -287,6 +336,7 @@ def test_rules_never_report_on_values_unknown_during_preview() -> None:
         rules.ECR_REPOSITORY: {"imageScanningConfiguration": {"scanOnPush": UNKNOWN}},
         ALB: {"dropInvalidHeaderFields": UNKNOWN},
         rules.TASK_DEFINITION: {"containerDefinitions": UNKNOWN},
+        LOG_POLICY: {"policyDocument": UNKNOWN},
     }
     for type_, props in unknowns.items():
         for rule in RULES:
@@ -480,6 +530,7 @@ def test_both_stacks_pass_every_policy(stack: Evaluation) -> None:
 GOVERNED = {
     "s3-bucket-encrypted-and-private": {rules.BUCKET},
     "s3-bucket-configuration-serialized": {rules.BUCKET, BUCKET_POLICY, OWNERSHIP, LIFECYCLE},
+    "eventbridge-log-streams-creatable": {LOG_POLICY},
     "security-group-ingress-restricted": {INGRESS},
     "iam-no-wildcards": {ROLE_POLICY},
     "iam-service-trust-confused-deputy": {ROLE},
@@ -542,6 +593,13 @@ def _latest_first_image(containers: Any) -> None:
     containers[0]["image"] = "httpd:latest"
 
 
+def _create_streams_under_source_arn(document: Any) -> None:
+    """The combined statement the task stop log group used to have."""
+    create, put = document["Statement"]
+    assert (create["Action"], put["Action"]) == ("logs:CreateLogStream", "logs:PutLogEvents")
+    create["Condition"] = put["Condition"]
+
+
 # rule -> (type, change): one real resource broken the way the rule forbids
 BREAKS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "security-group-ingress-restricted": (INGRESS, lambda p: p.update(ipProtocol="tcp", fromPort=24224, toPort=24224)),
@@ -551,6 +609,7 @@ BREAKS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "ecr-scan-on-push": (rules.ECR_REPOSITORY, lambda p: p.update(imageScanningConfiguration={"scanOnPush": False})),
     "alb-drop-invalid-headers": (ALB, lambda p: p.update(dropInvalidHeaderFields=False)),
     "task-definition-pinned-images": (rules.TASK_DEFINITION, _edit_json("containerDefinitions", _latest_first_image)),
+    "eventbridge-log-streams-creatable": (LOG_POLICY, _edit_json("policyDocument", _create_streams_under_source_arn)),
 }
 
 

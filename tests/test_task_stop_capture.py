@@ -7,6 +7,7 @@ seed article 001 records a real one).
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import re
 from typing import Any, cast
@@ -395,25 +396,98 @@ def test_archive_target_is_the_task_stop_archive_stream(stack: Evaluation) -> No
     assert "AppendDelimiterToRecord" in json.dumps(processors)
 
 
+def log_policy_statements(evaluation: Evaluation) -> dict[str, dict[str, Any]]:
+    """The log group's resource policy statements by action."""
+    statements = policy_of(child(evaluation, LOG_POLICY), "policyDocument")["Statement"]
+    return {statement["Action"]: statement for statement in statements}
+
+
 def test_log_group_target_and_its_resource_policy(stack: Evaluation) -> None:
     group = child(stack, LOG_GROUP)
     assert group.state["name"].startswith("/aws/events/")  # EventBridge writes nowhere else
     assert group.inputs["retentionInDays"] == int(stack.config.values[stack.config.full_key("logRetentionDays")])
     log_targets = [t for t in children(stack, TARGET) if t.inputs["arn"] == group.state["arn"]]
     assert [t.inputs["rule"] for t in log_targets] == [rule(stack, "stopped").state["name"]]
-    policy_resource = child(stack, LOG_POLICY)
-    (statement,) = policy_of(policy_resource, "policyDocument")["Statement"]
-    assert sorted(statement["Principal"]["Service"]) == ["delivery.logs.amazonaws.com", "events.amazonaws.com"]
-    assert sorted(statement["Action"]) == ["logs:CreateLogStream", "logs:PutLogEvents"]
-    assert statement["Resource"] == group.state["arn"] + ":*"
-    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": [rule(stack, "stopped").state["arn"]]}}
-    assert all(policy_resource.urn in t.dependencies for t in log_targets)
+    statements = log_policy_statements(stack)
+    assert sorted(statements) == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    for statement in statements.values():
+        assert sorted(statement["Principal"]["Service"]) == ["delivery.logs.amazonaws.com", "events.amazonaws.com"]
+        assert statement["Resource"] == group.state["arn"] + ":*"
+    assert "Condition" not in statements["logs:CreateLogStream"]
+    put = statements["logs:PutLogEvents"]
+    assert put["Condition"] == {"ArnEquals": {"aws:SourceArn": [rule(stack, "stopped").state["arn"]]}}
+    assert all(child(stack, LOG_POLICY).urn in t.dependencies for t in log_targets)
+
+
+def _matches(pattern: str, value: str, case_sensitive: bool = True) -> bool:
+    """IAM's `*` and `?` wildcards (fnmatch's `[` never occurs in these ARNs and actions)."""
+    return (
+        fnmatch.fnmatchcase(value, pattern) if case_sensitive else fnmatch.fnmatchcase(value.lower(), pattern.lower())
+    )
+
+
+def _condition_holds(condition: dict[str, Any], context: dict[str, str]) -> bool:
+    """Every operator and key must hold; a key absent from the request context makes its condition false."""
+    for operator, clause in condition.items():
+        assert operator in ("ArnEquals", "ArnLike", "StringEquals"), f"{operator}: not modelled here"
+        for key, allowed in clause.items():
+            value = context.get(key.lower())
+            if value is None or not any(_matches(pattern, value) for pattern in as_list(allowed)):
+                return False
+    return True
+
+
+def admits(document: dict[str, Any], service: str, action: str, resource: str, context: dict[str, str]) -> bool:
+    """Whether a resource policy with only Allow statements lets `service` call `action` on `resource`."""
+    for statement in document["Statement"]:
+        assert statement["Effect"] == "Allow"
+        if (
+            service in as_list(statement["Principal"]["Service"])
+            and any(_matches(a, action, case_sensitive=False) for a in as_list(statement["Action"]))
+            and any(_matches(r, resource) for r in as_list(statement["Resource"]))
+            and _condition_holds(statement.get("Condition", {}), context)
+        ):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("evaluation_name", ["dev", "all_states"])
+def test_eventbridge_may_create_a_stream_and_write_to_it_for_these_rules_only(
+    evaluation_name: str, request: pytest.FixtureRequest
+) -> None:
+    """EventBridge creates a log stream in the target group (CreateLogStream), then writes the event to it
+    (PutLogEvents), both under the group's resource policy ("CloudWatch Logs permissions" in the EventBridge
+    user guide, https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html). Its
+    CreateLogStream call does not carry the rule's ARN: aws-samples/serverless-patterns pull request 618 split
+    its pattern's policy for exactly this ("The conditional ARN for the Rule only applies to
+    logs:PutLogEvents"). A condition on a key the request lacks is false ("If the key that you specify in a
+    policy condition is not present in the request context, the values do not match", IAM user guide,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
+    moto cannot show any of this: its EventBridge creates the stream and puts the event without reading the
+    group's resource policy (moto/events/models.py, `_send_to_cw_log_group`), so the recorded document is
+    evaluated against these documented rules instead."""
+    evaluation: Evaluation = request.getfixturevalue(evaluation_name)
+    document = policy_of(child(evaluation, LOG_POLICY), "policyDocument")
+    group_arn = child(evaluation, LOG_GROUP).state["arn"]
+    stream = f"{group_arn}:log-stream:{TASK_ID}"
+    other_group_stream = f"arn:aws:logs:{REGION}:{ACCOUNT_ID}:log-group:/aws/events/other:log-stream:{TASK_ID}"
+    log_rules = [r.state["arn"] for r in children(evaluation, RULE) if r.name != "task-stops-stop-alert"]
+    for service in ("events.amazonaws.com", "delivery.logs.amazonaws.com"):
+        assert admits(document, service, "logs:CreateLogStream", stream, {})  # no aws:SourceArn in the call
+        assert not admits(document, service, "logs:CreateLogStream", other_group_stream, {})
+        for rule_arn in log_rules:
+            assert admits(document, service, "logs:PutLogEvents", stream, {"aws:sourcearn": rule_arn})
+            assert not admits(document, service, "logs:PutLogEvents", other_group_stream, {"aws:sourcearn": rule_arn})
+        someone_else = rule(evaluation, "stop-alert").state["arn"]  # a rule that has no business writing here
+        assert not admits(document, service, "logs:PutLogEvents", stream, {"aws:sourcearn": someone_else})
+        assert not admits(document, service, "logs:PutLogEvents", stream, {})
+    assert not admits(document, "sns.amazonaws.com", "logs:CreateLogStream", stream, {})
 
 
 def test_log_policy_covers_the_state_change_rule_when_it_exists(all_states: Evaluation) -> None:
-    (statement,) = policy_of(child(all_states, LOG_POLICY), "policyDocument")["Statement"]
+    put = log_policy_statements(all_states)["logs:PutLogEvents"]
     expected = {rule(all_states, role).state["arn"] for role in ("stopped", "state-change")}
-    assert set(statement["Condition"]["ArnEquals"]["aws:SourceArn"]) == expected
+    assert set(put["Condition"]["ArnEquals"]["aws:SourceArn"]) == expected
 
 
 def test_alert_target_is_the_alert_topic(stack: Evaluation) -> None:
