@@ -31,10 +31,23 @@ opts = pulumi.ResourceOptions(provider=provider)
 
 network = Network("network", NetworkArgs(settings.network), opts)
 
-app_archive = LogArchive("app-log-archive", LogArchiveArgs(s3_prefix="app-logs/", settings=settings.archive), opts)
+# Every archive holds one record per line. Fluent Bit's kinesis_firehose output ends each record with a newline;
+# EventBridge ends none, so the stop archive appends one, except with a partner: its S3 backup keeps records as
+# they came in, so the stop rule's target appends the newline instead.
+app_archive = LogArchive(
+    "app-log-archive",
+    LogArchiveArgs(s3_prefix="app-logs/", settings=settings.archive, records_end_with_newline=True),
+    opts,
+)
+stop_events_end_with_newline = settings.stop_capture.partner is not None
 stop_archive = LogArchive(
     "task-stop-archive",
-    LogArchiveArgs(s3_prefix="ecs-task-stop-log/", settings=settings.archive, partner=settings.stop_capture.partner),
+    LogArchiveArgs(
+        s3_prefix="ecs-task-stop-log/",
+        settings=settings.archive,
+        partner=settings.stop_capture.partner,
+        records_end_with_newline=stop_events_end_with_newline,
+    ),
     opts,
 )
 
@@ -97,6 +110,7 @@ task_stops = TaskStopCapture(
         alert_topic_arn=alerts.topic_arn,
         log_retention_days=settings.archive.log_retention_days,
         protect=settings.archive.protect,
+        archive_events_end_with_newline=stop_events_end_with_newline,
     ),
     opts,
 )

@@ -13,13 +13,17 @@ EventBridge rule sends. Creates:
 - the delivery stream, encrypted at rest, created after the role's policy (Firehose checks its permissions
   when the stream is created):
   - by default an extended S3 destination: GZIP, the configured buffering, every record on its own line
-    (`AppendDelimiterToRecord`; EventBridge writes records with no delimiter), objects under
+    (the stream appends a newline with `AppendDelimiterToRecord`, unless `records_end_with_newline` says the
+    producer ends each record with one itself, as Fluent Bit's kinesis_firehose output does and EventBridge
+    does not), objects under
     `<s3_prefix>year=YYYY/month=MM/day=DD/` and records Firehose failed to process under
     `<s3_prefix without its slash>-errors/error_type=<error output type>/year=YYYY/month=MM/day=DD/`, two
     Hive-style trees that Athena reads as two tables with partitions;
   - with a partner (Datadog, New Relic): an HTTP endpoint destination with the partner's URL, name and
     access key (a Pulumi secret end to end), GZIP request bodies, retries for `http_retry_seconds`, and a
-    backup of ALL data to the archive bucket under the same prefixes.
+    backup of ALL data to the archive bucket under the same prefixes. Firehose backs up the records as they
+    came in (a processor would change only what the partner receives), so a partner archive requires
+    `records_end_with_newline`: its producer must end each record with a newline.
 Needs: the S3 prefix, `ArchiveSettings`, and optionally a `PartnerEndpoint`. `http_endpoint` tells alarm
 code which Firehose metrics the stream reports (DeliveryToHttpEndpoint.* instead of DeliveryToS3.*).
 """
@@ -72,6 +76,10 @@ class LogArchiveArgs:
     # With a partner: seconds Firehose keeps retrying the endpoint (0 to 7200). Default 3600: a partner
     # outage of up to an hour loses nothing there (the S3 backup has everything either way).
     http_retry_seconds: int = 3600
+    # The producer ends every record with a newline itself (Fluent Bit's kinesis_firehose output does), so the
+    # stream must not add another. Default False: the stream appends one (EventBridge writes records with
+    # no delimiter). Required with a partner, whose S3 backup keeps the records as they came in.
+    records_end_with_newline: bool = False
 
 
 def _out_of(value: int, bounds: tuple[int, int]) -> bool:
@@ -96,6 +104,11 @@ def check_args(name: str, args: LogArchiveArgs) -> None:
     if args.partner and _out_of(args.http_retry_seconds, HTTP_RETRY_SECONDS):
         low, high = HTTP_RETRY_SECONDS
         problems.append(f"http_retry_seconds {args.http_retry_seconds}: allowed {low} to {high}")
+    if args.partner and not args.records_end_with_newline:
+        problems.append(
+            "records_end_with_newline False with a partner: the S3 backup keeps records as they came in, so the "
+            "producer must end each record with a newline (records_end_with_newline=True)"
+        )
     if problems:
         raise ValueError(f"LogArchive {name}: " + "; ".join(problems))
 
@@ -189,27 +202,30 @@ class LogArchive(pulumi.ComponentResource):
     def _s3(
         self, role: aws.iam.Role, bucket: PrivateBucket, logging: dict[str, Any]
     ) -> aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs:
+        append_newline = aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationArgs(
+            enabled=True,
+            processors=[
+                aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorArgs(
+                    type=NEWLINE_PROCESSOR
+                )
+            ],
+        )
         return aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationArgs(
             **self._archive_writes(role, bucket),
             cloudwatch_logging_options=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationCloudwatchLoggingOptionsArgs(
                 **logging
             ),
-            processing_configuration=aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationArgs(
-                enabled=True,
-                processors=[
-                    aws.kinesis.FirehoseDeliveryStreamExtendedS3ConfigurationProcessingConfigurationProcessorArgs(
-                        type=NEWLINE_PROCESSOR
-                    )
-                ],
-            ),
+            # A second newline would leave a blank line after every record.
+            processing_configuration=None if self._args.records_end_with_newline else append_newline,
         )
 
     def _http(
         self, partner: PartnerEndpoint, role: aws.iam.Role, bucket: PrivateBucket, logging: dict[str, Any]
     ) -> aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationArgs:
         settings = self._args.settings
-        # AppendDelimiterToRecord is documented for S3 destinations only: the partner receives each record as
-        # its own element of the request's `records` array, so it needs no delimiter.
+        # No processor: Firehose backs up source records untransformed, so AppendDelimiterToRecord would change
+        # only what the partner receives (each record is its own element of the request's `records` array and
+        # needs no delimiter). The producer ends each record with a newline instead (records_end_with_newline).
         return aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationArgs(
             url=partner.url,
             name=partner.name,

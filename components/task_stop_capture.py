@@ -5,7 +5,8 @@ ECS forgets the reason about an hour after the stop. This component keeps it. It
 - rule `stopped`: `ECS Task State Change` events with `lastStatus` STOPPED from this stack's cluster
   (`scope="account"`: from every cluster of the account in the region) to
   - the Firehose delivery stream of the task stop archive, through a role that may put records to that one
-    stream only, and
+    stream only (with `archive_events_end_with_newline`, each event followed by a newline, for an archive
+    that cannot append one itself), and
   - a CloudWatch log group under `/aws/events/` (EventBridge writes only there), searchable with the saved
     Logs Insights queries "stops by reason" and "failed starts";
 - rule `stop-alert`: the same stops narrowed to the unexpected ones (see `alert_pattern`), to the SNS alert
@@ -64,6 +65,10 @@ ALERT_INPUT_TEMPLATE = (
     ' | cluster <cluster> | exit codes: <container0>=<exit0> <container1>=<exit1>"'
 )
 
+# The whole event followed by a newline: `aws.events.event.json` is EventBridge's predefined variable for the
+# complete original event (`aws.events.event` leaves out `detail`, which is everything here).
+ARCHIVE_INPUT_TEMPLATE = "<aws.events.event.json>\n"
+
 STOPS_BY_REASON_QUERY = """fields @timestamp, detail.stopCode, detail.stoppedReason
 | filter detail.lastStatus = "STOPPED"
 | stats count(*) as stops by detail.stopCode, detail.stoppedReason
@@ -78,7 +83,7 @@ class TaskStopCaptureArgs:
     cluster_arn: pulumi.Input[str]
     scope: str  # cluster | account: which clusters' stops are captured and alerted on
     capture_all_task_states: bool  # also log every other state change of this cluster's tasks
-    delivery_stream_arn: pulumi.Input[str]  # the task stop archive (LogArchive); it appends the newline
+    delivery_stream_arn: pulumi.Input[str]  # the task stop archive (LogArchive)
     alert_topic_arn: pulumi.Input[str]
     log_retention_days: int
     protect: bool = False  # Pulumi `protect` on the log group
@@ -90,6 +95,10 @@ class TaskStopCaptureArgs:
     """How long undeliverable events stay in the dead-letter queue (14 days is SQS's maximum)."""
     query_folder: str | None = None
     """Folder of the saved Logs Insights queries in the console; default `<project>-<stack>`."""
+    archive_events_end_with_newline: bool = False
+    """End every event put to the archive stream with a newline (an input transformer passing the whole event),
+    for an archive that cannot append one itself: a partner stream, whose S3 backup keeps records as they came
+    in. Default False: the event goes as EventBridge makes it (no delimiter) and the archive appends one."""
 
 
 def _task_state_change(detail: dict[str, Any]) -> dict[str, Any]:
@@ -280,8 +289,10 @@ class TaskStopCapture(pulumi.ComponentResource):
     def _archive_target(self, rule: _Rule, queue_policy: aws.sqs.QueuePolicy) -> None:
         """Stops to the archive's Firehose stream, through a role for this one rule and this one stream.
 
-        The archive's stream appends a newline to every record (its AppendDelimiterToRecord processor), so
-        the event JSON goes in untouched (no input transformer) and the archive stays one event per line.
+        EventBridge writes each event with no delimiter. Either the archive's stream appends a newline (its
+        AppendDelimiterToRecord processor) and the event goes in untouched, or, with
+        `archive_events_end_with_newline`, the event is followed by a newline here: either way the archive
+        holds one event per line.
         """
         account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
         role = aws.iam.Role(
@@ -296,7 +307,15 @@ class TaskStopCapture(pulumi.ComponentResource):
             policy=pulumi.Output.json_dumps(_put_records_policy(self._args.delivery_stream_arn)),
             opts=self._child(),
         )
-        self._target(rule, "to-archive", self._args.delivery_stream_arn, [put_records, queue_policy], role_arn=role.arn)
+        newline = aws.cloudwatch.EventTargetInputTransformerArgs(input_template=ARCHIVE_INPUT_TEMPLATE)
+        self._target(
+            rule,
+            "to-archive",
+            self._args.delivery_stream_arn,
+            [put_records, queue_policy],
+            role_arn=role.arn,
+            input_transformer=newline if self._args.archive_events_end_with_newline else None,
+        )
 
     def _queries(self, log_group_name: pulumi.Output[str]) -> None:
         folder = self._args.query_folder or f"{pulumi.get_project()}-{pulumi.get_stack()}"

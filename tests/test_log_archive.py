@@ -46,6 +46,7 @@ LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LOG_STREAM = "aws:cloudwatch/logStream:LogStream"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
+EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 
 PREFIXES = {"app-log-archive": "app-logs/", "task-stop-archive": "ecs-task-stop-log/"}
 DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
@@ -172,9 +173,11 @@ def create_request(resource: RecordedResource) -> dict[str, Any]:
         config = inputs["extendedS3Configuration"]
         request["ExtendedS3DestinationConfiguration"] = {
             **_s3(config),
-            "ProcessingConfiguration": _processing(config["processingConfiguration"]),
             "S3BackupMode": config.get("s3BackupMode", "Disabled"),  # the provider's default
         }
+        if "processingConfiguration" in config:
+            processing = _processing(config["processingConfiguration"])
+            request["ExtendedS3DestinationConfiguration"]["ProcessingConfiguration"] = processing
     else:
         assert inputs["destination"] == "http_endpoint", inputs["destination"]
         config = inputs["httpEndpointConfiguration"]
@@ -282,11 +285,74 @@ def test_the_two_archives_share_nothing(dev: Evaluation) -> None:
         assert len(ids) == 2, type_token
 
 
-@pytest.mark.parametrize("archive", sorted(PREFIXES))
-def test_every_record_gets_its_own_line(stack: Evaluation, archive: str) -> None:
-    processing = stream(stack, archive).inputs["extendedS3Configuration"]["processingConfiguration"]
-    # The Firehose API reference (Processor): AppendDelimiterToRecord takes no processor parameter.
-    assert processing == {"enabled": True, "processors": [{"type": "AppendDelimiterToRecord"}]}
+def test_only_the_stream_fed_without_a_delimiter_appends_one(stack: Evaluation) -> None:
+    """Fluent Bit's kinesis_firehose output ends every record with a newline itself: process_event in
+    plugins/out_kinesis_firehose/firehose_api.c (fluent/fluent-bit) copies "\\n" after the JSON under the comment
+    "append newline to record", and the 1.9.10 binary of AWS's line does the same
+    (../shared/tools/fluent-bit/README.md). A second newline from AppendDelimiterToRecord would leave a blank
+    line after every archived log record. EventBridge writes records with no delimiter, so the task stop archive
+    keeps the processor, which takes no parameter (Firehose API reference, Processor: "You don't have to put a
+    processor parameter when you select AppendDelimiterToRecord")."""
+    app = stream(stack, "app-log-archive").inputs["extendedS3Configuration"]
+    assert "processingConfiguration" not in app
+    stops = stream(stack, "task-stop-archive").inputs["extendedS3Configuration"]["processingConfiguration"]
+    assert stops == {"enabled": True, "processors": [{"type": "AppendDelimiterToRecord"}]}
+
+
+def producer_records(ev: Evaluation, archive: str, events: list[dict[str, Any]]) -> list[str]:
+    """The records the archive's producer puts to its stream, one per event.
+
+    The app archive's producer is Fluent Bit's kinesis_firehose output, which ends every record with a
+    newline (see above). The task stop archive's is the `stopped` rule's target to its stream: without an input
+    transformer EventBridge puts the event as it is; with one it puts what the template renders, here the whole
+    event (`<aws.events.event.json>`, "The full original event payload as JSON (with the detail field)",
+    EventBridge user guide, Amazon EventBridge input transformation, Predefined variables,
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html) and what follows it.
+    """
+    if archive == "app-log-archive":
+        return [json.dumps(event) + "\n" for event in events]
+    arn = stream(ev, archive).state["arn"]
+    (target,) = [t for t in ev.of_type(EVENT_TARGET) if t.inputs["arn"] == arn]
+    transformer = target.inputs.get("inputTransformer")
+    if transformer is None:
+        return [json.dumps(event) for event in events]
+    template: str = transformer["inputTemplate"]
+    assert "inputPaths" not in transformer
+    assert set(re.findall(r"<[^>]*>", template)) == {"<aws.events.event.json>"}, template
+    return [template.replace("<aws.events.event.json>", json.dumps(event)) for event in events]
+
+
+def archived_object(resource: RecordedResource, records: list[str]) -> str:
+    """What Firehose writes to the archive bucket for these records, uncompressed.
+
+    To S3 it concatenates the records with no delimiter of its own ("By default, Firehose concatenates data
+    without any delimiters", Understand data delivery in Amazon Data Firehose,
+    https://docs.aws.amazon.com/firehose/latest/dev/basic-deliver.html), after its processors:
+    AppendDelimiterToRecord adds a newline to each. With an HTTP endpoint destination the bucket holds the
+    backup, and Firehose backs up the records untransformed ("Amazon Data Firehose can back up all untransformed
+    records to your S3 bucket concurrently while delivering transformed records to the destination", Back up
+    source records, https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-source-record-backup.html).
+    """
+    inputs = resource.plain_inputs()
+    if inputs["destination"] == "http_endpoint":
+        assert inputs["httpEndpointConfiguration"]["s3BackupMode"] == "AllData"
+        return "".join(records)
+    processing = inputs["extendedS3Configuration"].get("processingConfiguration", {"processors": []})
+    types = [p["type"] for p in processing["processors"]]
+    assert set(types) <= {"AppendDelimiterToRecord"}, types
+    return "".join(record + "\n" * len(types) for record in records)
+
+
+def test_every_archive_holds_one_json_object_per_line(case: tuple[Evaluation, str]) -> None:
+    """JSON lines, what Athena's JSON SerDes read: no record glued to the next, no blank line between them."""
+    ev, archive = case
+    events: list[dict[str, Any]] = [
+        {"detail-type": "ECS Task State Change", "detail": {"lastStatus": "STOPPED", "stopCode": "TaskFailedToStart"}},
+        {"log": '10.0.1.5 - - "GET / HTTP/1.1" 200 45', "source": "stdout", "ecs_cluster": "httpd-cluster"},
+    ]
+    written = archived_object(stream(ev, archive), producer_records(ev, archive, events))
+    assert written.endswith("\n")
+    assert [json.loads(line) for line in written[:-1].split("\n")] == events
 
 
 def test_the_archives_feed_the_router_and_the_stop_rule(dev: Evaluation) -> None:
@@ -481,7 +547,7 @@ def test_alarm_code_can_tell_an_http_endpoint_stream() -> None:
     settings = ArchiveSettings(14, 30, None, 5, 300, True, False)
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
     s3_only = LogArchive("s3", LogArchiveArgs("s3/", settings))
-    to_partner = LogArchive("partner", LogArchiveArgs("partner/", settings, endpoint))
+    to_partner = LogArchive("partner", LogArchiveArgs("partner/", settings, endpoint, records_end_with_newline=True))
     assert (s3_only.http_endpoint, to_partner.http_endpoint) == (False, True)
 
 
@@ -495,7 +561,12 @@ def archive_settings(size: int = 5, interval: int = 300) -> ArchiveSettings:
 def test_valid_arguments_pass_the_checks() -> None:
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
     check_args("a", LogArchiveArgs("app-logs/", archive_settings(128, 0)))
-    check_args("b", LogArchiveArgs("stops/", archive_settings(64, 900), endpoint, http_retry_seconds=7200))
+    check_args(
+        "b",
+        LogArchiveArgs(
+            "stops/", archive_settings(64, 900), endpoint, http_retry_seconds=7200, records_end_with_newline=True
+        ),
+    )
 
 
 @pytest.mark.parametrize(
@@ -518,6 +589,11 @@ def test_valid_arguments_pass_the_checks() -> None:
                 http_retry_seconds=-1,
             ),
             "http_retry_seconds -1: allowed 0 to 7200",
+        ),
+        # The backup keeps records as they came in: nothing in the stream could separate them.
+        (
+            LogArchiveArgs("s/", archive_settings(), PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
+            "records_end_with_newline False with a partner",
         ),
     ],
 )

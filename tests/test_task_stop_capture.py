@@ -229,6 +229,17 @@ def account_wide() -> Evaluation:
     return evaluate_stack("dev", stopEventScope="account")
 
 
+@pytest.fixture(scope="module")
+def partner() -> Evaluation:
+    """Stop events to a partner endpoint (the same evaluation as test_log_archive's, so it is computed once)."""
+    return evaluate_stack(
+        "dev",
+        secrets={"partnerApiKey": "dd-log-archive-test-key-5f1c9a"},
+        partnerEndpointUrl="https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
+        partnerEndpointName="Datadog",
+    )
+
+
 # --- the `stopped` rule --------------------------------------------------------------------------------------
 
 
@@ -402,6 +413,33 @@ def log_policy_statements(evaluation: Evaluation) -> dict[str, dict[str, Any]]:
     return {statement["Action"]: statement for statement in statements}
 
 
+def archive_target(evaluation: Evaluation) -> RecordedResource:
+    (target,) = [t for t in targets_of(evaluation, rule(evaluation, "stopped")) if t.inputs.get("roleArn")]
+    return target
+
+
+def test_stops_go_to_an_s3_archive_untouched(stack: Evaluation) -> None:
+    """The S3 archive appends the delimiter itself (test_log_archive): a transformer would add a second one."""
+    assert "inputTransformer" not in archive_target(stack).inputs
+
+
+def test_stops_go_to_a_partner_archive_each_followed_by_a_newline(partner: Evaluation) -> None:
+    """A partner stream's S3 backup keeps the records as they came in (test_log_archive), so the event must end
+    with a newline where it is made. EventBridge's predefined variable `aws.events.event.json` is "The full
+    original event payload as JSON (with the detail field)", while `aws.events.event` is the payload without
+    `detail` (Amazon EventBridge input transformation, Predefined variables,
+    https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html); no input path is
+    needed for it. A template that is the event followed by a newline gives one event per line in S3 (S.
+    Slootjes, "Logging EventBridge events to S3 with Firehose", dev.to,
+    https://dev.to/slootjes/logging-eventbridge-events-to-s3-with-firehose-2hkc, with `<aws.events.event>` and
+    an empty input path map)."""
+    transformer = archive_target(partner).inputs["inputTransformer"]
+    assert transformer == {"inputTemplate": "<aws.events.event.json>\n"}
+    event = crashed(this_cluster(partner))
+    record = transformer["inputTemplate"].replace("<aws.events.event.json>", json.dumps(event))
+    assert record.endswith("}\n") and json.loads(record) == event
+
+
 def test_log_group_target_and_its_resource_policy(stack: Evaluation) -> None:
     group = child(stack, LOG_GROUP)
     assert group.state["name"].startswith("/aws/events/")  # EventBridge writes nowhere else
@@ -535,7 +573,7 @@ def test_every_policy_passes_parliament(evaluation_name: str, request: pytest.Fi
         assert lint_policy(resource.plain_inputs()[key], trust=trust) == [], resource.name
 
 
-@pytest.mark.parametrize("evaluation_name", ["dev", "all_states", "account_wide"])
+@pytest.mark.parametrize("evaluation_name", ["dev", "all_states", "account_wide", "partner"])
 def test_rules_and_targets_are_valid_eventbridge_requests(evaluation_name: str, request: pytest.FixtureRequest) -> None:
     evaluation: Evaluation = request.getfixturevalue(evaluation_name)
     for rule_resource in children(evaluation, RULE):
@@ -566,10 +604,9 @@ def wire(target: RecordedResource) -> dict[str, Any]:
         entry["RoleArn"] = inputs["roleArn"]
     if "inputTransformer" in inputs:
         transformer = inputs["inputTransformer"]
-        entry["InputTransformer"] = {
-            "InputPathsMap": transformer["inputPaths"],
-            "InputTemplate": transformer["inputTemplate"],
-        }
+        entry["InputTransformer"] = {"InputTemplate": transformer["inputTemplate"]}
+        if "inputPaths" in transformer:
+            entry["InputTransformer"]["InputPathsMap"] = transformer["inputPaths"]
     return entry
 
 
