@@ -476,22 +476,34 @@ def _condition_keys(condition: Any) -> set[str]:
     return {key.lower() for clause in condition.values() if isinstance(clause, dict) for key in clause}
 
 
+def _granting_statements(props: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
+    """(label, statement) for every statement of the policy input `key` that is not a Deny. None when the input
+    is unknown or unparsable: that is iam-no-wildcards' finding, and reporting it twice helps nobody."""
+    document, _ = _json_input(props.get(key), key)
+    if not isinstance(document, dict):
+        return []
+    statements = enumerate(_as_list(document.get("Statement")))
+    return [
+        (f"{key} statement {statement.get('Sid') or index}", statement)
+        for index, statement in statements
+        if isinstance(statement, dict) and statement.get("Effect") != "Deny"
+    ]
+
+
+def _services(statement: dict[str, Any]) -> list[Any]:
+    principal = statement.get("Principal")
+    return _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+
+
 def check_service_trust(type_: str, props: dict[str, Any]) -> list[str]:
     if type_ != ROLE:
         return []
-    # An unparsable document is iam-no-wildcards' finding; reporting it twice helps nobody.
-    document, _ = _json_input(props.get("assumeRolePolicy"), "assumeRolePolicy")
-    if not isinstance(document, dict):
-        return []
     problems: list[str] = []
-    for index, statement in enumerate(_as_list(document.get("Statement"))):
-        if not isinstance(statement, dict) or statement.get("Effect") == "Deny":
-            continue
-        principal = statement.get("Principal")
-        services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+    for label, statement in _granting_statements(props, "assumeRolePolicy"):
+        services = _services(statement)
         if services and not _condition_keys(statement.get("Condition")) & CONFUSED_DEPUTY_KEYS:
             problems.append(
-                f"assumeRolePolicy statement {statement.get('Sid') or index}: {', '.join(map(str, services))} "
+                f"{label}: {', '.join(map(str, services))} "
                 "may assume the role without an aws:SourceAccount / aws:SourceArn condition (confused deputy)"
             )
     return problems
@@ -525,27 +537,19 @@ def _keys_required_present(condition: Any) -> set[str]:
 def check_eventbridge_log_streams(type_: str, props: dict[str, Any]) -> list[str]:
     if type_ != LOG_RESOURCE_POLICY:
         return []
-    # An unparsable document is iam-no-wildcards' finding.
-    document, _ = _json_input(props.get("policyDocument"), "policyDocument")
-    if not isinstance(document, dict):
-        return []
     problems: list[str] = []
-    for index, statement in enumerate(_as_list(document.get("Statement"))):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
-        principal = statement.get("Principal")
-        services = _as_list(principal.get("Service")) if isinstance(principal, dict) else []
+    for label, statement in _granting_statements(props, "policyDocument"):
         creates = any(_action_matches(action, "logs:CreateLogStream") for action in _as_list(statement.get("Action")))
         if (
-            EVENTS_SERVICE in services
+            EVENTS_SERVICE in _services(statement)
             and creates
             and "aws:sourcearn" in _keys_required_present(statement.get("Condition"))
         ):
             problems.append(
-                f"policyDocument statement {statement.get('Sid') or index}: lets {EVENTS_SERVICE} create log "
-                "streams only under an aws:SourceArn condition, but EventBridge's CreateLogStream call carries no "
-                "rule ARN: no stream is created and every event fails. Keep aws:SourceArn on logs:PutLogEvents and "
-                "grant logs:CreateLogStream in a statement without it"
+                f"{label}: lets {EVENTS_SERVICE} create log streams only under an aws:SourceArn condition, but "
+                "EventBridge's CreateLogStream call carries no rule ARN: no stream is created and every event "
+                "fails. Keep aws:SourceArn on logs:PutLogEvents and grant logs:CreateLogStream in a statement "
+                "without it"
             )
     return problems
 
