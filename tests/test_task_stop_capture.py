@@ -429,8 +429,8 @@ def test_stops_go_to_a_partner_archive_each_followed_by_a_newline(partner: Evalu
     original event payload as JSON (with the detail field)", while `aws.events.event` is the payload without
     `detail` (Amazon EventBridge input transformation, Predefined variables,
     https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-transform-target-input.html); no input path is
-    needed for it. A template that is the event followed by a newline gives one event per line in S3 (S.
-    Slootjes, "Logging EventBridge events to S3 with Firehose", dev.to,
+    needed for it. A template that is the event followed by a newline gives one event per line in S3 (
+    slootjes, "Logging EventBridge events to S3 with Firehose", dev.to,
     https://dev.to/slootjes/logging-eventbridge-events-to-s3-with-firehose-2hkc, with `<aws.events.event>` and
     an empty input path map)."""
     transformer = archive_target(partner).inputs["inputTransformer"]
