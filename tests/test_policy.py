@@ -33,17 +33,9 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 
 from offline.__main__ import main
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
+from offline.policy_findings import Finding, evaluate_policies, stack_resources
 from policy import rules
-from policy.rules import (
-    MANDATORY,
-    RULES,
-    UNKNOWN,
-    Finding,
-    PolicyRule,
-    StackResource,
-    evaluate_policies,
-    stack_resources,
-)
+from policy.rules import MANDATORY, RULES, UNKNOWN, PolicyRule, StackResource
 from tests.conftest import evaluate_stack
 
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
@@ -330,8 +322,22 @@ def load_balancer(stack: str, protected: Any) -> StackResource:
     return StackResource(ALB, "web-alb", urn(ALB, "web-alb", stack), {"enableDeletionProtection": protected})
 
 
+def subnet(name: str, cidr: Any) -> StackResource:
+    return StackResource(rules.SUBNET, name, urn(rules.SUBNET, name), {"cidrBlock": cidr})
+
+
+def alb_in(*subnets: StackResource, **props: Any) -> StackResource:
+    """A load balancer whose `subnets` input depends on these subnets (as Output references make it)."""
+    return StackResource(ALB, "web-alb", urn(ALB, "web-alb"), props, tuple(s.urn for s in subnets))
+
+
 ARCHIVE, LOGS = bucket("archive"), bucket("logs")
-S3, PROD = "s3-bucket-encrypted-and-private", "prod-deletion-protection"
+S3, PROD, ALB_SUBNETS = "s3-bucket-encrypted-and-private", "prod-deletion-protection", "alb-subnets-large-enough"
+PUBLIC_A, PUBLIC_B, TINY = (
+    subnet("public-0", "10.0.0.0/27"),
+    subnet("public-1", "10.0.0.32/27"),
+    subnet("t", "10.0.0.0/28"),
+)
 # (rule, resources, the offending resource, a fragment of the expected message)
 STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
     (
@@ -367,6 +373,13 @@ STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
         "web-alb",
         "stack prod",
     ),
+    (ALB_SUBNETS, [PUBLIC_A, TINY, alb_in(PUBLIC_A, TINY)], "web-alb", "subnet t is 10.0.0.0/28"),
+    (  # matched by id where the engine reports it
+        ALB_SUBNETS,
+        [replace(TINY, props={**TINY.props, "id": "subnet-0t"}), alb_in(subnets=["subnet-0t"])],
+        "web-alb",
+        "needs subnets of /27 or larger",
+    ),
 ]
 # (rule, resources): nothing to report
 STACK_GOOD: list[tuple[str, list[StackResource]]] = [
@@ -384,6 +397,10 @@ STACK_GOOD: list[tuple[str, list[StackResource]]] = [
     (PROD, [load_balancer("prod", True)]),
     (PROD, [load_balancer("dev", False)]),
     (PROD, [load_balancer("prod", UNKNOWN)]),
+    (ALB_SUBNETS, [PUBLIC_A, PUBLIC_B, alb_in(PUBLIC_A, PUBLIC_B)]),
+    (ALB_SUBNETS, [PUBLIC_A, subnet("new", UNKNOWN), alb_in(PUBLIC_A, subnet("new", UNKNOWN))]),
+    (ALB_SUBNETS, [TINY, alb_in(TINY, loadBalancerType="network")]),  # only application load balancers
+    (ALB_SUBNETS, [TINY, alb_in()]),  # a subnet the load balancer does not use
 ]
 
 
@@ -436,6 +453,7 @@ GOVERNED = {
     "alb-drop-invalid-headers": {ALB},
     "task-definition-pinned-images": {rules.TASK_DEFINITION},
     "prod-deletion-protection": {ALB},
+    "alb-subnets-large-enough": {ALB, rules.SUBNET},
 }
 
 
@@ -506,6 +524,20 @@ def without_public_access_blocks(evaluation: Resources | Evaluation) -> Resource
     return Resources(tuple(r for r in evaluation.resources if r.type != rules.BUCKET_PUBLIC_ACCESS_BLOCK))
 
 
+def is_public_subnet(resource: RecordedResource) -> bool:
+    return resource.type == rules.SUBNET and "public" in resource.name
+
+
+def with_tiny_public_subnets(evaluation: Resources | Evaluation) -> Resources:
+    """The stack with its public subnets (the ALB's) cut to /28, what a /24 VPC would give them."""
+
+    def shrink(subnet: RecordedResource) -> RecordedResource:
+        tiny = subnet.inputs["cidrBlock"].rsplit("/", 1)[0] + "/28"
+        return replace(subnet, inputs={**subnet.inputs, "cidrBlock": tiny}, state={**subnet.state, "cidrBlock": tiny})
+
+    return Resources(tuple(shrink(r) if is_public_subnet(r) else r for r in evaluation.resources))
+
+
 def prod_without_deletion_protection() -> Evaluation:
     return evaluate_stack("prod", deletionProtection="false")
 
@@ -526,6 +558,16 @@ def test_bucket_rule_fires_on_the_real_stack_without_public_access_blocks(dev: E
     buckets = {r.urn for r in dev.of_type(rules.BUCKET)}
     assert buckets
     assert rule_urns(evaluate_policies(without_public_access_blocks(dev)), "s3-bucket-encrypted-and-private") == buckets
+
+
+def test_alb_subnet_rule_fires_on_the_real_stack_with_tiny_subnets(stack: Evaluation) -> None:
+    """An ALB needs subnets of /27 or larger with 8 free addresses (tests/test_subnet_sizing.py): the rule finds
+    the ALB's subnets through the dependencies its `subnets` input makes, as the engine records them."""
+    (alb,) = [r for r in stack.resources if r.type == ALB]
+    findings = [f for f in evaluate_policies(with_tiny_public_subnets(stack)) if f.rule == "alb-subnets-large-enough"]
+    assert {f.urn for f in findings} == {alb.urn}
+    public = [r for r in stack.resources if is_public_subnet(r)]
+    assert len(findings) == len(public) >= 2  # one finding per subnet that is too small
 
 
 def test_prod_rule_fires_when_prod_turns_deletion_protection_off() -> None:
@@ -618,7 +660,7 @@ def broken_prod() -> Resources:
     broken: Resources | Evaluation = prod_without_deletion_protection()
     for type_, change in BREAKS.values():
         broken, _ = break_one(broken, type_, change)
-    return without_public_access_blocks(broken)
+    return with_tiny_public_subnets(without_public_access_blocks(broken))
 
 
 def test_pack_has_one_policy_per_rule(pack: ModuleType) -> None:
