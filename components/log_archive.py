@@ -37,6 +37,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import policy_document, service_trust_policy
+from components.limits import BUFFER_INTERVAL_SECONDS, HTTP_BUFFER_SIZE_MIB, HTTP_RETRY_SECONDS, S3_BUFFER_SIZE_MIB
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
 from components.settings import ArchiveSettings, PartnerEndpoint
 
@@ -47,11 +48,8 @@ ERROR_OUTPUT_TYPE = "!{firehose:error-output-type}"
 NEWLINE_PROCESSOR = "AppendDelimiterToRecord"  # takes no parameters (Firehose API reference, Processor)
 SSE_KEY_TYPE = "AWS_OWNED_CMK"  # encryption at rest of the records Firehose buffers
 
-# CreateDeliveryStream limits: (minimum, maximum).
-S3_BUFFER_SIZE_MIB = (1, 128)
-HTTP_BUFFER_SIZE_MIB = (1, 64)
-BUFFER_INTERVAL_SECONDS = (0, 900)  # the same for S3 (BufferingHints) and HTTP (HttpEndpointBufferingHints)
-HTTP_RETRY_SECONDS = (0, 7200)
+# CreateDeliveryStream limits (minimum, maximum) live in components/limits.py: BUFFER_INTERVAL_SECONDS,
+# S3_BUFFER_SIZE_MIB, HTTP_BUFFER_SIZE_MIB, HTTP_RETRY_SECONDS.
 
 # What Firehose documents for an S3 destination (and an HTTP endpoint's S3 backup), split by resource type.
 S3_BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]

@@ -26,7 +26,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-MIN_RESERVATION_MIB = 64  # the smallest router reservation the settings accept
+from components.limits import LOG_ROUTER_MIN_RESERVATION_MIB
+
 MEM_BUF_FRACTION = 4  # FLB_MEM_BUF_LIMIT = reservation / 4
 STORAGE_PER_RESERVATION = 4  # FLB_STORAGE_LIMIT = 4 x reservation, clamped below
 STORAGE_MIN_MIB = 256
@@ -57,8 +58,9 @@ class LogRouterBuffers:
 
 def log_router_buffers(reservation_mib: int) -> LogRouterBuffers:
     """The router's and the log driver's buffer sizes for a router memory reservation of `reservation_mib`."""
-    if reservation_mib < MIN_RESERVATION_MIB:
-        raise ValueError(f"log router reservation {reservation_mib} MiB is below the minimum {MIN_RESERVATION_MIB}")
+    if reservation_mib < LOG_ROUTER_MIN_RESERVATION_MIB:
+        floor = LOG_ROUTER_MIN_RESERVATION_MIB
+        raise ValueError(f"log router reservation {reservation_mib} MiB is below the minimum {floor}")
     storage = min(STORAGE_MAX_MIB, max(STORAGE_MIN_MIB, STORAGE_PER_RESERVATION * reservation_mib))
     driver_mib = reservation_mib // DRIVER_BUFFER_FRACTION
     return LogRouterBuffers(

@@ -12,7 +12,8 @@ Creates:
 Needs: `NetworkSettings` (VPC CIDR, AZ names already chosen from the region's available AZs, NAT mode).
 
 Subnet CIDR scheme (`subnet_cidrs`): the VPC CIDR is cut into 16 equal blocks (4 more prefix bits: a /16
-gives /20 subnets, a /24 gives /28, the smallest subnet AWS allows). Block `i` is the public subnet of the
+gives /20 subnets, a /23 gives /27, the smallest an ALB takes; `components/subnet_sizing.py` checks that the
+subnets hold the ALB and the tasks). Block `i` is the public subnet of the
 i-th AZ and block `8 + i` its private subnet, so up to 8 AZs fit and blocks never move when NAT is turned
 on or off or an AZ is added (existing subnets keep their CIDRs).
 """
@@ -26,9 +27,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.settings import NetworkSettings
+from components.subnet_sizing import MAX_AZS, SUBNET_PREFIX_BITS
 
-SUBNET_PREFIX_BITS = 4  # 16 blocks: 8 public + 8 private slots
-MAX_AZS = 2**SUBNET_PREFIX_BITS // 2
 ANYWHERE = "0.0.0.0/0"
 
 

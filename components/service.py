@@ -29,6 +29,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import policy_document, service_trust_policy
+from components.limits import DEPLOYMENT_MAXIMUM_PERCENT, DEPLOYMENT_MINIMUM_HEALTHY_PERCENT, LOG_ROUTER_HTTP_PORT
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
 from components.settings import ServiceSettings
 
@@ -40,7 +41,7 @@ ROUTER_CONFIG_FILE = "/fluent-bit/etc/extra.conf"  # baked into the image: confi
 APP_LOG_STREAM_PREFIX = "httpd/"
 # Fluent Bit's uptime endpoint, not its output metrics: a Firehose outage must not mark every task unhealthy.
 ROUTER_HEALTH_CHECK = {
-    "command": ["CMD-SHELL", "curl -sf http://127.0.0.1:2020/api/v1/uptime || exit 1"],
+    "command": ["CMD-SHELL", f"curl -sf http://127.0.0.1:{LOG_ROUTER_HTTP_PORT}/api/v1/uptime || exit 1"],
     "interval": 10,
     "timeout": 5,
     "retries": 3,
@@ -376,8 +377,8 @@ class HttpdService(pulumi.ComponentResource):
             ],
             health_check_grace_period_seconds=settings.health_check_grace_period_seconds,
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
-            deployment_minimum_healthy_percent=100,
-            deployment_maximum_percent=200,
+            deployment_minimum_healthy_percent=DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
+            deployment_maximum_percent=DEPLOYMENT_MAXIMUM_PERCENT,  # components/subnet_sizing.py counts on it
             enable_ecs_managed_tags=True,
             propagate_tags="TASK_DEFINITION",
             # ECS Exec stays off: it would need SSM permissions in the task role and a shell into the task.

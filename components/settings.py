@@ -8,14 +8,28 @@ and what is allowed. Nothing is created before this returns.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
+
+from components.limits import (
+    BUFFER_INTERVAL_SECONDS,
+    CPU_ARCHITECTURE_PLATFORMS,
+    HTTP_BUFFER_SIZE_MIB,
+    LOG_ROUTER_MIN_RESERVATION_MIB,
+    LOG_ROUTER_PORTS,
+    S3_BUFFER_SIZE_MIB,
+    STOP_EVENT_SCOPES,
+    VPC_PREFIX_LENGTHS,
+    image_pin_problem,
+)
+from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
 
 PROJECT = "httpd-firelens"
 
@@ -37,11 +51,8 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 )  # fmt: skip
 
 NAT_GATEWAY_MODES = ("none", "single", "per-az")
-CPU_ARCHITECTURES = ("X86_64", "ARM64")
+CPU_ARCHITECTURES = tuple(CPU_ARCHITECTURE_PLATFORMS)
 CONTAINER_INSIGHTS_MODES = ("disabled", "enabled", "enhanced")
-STOP_EVENT_SCOPES = ("cluster", "account")
-# Ports the log router listens on inside the task (FireLens forward input, Fluent Bit HTTP server).
-LOG_ROUTER_PORTS = (24224, 2020)
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _MATCHER_RE = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
@@ -51,10 +62,12 @@ _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+(\.\d+)?$")
 
 
 class ConfigError(pulumi.RunError):
-    """Invalid stack configuration. `problems` holds one line per problem; the message joins them."""
+    """Invalid stack configuration. `problems` holds one line per problem; the message joins them. `warnings`
+    are what was also logged as a warning (undeclared keys), for tools that show them beside the problems."""
 
-    def __init__(self, problems: Sequence[str]) -> None:
+    def __init__(self, problems: Sequence[str], warnings: Sequence[str] = ()) -> None:
         self.problems = list(problems)
+        self.warnings = list(warnings)
         super().__init__("invalid stack configuration:\n" + "\n".join(self.problems))
 
 
@@ -151,6 +164,8 @@ class Settings:
     archive: ArchiveSettings
     stop_capture: StopCaptureSettings
     alarms: AlarmSettings
+    declared_keys: frozenset[str] = frozenset()
+    """The project keys this program reads: Pulumi.yaml declares exactly these (tests/test_settings.py)."""
 
     @property
     def name_prefix(self) -> str:
@@ -165,6 +180,7 @@ class _ConfigReader:
         self._config = config
         self.problems: list[str] = []
         self._bad: set[str] = set()
+        self.read: set[str] = set()  # every key read: the project's declared keys
 
     def key(self, name: str) -> str:
         return f"{self._config.name}:{name}"
@@ -178,11 +194,12 @@ class _ConfigReader:
         """True when none of these keys had a problem yet: cross-key checks only compare good values."""
         return not self._bad.intersection(names)
 
-    def _raw(self, name: str) -> str | None:
+    def raw(self, name: str) -> str | None:
+        self.read.add(name)
         return pulumi.runtime.get_config(self.key(name))  # type: ignore[no-any-return]
 
     def _required(self, name: str) -> str | None:
-        raw = self._raw(name)
+        raw = self.raw(name)
         if raw is None:
             self.problems.append(
                 f"config key '{self.key(name)}' is not set; it is declared with a default in Pulumi.yaml, "
@@ -264,15 +281,22 @@ class _ConfigReader:
 
 
 def _check_vpc_cidr(value: str) -> str | None:
-    allowed = "allowed: an IPv4 network in CIDR notation with a prefix from /16 to /24, e.g. 10.0.0.0/16"
+    """Syntax and AWS's VPC sizes; whether the subnets hold the ALB and the tasks is `subnet_sizing`'s call."""
+    shortest, longest = VPC_PREFIX_LENGTHS
+    allowed = f"allowed: an IPv4 network in CIDR notation, prefix /{shortest} to /{longest}, e.g. 10.0.0.0/16"
+    if "/" not in value:
+        return allowed
     try:
         network = ipaddress.IPv4Network(value, strict=True)
     except ValueError:
         return allowed
-    return None if 16 <= network.prefixlen <= 24 else allowed
+    return None if shortest <= network.prefixlen <= longest else allowed
 
 
 def _check_ingress_cidr(value: str) -> str | None:
+    # Python reads a bare address as a /32; the provider (Go's net.ParseCIDR) rejects it.
+    if "/" not in value:
+        return f"allowed: CIDR notation with a prefix length, e.g. {value}/32 for this one address"
     try:
         ipaddress.IPv4Network(value, strict=True)
     except ValueError:
@@ -302,24 +326,25 @@ def _check_email(value: str) -> str | None:
 
 
 def _check_image(value: str) -> str | None:
-    allowed = "allowed: an image reference with a pinned tag or @sha256 digest, never latest or untagged"
+    allowed = "allowed: an image reference with a pinned tag or @sha256 digest, never latest, stable or untagged"
     if not _IMAGE_RE.match(value):
         return allowed
-    if "@sha256:" in value:
-        return None
-    last = value.rsplit("/", 1)[-1]
-    if ":" not in last or last.endswith(":latest"):
-        return allowed
-    return None
+    problem = image_pin_problem(value)
+    return None if problem is None else f"{allowed} ({problem.split(': ', 1)[-1]})"
 
 
-def _read_network(reader: _ConfigReader, zones: Sequence[str]) -> NetworkSettings:
+def _read_network(reader: _ConfigReader, region: str, zones: Sequence[str]) -> NetworkSettings:
     vpc_cidr = reader.string("vpcCidr")
     if (allowed := _check_vpc_cidr(vpc_cidr)) is not None:
         reader.problem("vpcCidr", vpc_cidr, allowed)
-    az_count = reader.integer("azCount", 2, max(2, len(zones)))
+    az_count = reader.integer("azCount", 2, max(2, min(len(zones), MAX_AZS)))
     if len(zones) < 2:
-        reader.problem("azCount", az_count, f"the region offers only {len(zones)} available zone(s): {list(zones)}")
+        # The region is what is wrong, not azCount: no value of azCount fixes it.
+        reader.problems.append(
+            f"config key 'aws:region': {region!r} offers {len(zones)} availability zone(s) that need no opt-in"
+            f"{' (' + ', '.join(zones) + ')' if zones else ''}; allowed: a region with at least 2 (the ALB needs "
+            "subnets in 2 zones)"
+        )
     return NetworkSettings(
         vpc_cidr=vpc_cidr,
         availability_zones=tuple(zones[:az_count]),
@@ -372,13 +397,15 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
         reader.problem("appImage", app_image, allowed)
     app_port = reader.integer("appPort", 1, 65535)
     if app_port in LOG_ROUTER_PORTS:
-        reader.problem("appPort", app_port, "allowed: any port but 24224 and 2020, which the log router uses")
+        taken = " and ".join(str(port) for port in LOG_ROUTER_PORTS)
+        reader.problem("appPort", app_port, f"allowed: any port but {taken}, which the log router uses")
     cpu = reader.integer_in("cpu", tuple(FARGATE_MEMORY_BY_CPU))
     memory = reader.integer("memory", 512, 122880)
     if reader.ok("cpu", "memory") and memory not in FARGATE_MEMORY_BY_CPU[cpu]:
         valid = ", ".join(str(m) for m in FARGATE_MEMORY_BY_CPU[cpu])
         reader.problem("memory", memory, f"allowed with cpu {cpu}: {valid}")
-    router_memory = reader.integer("logRouterMemoryMiB", 64, max(64, memory // 2))
+    floor = LOG_ROUTER_MIN_RESERVATION_MIB
+    router_memory = reader.integer("logRouterMemoryMiB", floor, max(floor, memory // 2))
     min_count = reader.integer("minCount", 0, 100)
     max_count = reader.integer("maxCount", 1, 100)
     desired = reader.integer("desiredCount", 0, 100)
@@ -408,14 +435,14 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
 
 
 def _read_archive(reader: _ConfigReader, region: str, protect: bool) -> ArchiveSettings:
-    # A partner HTTP endpoint buffers at most 64 MiB; S3 takes up to 128 MiB.
-    buffer_limit = 64 if reader.string("partnerEndpointUrl") else 128
+    # A partner HTTP endpoint buffers less than S3 takes.
+    buffer_size = HTTP_BUFFER_SIZE_MIB if reader.string("partnerEndpointUrl") else S3_BUFFER_SIZE_MIB
     return ArchiveSettings(
         log_retention_days=reader.integer_in("logRetentionDays", LOG_RETENTION_DAYS),
         expiration_days=reader.integer("archiveExpirationDays", 1, 3650),
         kms_key_arn=reader.optional("archiveKmsKeyArn", _arn_checker("kms", region, r"key/[0-9a-f-]{36}")),
-        buffer_size_mib=reader.integer("firehoseBufferSizeMiB", 1, buffer_limit),
-        buffer_interval_seconds=reader.integer("firehoseBufferIntervalSeconds", 0, 900),
+        buffer_size_mib=reader.integer("firehoseBufferSizeMiB", *buffer_size),
+        buffer_interval_seconds=reader.integer("firehoseBufferIntervalSeconds", *BUFFER_INTERVAL_SECONDS),
         force_destroy=reader.boolean("forceDestroy"),
         protect=protect,
     )
@@ -425,7 +452,7 @@ def _read_partner(reader: _ConfigReader) -> PartnerEndpoint | None:
     url = reader.optional("partnerEndpointUrl", _check_https_url)
     name = reader.string("partnerEndpointName")
     key_name = "partnerApiKey"
-    raw_key = pulumi.runtime.get_config(reader.key(key_name))
+    raw_key = reader.raw(key_name)
     key_is_secret = pulumi.runtime.is_config_secret(reader.key(key_name))
     if raw_key and not key_is_secret:
         # Never echo the value: it is a credential that was stored in plain text by mistake.
@@ -484,24 +511,68 @@ def _read_region(problems: list[str]) -> str:
     return region
 
 
+def _check_subnet_room(reader: _ConfigReader, network: NetworkSettings, service: ServiceSettings) -> None:
+    """The VPC's subnets must hold the ALB and, at a deployment's peak, the tasks (components/subnet_sizing.py)."""
+    if not reader.ok("vpcCidr", "natGateways", "maxCount"):
+        return
+    prefix = ipaddress.IPv4Network(network.vpc_cidr).prefixlen
+    if (problem := vpc_prefix_problem(prefix, network.nat_gateways, service.max_count)) is not None:
+        reader.problem("vpcCidr", network.vpc_cidr, problem)
+
+
+def configured_keys() -> set[str]:
+    """Every config key set for this stack, with its namespace (`<project>:<key>`, `aws:region`).
+
+    The Python SDK has no public API that lists them. The CLI hands a program its whole configuration as JSON
+    in PULUMI_CONFIG, which `pulumi.runtime.get_config_env()` (public) returns; the mock runtime and Automation
+    API inline programs keep it in `pulumi.runtime.config.CONFIG` (private) instead. This is the one place
+    that reads either."""
+    keys = set(pulumi.runtime.get_config_env())
+    keys.update(pulumi.runtime.config.CONFIG.get())
+    return keys
+
+
+def undeclared_key_warnings(configured: Iterable[str], declared: Iterable[str], project: str) -> list[str]:
+    """One warning per key of the project's namespace that the project does not declare (the Pulumi CLI
+    accepts and ignores such keys), naming the nearest declared key: a typo silently leaves the default."""
+    by_lower = {key.lower(): key for key in declared}
+    warnings = []
+    for full in sorted(configured):
+        namespace, _, name = full.partition(":")
+        if namespace != project or name in by_lower.values():
+            continue
+        nearest = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+        hint = f"did you mean '{project}:{by_lower[nearest[0]]}'?" if nearest else "Pulumi.yaml lists every key"
+        warnings.append(f"config key '{full}' is not declared in Pulumi.yaml and is ignored; {hint}")
+    return warnings
+
+
 def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings:
-    """Read and validate the whole stack configuration, or raise ConfigError with every problem."""
+    """Read and validate the whole stack configuration, or raise ConfigError with every problem. A key set for
+    the project but not read here is reported with `pulumi.log.warn` (the preview goes on)."""
     reader = _ConfigReader(pulumi.Config())
     region = _read_region(reader.problems)
     if reader.problems:
         raise ConfigError(reader.problems)
     deletion_protection = reader.boolean("deletionProtection")
+    network = _read_network(reader, region, zones())
+    service = _read_service(reader)
+    _check_subnet_room(reader, network, service)
     settings = Settings(
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),
         region=region,
-        network=_read_network(reader, zones()),
+        network=network,
         load_balancer=_read_load_balancer(reader, region, deletion_protection),
-        service=_read_service(reader),
+        service=service,
         archive=_read_archive(reader, region, protect=deletion_protection),
         stop_capture=_read_stop_capture(reader),
         alarms=_read_alarms(reader),
+        declared_keys=frozenset(reader.read),
     )
+    warnings = undeclared_key_warnings(configured_keys(), reader.read, pulumi.get_project())
+    for warning in warnings:
+        pulumi.log.warn(warning)
     if reader.problems:
-        raise ConfigError(reader.problems)
+        raise ConfigError(reader.problems, warnings)
     return settings

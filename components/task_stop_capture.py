@@ -30,8 +30,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import policy_document, service_trust_policy
+from components.limits import STOP_EVENT_SCOPES
 
-SCOPES = ("cluster", "account")
 LOG_GROUP_ROOT = "/aws/events/"  # EventBridge delivers only to log groups whose name starts with this
 
 # Alert on stops nobody asked for. `TaskFailedToStart` (image pull, secrets, ENI, permissions) and
@@ -155,8 +155,8 @@ class TaskStopCapture(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: TaskStopCaptureArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:events:TaskStopCapture", name, None, opts)
-        if args.scope not in SCOPES:
-            raise ValueError(f"TaskStopCapture scope must be one of {SCOPES}, not {args.scope!r}")
+        if args.scope not in STOP_EVENT_SCOPES:
+            raise ValueError(f"TaskStopCapture scope must be one of {STOP_EVENT_SCOPES}, not {args.scope!r}")
         self._name = name
         self._args = args
         self._queue = aws.sqs.Queue(

@@ -30,6 +30,12 @@ def _pairs(values: Sequence[str], flag: str) -> dict[str, str]:
     return pairs
 
 
+def _warn(warnings: Sequence[str]) -> None:
+    """Warnings go to stderr, as `pulumi preview` shows what the program logged with pulumi.log.warn."""
+    for warning in warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m offline", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("preview", "json", "diagram"))
@@ -46,7 +52,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Imported here so that `--help` stays instant; settings pulls in pulumi_aws.
     from components.settings import ConfigError
-    from policy.rules import evaluate_policies
+    from offline.policy_findings import evaluate_policies
 
     try:
         config = load_stack_config(PROJECT_DIR, args.stack).with_overrides(
@@ -54,12 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         evaluation = evaluate(config)
     except ConfigError as error:
+        _warn(error.warnings)
         print("\n".join(error.problems), file=sys.stderr)
         return EXIT_CONFIG
     except StackConfigError as error:
         print(str(error), file=sys.stderr)
         return EXIT_CONFIG
 
+    _warn(evaluation.warnings)
     if args.command == "diagram":
         print(diagram(evaluation))
         return EXIT_OK

@@ -9,6 +9,7 @@ inputs, the mocks' answers, and the stack outputs.
 
 from __future__ import annotations
 
+import logging
 import runpy
 import sys
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ class Evaluation:
     resources: tuple[RecordedResource, ...]
     outputs: dict[str, Any]  # secret outputs already replaced by "[secret]"
     secret_outputs: frozenset[str]
+    warnings: tuple[str, ...] = ()  # what the program logged with pulumi.log.warn, as `pulumi up` would show it
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -151,6 +153,27 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
+class _WarningRecorder(logging.Handler):
+    """The mock engine turns `pulumi.log.warn` into a logging call; this keeps those messages."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _engine_logger() -> tuple[logging.Logger, _WarningRecorder]:
+    logger = logging.getLogger("offline.engine")
+    logger.propagate = False  # never also printed by Python's last-resort handler
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+    recorder = _WarningRecorder()
+    logger.addHandler(recorder)
+    return logger, recorder
+
+
 async def _resolve_output(value: Any) -> tuple[Any, bool]:
     output = pulumi.Output.from_input(value)
     resolved = await output.future()
@@ -162,8 +185,11 @@ def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR) -> Evaluation
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     monitor = RecordingMonitor(AwsMocks(config.region, project_dir))
+    logger, recorder = _engine_logger()
     pulumi_settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(monitor.mocks, project=config.project, stack=config.stack, preview=False, monitor=monitor)
+    pulumi.runtime.set_mocks(
+        monitor.mocks, project=config.project, stack=config.stack, preview=False, logger=logger, monitor=monitor
+    )
     pulumi.runtime.set_all_config(dict(config.values), sorted(config.secret_keys))
     root = pulumi_settings.get_root_resource()
     if root is None:
@@ -185,4 +211,4 @@ def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR) -> Evaluation
 
     # Registrations complete in thread-pool order; sort so that every run prints the same document.
     records = sorted(monitor.records, key=lambda r: (r.type != STACK_TYPE, r.urn))
-    return Evaluation(config, tuple(records), outputs, frozenset(secret_outputs))
+    return Evaluation(config, tuple(records), outputs, frozenset(secret_outputs), tuple(recorder.messages))

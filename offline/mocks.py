@@ -411,6 +411,25 @@ def _docker_image(ctx: ResourceContext) -> tuple[str, Outputs]:
     }
 
 
+# --- pulumi-random -------------------------------------------------------------------------------------
+
+
+@handles("random:index/randomId:RandomId")
+def _random_id(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """The bytes a real RandomId draws, in its four encodings; the id is the URL-safe base64 form. New keepers
+    replace the resource and draw anew, so the mock derives the bytes from the keepers too."""
+    keepers = json.dumps(ctx.inputs.get("keepers") or {}, sort_keys=True)
+    length = int(ctx.inputs.get("byteLength", 8))
+    raw = bytes.fromhex(ctx.ident.hex(2 * length, keepers))
+    b64_url = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return b64_url, {
+        "b64Url": b64_url,
+        "b64Std": base64.b64encode(raw).decode(),
+        "hex": raw.hex(),
+        "dec": str(int.from_bytes(raw, "big")),
+    }
+
+
 # --- SNS, SQS, KMS -------------------------------------------------------------------------------------
 
 

@@ -23,9 +23,11 @@ import fnmatch
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, Final
+
+from components.limits import ALB_MAX_SUBNET_PREFIX, LOG_ROUTER_PORTS, image_pin_problem
 
 MANDATORY: Final = "mandatory"
 ADVISORY: Final = "advisory"
@@ -37,32 +39,6 @@ class _Unknown:
 
 
 UNKNOWN: Final = _Unknown()  # a property whose value the engine does not know yet (preview)
-
-
-class ResourceLike(Protocol):
-    """What the offline harness records per resource (offline.harness.RecordedResource)."""
-
-    @property
-    def type(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def urn(self) -> str: ...
-    @property
-    def dependencies(self) -> tuple[str, ...]: ...
-    @property
-    def state(self) -> dict[str, Any]: ...
-
-    def plain_inputs(self) -> dict[str, Any]: ...
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    enforcement: str  # "mandatory" | "advisory"
-    name: str  # the resource's logical name
-    urn: str
-    message: str
 
 
 @dataclass(frozen=True)
@@ -287,8 +263,8 @@ SECURITY_GROUPS = frozenset(
 )
 INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
-# FireLens talks to Fluent Bit inside the task (forward input, monitoring API): nothing outside may reach them.
-LOG_ROUTER_PORTS: Final = {24224: "Fluent Bit forward input", 2020: "Fluent Bit monitoring API"}
+# FireLens talks to Fluent Bit inside the task (forward input, monitoring API): nothing outside may reach
+# LOG_ROUTER_PORTS (components/limits.py).
 ALL_PROTOCOLS = frozenset({"-1", "all"})
 PORT_PROTOCOLS = frozenset({"tcp", "udp", "6", "17"})
 ALL_PORTS = (0, 65535)
@@ -587,26 +563,53 @@ def check_alb_drops_invalid_headers(type_: str, props: dict[str, Any]) -> list[s
     return []
 
 
+# --- ALB subnets: room for the load balancer (stack rule: the subnets are other resources) --------------------
+
+SUBNET = "aws:ec2/subnet:Subnet"
+
+
+def _prefix_length(cidr: Any) -> int | None:
+    if not isinstance(cidr, str):
+        return None
+    try:
+        return ipaddress.ip_network(cidr, strict=False).prefixlen
+    except ValueError:
+        return None
+
+
+def _subnets_of(load_balancer: StackResource, subnets: Sequence[StackResource]) -> list[StackResource]:
+    """The subnets a load balancer is placed in: those its `subnets` input depends on, or names by id."""
+    mappings = [m.get("subnetId") for m in _as_list(load_balancer.props.get("subnetMappings")) if isinstance(m, dict)]
+    ids = {i for i in _as_list(load_balancer.props.get("subnets")) + mappings if isinstance(i, str)}
+    return [s for s in subnets if s.urn in load_balancer.dependencies or s.props.get("id") in ids]
+
+
+def check_alb_subnet_size(resources: Sequence[StackResource]) -> list[Violation]:
+    subnets = [r for r in resources if r.type == SUBNET]
+    violations: list[Violation] = []
+    for load_balancer in resources:
+        if load_balancer.type not in LOAD_BALANCERS or load_balancer.props.get("loadBalancerType", "application") != (
+            "application"
+        ):
+            continue
+        for subnet in _subnets_of(load_balancer, subnets):
+            cidr = subnet.props.get("cidrBlock")
+            prefix = _prefix_length(cidr)
+            if prefix is not None and prefix > ALB_MAX_SUBNET_PREFIX:
+                violations.append(
+                    Violation(
+                        load_balancer,
+                        f"subnet {subnet.name} is {cidr}: an application load balancer needs subnets of "
+                        f"/{ALB_MAX_SUBNET_PREFIX} or larger",
+                    )
+                )
+    return violations
+
+
 # --- ECS task definitions: pinned images ----------------------------------------------------------------------
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
-DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
-# Tags that move: `stable` of aws-for-fluent-bit has been rolled back before, like `latest`.
-MOVING_TAGS = frozenset({"latest", "stable"})
-
-
-def image_problem(image: str) -> str | None:
-    """None for `repo:tag` with a fixed tag or `repo@sha256:<64 hex>`; otherwise what is wrong."""
-    if "@" in image:
-        digest = image.rsplit("@", 1)[1]
-        return None if DIGEST.fullmatch(digest) else f"{image}: digest is not sha256:<64 hex digits>"
-    # The tag follows the last ":" of the last path segment (a registry host may carry a port).
-    _, sep, tag = image.rsplit("/", 1)[-1].partition(":")
-    if not sep or not tag:
-        return f"{image}: untagged (means latest); pin a version tag or a digest"
-    if tag.lower() in MOVING_TAGS:
-        return f"{image}: the tag {tag} moves; pin a version tag or a digest"
-    return None
+# The pinning rule itself is components.limits.image_pin_problem: settings refuse the same images for appImage.
 
 
 def check_pinned_images(type_: str, props: dict[str, Any]) -> list[str]:
@@ -615,7 +618,7 @@ def check_pinned_images(type_: str, props: dict[str, Any]) -> list[str]:
     containers, problems = _json_input(props.get("containerDefinitions"), "containerDefinitions")
     for container in _as_list(containers):
         image = container.get("image") if isinstance(container, dict) else None
-        if isinstance(image, str) and (problem := image_problem(image)):
+        if isinstance(image, str) and (problem := image_pin_problem(image)):
             problems.append(f"container {container.get('name')}: {problem}")
     return problems
 
@@ -693,6 +696,12 @@ RULES: list[PolicyRule] = [
         check=check_alb_drops_invalid_headers,
     ),
     PolicyRule(
+        "alb-subnets-large-enough",
+        f"Application load balancers are placed in subnets of /{ALB_MAX_SUBNET_PREFIX} or larger.",
+        MANDATORY,
+        check_stack=check_alb_subnet_size,
+    ),
+    PolicyRule(
         "task-definition-pinned-images",
         "Task definitions use images by version tag or sha256 digest, never latest, stable or untagged.",
         MANDATORY,
@@ -705,34 +714,3 @@ RULES: list[PolicyRule] = [
         check_stack=check_prod_deletion_protection,
     ),
 ]
-
-
-# --- the offline harness's entry point ----------------------------------------------------------------------------
-
-
-def stack_resources(resources: Iterable[ResourceLike]) -> list[StackResource]:
-    """Recorded resources as a stack rule sees them: like CrossGuard's stack view, outputs over inputs."""
-    # Imported here: only the offline evaluation needs it, and the CrossGuard pack never calls this.
-    from offline.harness import unwrap_secrets
-
-    return [
-        StackResource(r.type, r.name, r.urn, {**r.plain_inputs(), **unwrap_secrets(r.state)}, tuple(r.dependencies))
-        for r in resources
-    ]
-
-
-def evaluate_policies(evaluation: Any, rules: Iterable[PolicyRule] | None = None) -> list[Finding]:
-    """Every finding of every rule over every resource of an offline evaluation."""
-    chosen = list(RULES if rules is None else rules)
-    findings: list[Finding] = []
-    for resource in evaluation.resources:
-        inputs = resource.plain_inputs()
-        for rule in chosen:
-            for message in rule.check(resource.type, inputs) if rule.check else []:
-                findings.append(Finding(rule.name, rule.enforcement, resource.name, resource.urn, message))
-    stack = stack_resources(evaluation.resources)
-    for rule in chosen:
-        for violation in rule.check_stack(stack) if rule.check_stack else []:
-            r = violation.resource
-            findings.append(Finding(rule.name, rule.enforcement, r.name, r.urn, violation.message))
-    return findings

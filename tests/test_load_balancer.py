@@ -11,6 +11,7 @@ from pulumi.runtime import set_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
+from components.limits import LOG_ROUTER_PORTS
 from components.load_balancer import TLS_POLICY, LoadBalancer, LoadBalancerArgs
 from components.settings import HealthCheckSettings, LoadBalancerSettings
 from offline.aws_formats import ACCOUNT_ID, ELB_ACCOUNT_IDS
@@ -148,7 +149,7 @@ def test_security_group_never_opens_the_log_router_or_all_ports(stack: Evaluatio
         for from_port, to_port, protocol, _ in rule_ports(ev, INGRESS) + rule_ports(ev, EGRESS):
             assert protocol == "tcp"
             assert from_port == to_port  # one port per rule, never a range
-            assert from_port not in (24224, 2020)
+            assert from_port not in LOG_ROUTER_PORTS
         assert all(cidr != "0.0.0.0/0" for *_, cidr in rule_ports(ev, EGRESS))
 
 

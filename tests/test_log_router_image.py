@@ -4,8 +4,12 @@ router image built for the task's architecture, tagged by content and pushed wit
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
+import stat
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +18,16 @@ from pulumi.runtime import rpc
 
 from components.log_router_image import (
     PLATFORMS,
+    TAG_SUFFIX_BYTES,
     TAGGED_IMAGES_KEPT,
     VERSION_BUILD_ARG,
-    content_tag,
+    RouterBuild,
+    context_digest,
     docker_platform,
+    go_file_mode,
+    image_tag,
     lifecycle_policy,
+    router_build,
 )
 from components.service import ROUTER_CONFIG_FILE
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource, mask_secrets
@@ -29,6 +38,7 @@ from tests.fluentbit_config import parse_file
 from tests.test_service import IMAGE, REPOSITORY, containers, inside, task_definition
 
 COMPONENT = "httpd-firelens:logs:LogRouterImage"
+RANDOM_ID = "random:index/randomId:RandomId"
 LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy"
 FLUENTBIT_DIR = PROJECT_DIR / "fluentbit"
 MOCK_PASSWORD = "offline-mock-password"  # what offline/mocks.py answers for ecr:GetAuthorizationToken
@@ -45,6 +55,10 @@ def image(ev: Evaluation) -> RecordedResource:
 
 def repository(ev: Evaluation) -> RecordedResource:
     return ours(ev, REPOSITORY)
+
+
+def tag_suffix(ev: Evaluation) -> RecordedResource:
+    return ours(ev, RANDOM_ID)
 
 
 def setting(ev: Evaluation, key: str) -> str:
@@ -100,8 +114,10 @@ def test_the_build_uses_the_fluentbit_context_and_the_configured_version(stack: 
     assert build["context"] == "fluentbit"
     assert build["dockerfile"] == "fluentbit/Dockerfile"
     assert build["args"] == {VERSION_BUILD_ARG: version}
-    tag = content_tag(FLUENTBIT_DIR, version, build["platform"])
+    tag = image_tag(router_build("fluentbit", version, build["platform"]), tag_suffix(stack).state["hex"])
     assert image(stack).inputs["imageName"] == f"{repository(stack).state['repositoryUrl']}:{tag}"
+    assert re.fullmatch(re.escape(version) + r"-[0-9a-f]{12}-[0-9a-f]{8}", tag)
+    assert len(tag) <= 128 and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", tag)  # a valid image tag
 
 
 def test_another_version_is_another_build_and_tag() -> None:
@@ -111,23 +127,188 @@ def test_another_version_is_another_build_and_tag() -> None:
     assert built["imageName"].split(":")[-1].startswith("2.32.0-")
 
 
-def test_the_tag_follows_the_content(tmp_path: Path) -> None:
-    context = tmp_path / "fluentbit"
-    shutil.copytree(FLUENTBIT_DIR, context)
-    platform = PLATFORMS["X86_64"]
-    original = content_tag(context, "2.34.3", platform)
-    assert original == content_tag(FLUENTBIT_DIR, "2.34.3", platform)  # the copy: same content, same tag
-    assert re.fullmatch(r"2\.34\.3-[0-9a-f]{12}", original)
-    assert len(original) <= 128 and re.fullmatch(r"[A-Za-z0-9_.-]+", original)  # a valid image tag
+# --- the tag: never repeated, new exactly when pulumi-docker builds ------------------------------------------
 
-    assert content_tag(context, "2.34.4", platform) != original
-    assert content_tag(context, "2.34.3", PLATFORMS["ARM64"]) != original
+
+def test_the_tag_suffix_keeps_every_input_pulumi_docker_rebuilds_on(stack: Evaluation) -> None:
+    """pulumi-docker 5.2.0 (pulumi/pulumi-docker provider/provider.go, `Diff` and `diffUpdates`) rebuilds and
+    pushes when any input of the Image differs from the last deployment's, except the registry's username and
+    password; its `Check` adds `build.contextDigest`. So the tag suffix must be kept by exactly those inputs:
+    every build input, contextDigest included, skipPush, buildOnPreview and the repository (registry server).
+    pulumi-random's RandomId regenerates its value when a keeper changes and keeps it otherwise ("keepers:
+    Arbitrary map of values that, when changed, will trigger recreation of resource", pulumi_random
+    RandomId docs; "Resource Keepers" in https://www.pulumi.com/registry/packages/random/)."""
+    keepers = tag_suffix(stack).inputs["keepers"]
+    inputs = image(stack).inputs
+    for key, value in inputs["build"].items():
+        assert keepers[key] == (json.dumps(value, sort_keys=True) if isinstance(value, dict) else value), key
+    build = router_build("fluentbit", setting(stack, "fluentBitVersion"), inputs["build"]["platform"])
+    assert keepers["contextDigest"] == build.context_digest
+    assert build.context_digest == context_digest(FLUENTBIT_DIR, FLUENTBIT_DIR / "Dockerfile")
+    for key in set(inputs) - {"build", "imageName", "registry"}:
+        assert keepers[key] == json.dumps(inputs[key]), key
+    assert keepers["repository"] == repository(stack).state["repositoryUrl"]
+    assert tag_suffix(stack).inputs["byteLength"] == TAG_SUFFIX_BYTES
+    assert re.fullmatch(f"[0-9a-f]{{{2 * TAG_SUFFIX_BYTES}}}", tag_suffix(stack).state["hex"])
+
+
+@pytest.mark.parametrize(
+    ("mode", "text"),
+    [
+        (stat.S_IFREG | 0o644, "-rw-r--r--"),
+        (stat.S_IFREG | 0o664, "-rw-rw-r--"),
+        (stat.S_IFREG | 0o755, "-rwxr-xr-x"),
+        (0, "----------"),
+        (stat.S_IFDIR | 0o755, "drwxr-xr-x"),
+        (stat.S_IFLNK | 0o777, "Lrwxrwxrwx"),
+        (stat.S_IFREG | stat.S_ISUID | 0o755, "urwxr-xr-x"),
+        (stat.S_IFCHR | 0o666, "Dcrw-rw-rw-"),
+    ],
+)
+def test_file_modes_are_written_as_go_writes_them(mode: int, text: str) -> None:
+    """pulumi-docker hashes `fileMode.String()` of Go's io/fs (letters from "dalTLDpSugct?" for the type and
+    special bits, then rwx), so the digest changes with the permission bits a umask leaves."""
+    assert go_file_mode(mode) == text
+
+
+def copy_context(tmp_path: Path, name: str = "fluentbit") -> Path:
+    context = tmp_path / name
+    shutil.copytree(FLUENTBIT_DIR, context)
+    for path in context.iterdir():
+        path.chmod(0o644)
+    return context
+
+
+def digest(context: Path) -> str:
+    return context_digest(context, context / "Dockerfile")
+
+
+def test_the_context_digest_tracks_what_pulumi_docker_hashes(tmp_path: Path) -> None:
+    """What pulumi-docker's hashContext hashes (provider/provider.go; its own tests in provider_test.go:
+    TestHashFilemodeMatters, TestHashRenamingMatters, TestHashIgnoresDockerfileOutsideDirMove): content, names
+    and file modes of the context, and the Dockerfile's content whatever its name."""
+    context = copy_context(tmp_path)
+    original = digest(context)
+    assert original == digest(copy_context(tmp_path, "elsewhere"))  # the same files elsewhere: the same digest
     extra = context / "extra.conf"
-    extra.write_text(extra.read_text().replace("Flush                     1", "Flush                     2"))
-    changed = content_tag(context, "2.34.3", platform)
-    assert changed != original
-    (context / "parsers.conf").rename(context / "parsers2.conf")  # a rename changes the image too
-    assert content_tag(context, "2.34.3", platform) not in (original, changed)
+    extra.write_text(extra.read_text() + "\n")
+    assert digest(context) != original
+    changed = digest(context)
+    extra.chmod(0o664)  # another umask
+    assert digest(context) not in (original, changed)
+    extra.chmod(0o644)
+    assert digest(context) == changed
+    (context / "parsers.conf").rename(context / "parsers2.conf")
+    assert digest(context) != changed
+    # The Dockerfile is hashed under the name "Dockerfile" first: outside the context only its content counts.
+    outside = tmp_path / "one.Dockerfile"
+    shutil.copy(context / "Dockerfile", outside)
+    renamed = tmp_path / "two.Dockerfile"
+    shutil.copy(outside, renamed)
+    assert context_digest(context, outside) == context_digest(context, renamed)
+
+
+class ImageTagAlreadyExistsError(Exception):
+    """What ECR answers a push of a tag that an immutable repository already holds."""
+
+
+@dataclass
+class FakeEcrRepository:
+    """An ECR repository with image tag immutability on: "After tag immutability is turned on, the
+    ImageTagAlreadyExistsException error is returned if you push an image with a tag that is already in the
+    repository. Tag immutability affects all tags." (Amazon ECR User Guide, "Preventing image tags from being
+    overwritten", https://docs.aws.amazon.com/AmazonECR/latest/userguide/repository-edit.html). The lifecycle
+    policy keeps the newest TAGGED_IMAGES_KEPT tagged images, so a recent tag is still there."""
+
+    url: str = "123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/log-router"
+    tags: list[str] = field(default_factory=list)
+
+    def push(self, tag: str) -> None:
+        if tag in self.tags:
+            raise ImageTagAlreadyExistsError(f"The image tag '{tag}' already exists in the repository")
+        self.tags = [*self.tags, tag][-TAGGED_IMAGES_KEPT:]
+
+
+def context_snapshot(context: Path) -> tuple[tuple[str, int, bytes], ...]:
+    """What pulumi-docker compares of the build context, stated independently of any hash: every file's path,
+    permission bits and content."""
+    return tuple(
+        (path.relative_to(context).as_posix(), stat.S_IMODE(path.stat().st_mode), path.read_bytes())
+        for path in sorted(context.rglob("*"))
+        if path.is_file()
+    )
+
+
+@dataclass
+class Deployments:
+    """What the Pulumi engine does with the two resources across `pulumi up` runs, reduced to the behaviour
+    relied on: a RandomId keeps its outputs while its keepers are unchanged and draws a new value when they
+    change (pulumi-random keepers); the Image builds and pushes when one of its inputs differs from the last
+    deployment's (pulumi-docker's Diff) and does nothing otherwise. The tag comes from the component's own code
+    (`router_build`, `RouterBuild.keepers`, `image_tag`); `tag_of` lets a test plug in another tag scheme."""
+
+    repository: FakeEcrRepository = field(default_factory=FakeEcrRepository)
+    tag_of: Callable[[RouterBuild, str], str] = image_tag
+    draws: random.Random = field(default_factory=lambda: random.Random(11))
+    keepers: dict[str, str] | None = None
+    suffix: str = ""
+    image_inputs: dict[str, Any] | None = None
+    builds: int = 0
+
+    def up(self, context: Path, version: str = "2.34.3", architecture: str = "X86_64") -> str:
+        build = router_build(str(context), version, PLATFORMS[architecture])
+        keepers = {**build.keepers(), "repository": self.repository.url}
+        if keepers != self.keepers:  # replaced: a new random value
+            self.keepers, self.suffix = keepers, self.draws.randbytes(TAG_SUFFIX_BYTES).hex()
+        tag = self.tag_of(build, self.suffix)
+        inputs = {
+            "imageName": f"{self.repository.url}:{tag}",
+            "build": {"platform": build.platform, "args": build.args, "context": context_snapshot(context)},
+        }
+        if inputs != self.image_inputs:  # pulumi-docker: build and push
+            self.repository.push(tag)
+            self.image_inputs, self.builds = inputs, self.builds + 1
+        return tag
+
+
+def revert_sequence(deploy: Deployments, context: Path) -> list[str]:
+    """A -> B -> A for the context, the version and the architecture, then a checkout with another umask."""
+    extra = context / "extra.conf"
+    original = extra.read_text()
+    tags = [deploy.up(context)]
+    extra.write_text(original.replace("Flush                     1", "Flush                     2"))
+    tags.append(deploy.up(context))
+    extra.write_text(original)  # the revert
+    tags.append(deploy.up(context))
+    tags.append(deploy.up(context, version="2.32.0"))
+    tags.append(deploy.up(context))
+    tags.append(deploy.up(context, architecture="ARM64"))
+    tags.append(deploy.up(context))
+    for path in context.iterdir():  # the same files, checked out with umask 002
+        path.chmod(0o664)
+    tags.append(deploy.up(context))
+    return tags
+
+
+def test_any_sequence_of_changes_and_reverts_deploys(tmp_path: Path) -> None:
+    """Reverting fluentbit/, switching fluentBitVersion or cpuArchitecture back, or a checkout whose umask
+    changes the file modes pulumi-docker hashes: every change builds, and every build pushes a tag the
+    immutable repository has never held (see FakeEcrRepository and Deployments for the documented behaviour)."""
+    deploy = Deployments()
+    context = copy_context(tmp_path)
+    tags = revert_sequence(deploy, context)
+    assert deploy.builds == len(tags) == len(set(tags)) == 8
+    assert deploy.up(context) == tags[-1] and deploy.builds == 8  # nothing changed: no build, no push
+    assert tags[0].startswith("2.34.3-") and tags[3].startswith("2.32.0-")
+
+
+def test_a_tag_from_the_content_alone_is_refused_on_a_revert(tmp_path: Path) -> None:
+    """The control: with a tag derived from the build inputs alone (no random suffix, the scheme this
+    component used before), the same sequence fails with ImageTagAlreadyExistsException on the revert."""
+    deploy = Deployments(tag_of=lambda build, _suffix: build.tag_prefix())
+    with pytest.raises(ImageTagAlreadyExistsError):
+        revert_sequence(deploy, copy_context(tmp_path))
+    assert deploy.builds == 2  # A, then B; the revert to A is refused
 
 
 # --- the repository --------------------------------------------------------------------------------------

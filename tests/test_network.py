@@ -11,8 +11,9 @@ from pulumi.runtime import set_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
-from components.network import MAX_AZS, Network, NetworkArgs, subnet_cidrs
+from components.network import Network, NetworkArgs, subnet_cidrs
 from components.settings import NetworkSettings
+from components.subnet_sizing import MAX_AZS
 from offline.aws_formats import AVAILABILITY_ZONES
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks

@@ -154,6 +154,9 @@ def test_secrets_are_masked_everywhere_in_the_json(capsys: pytest.CaptureFixture
         ("desiredCount=-1", "httpd-firelens:desiredCount"),
         ("partnerApiKey=plain-text-key", "httpd-firelens:partnerApiKey"),
         ("logRetentionDays=10", "httpd-firelens:logRetentionDays"),
+        ("vpcCidr=10.0.0.0/24", "httpd-firelens:vpcCidr"),  # /28 subnets: too small for an ALB
+        ('ingressCidrs=["198.51.100.7"]', "httpd-firelens:ingressCidrs"),  # no prefix length
+        ("aws:region=ap-east-9", "aws:region"),  # no availability zone
     ],
 )
 def test_invalid_config_exits_2_with_one_line_per_problem(
@@ -165,6 +168,20 @@ def test_invalid_config_exits_2_with_one_line_per_problem(
     lines = err.strip().splitlines()
     assert any(line.startswith(f"config key '{key}'") for line in lines), lines
     assert "plain-text-key" not in err
+
+
+def test_an_undeclared_key_is_a_warning_on_stderr_and_the_preview_goes_on(capsys: pytest.CaptureFixture[str]) -> None:
+    """The Pulumi CLI ignores a key Pulumi.yaml does not declare (tests/test_settings.py has the source); the
+    program warns, naming the nearest declared key, as `pulumi up` shows a pulumi.log.warn message."""
+    code, out, err = run_cli(capsys, "preview", "--stack", "dev", "--config", "desiredcount=5")
+    assert code == 0 and "Policies: 0 finding(s)" in out
+    assert err.splitlines() == [
+        "warning: config key 'httpd-firelens:desiredcount' is not declared in Pulumi.yaml and is ignored; "
+        "did you mean 'httpd-firelens:desiredCount'?"
+    ]
+    code, _, err = run_cli(capsys, "preview", "--stack", "dev", "--config", "desiredcount=5", "--config", "cpu=300")
+    assert code == 2 and err.splitlines()[0].startswith("warning: config key 'httpd-firelens:desiredcount'")
+    assert err.splitlines()[1].startswith("config key 'httpd-firelens:cpu'")
 
 
 def test_malformed_override_and_unknown_stack_exit_2(capsys: pytest.CaptureFixture[str]) -> None:

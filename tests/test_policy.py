@@ -33,17 +33,9 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 
 from offline.__main__ import main
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
+from offline.policy_findings import Finding, evaluate_policies, stack_resources
 from policy import rules
-from policy.rules import (
-    MANDATORY,
-    RULES,
-    UNKNOWN,
-    Finding,
-    PolicyRule,
-    StackResource,
-    evaluate_policies,
-    stack_resources,
-)
+from policy.rules import MANDATORY, RULES, UNKNOWN, PolicyRule, StackResource
 from tests.conftest import evaluate_stack
 
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
@@ -398,12 +390,26 @@ def load_balancer(stack: str, protected: Any) -> StackResource:
     return StackResource(ALB, "web-alb", urn(ALB, "web-alb", stack), {"enableDeletionProtection": protected})
 
 
+def subnet(name: str, cidr: Any) -> StackResource:
+    return StackResource(rules.SUBNET, name, urn(rules.SUBNET, name), {"cidrBlock": cidr})
+
+
+def alb_in(*subnets: StackResource, **props: Any) -> StackResource:
+    """A load balancer whose `subnets` input depends on these subnets (as Output references make it)."""
+    return StackResource(ALB, "web-alb", urn(ALB, "web-alb"), props, tuple(s.urn for s in subnets))
+
+
 ARCHIVE, LOGS = bucket("archive"), bucket("logs")
-S3, PROD = "s3-bucket-encrypted-and-private", "prod-deletion-protection"
+S3, PROD, ALB_SUBNETS = "s3-bucket-encrypted-and-private", "prod-deletion-protection", "alb-subnets-large-enough"
 ORDER = "s3-bucket-configuration-serialized"
 _OWNERSHIP = configuration(ARCHIVE, OWNERSHIP)
 # Ordered through a resource that is not a bucket configuration (the engine waits for it all the same).
 _ROLE = StackResource(ROLE, "r", urn(ROLE, "r"), {}, (_OWNERSHIP.urn,))
+PUBLIC_A, PUBLIC_B, TINY = (
+    subnet("public-0", "10.0.0.0/27"),
+    subnet("public-1", "10.0.0.32/27"),
+    subnet("t", "10.0.0.0/28"),
+)
 # (rule, resources, the offending resource, a fragment of the expected message)
 STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
     (
@@ -464,6 +470,13 @@ STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
         "web-alb",
         "stack prod",
     ),
+    (ALB_SUBNETS, [PUBLIC_A, TINY, alb_in(PUBLIC_A, TINY)], "web-alb", "subnet t is 10.0.0.0/28"),
+    (  # matched by id where the engine reports it
+        ALB_SUBNETS,
+        [replace(TINY, props={**TINY.props, "id": "subnet-0t"}), alb_in(subnets=["subnet-0t"])],
+        "web-alb",
+        "needs subnets of /27 or larger",
+    ),
 ]
 # (rule, resources): nothing to report
 STACK_GOOD: list[tuple[str, list[StackResource]]] = [
@@ -485,6 +498,10 @@ STACK_GOOD: list[tuple[str, list[StackResource]]] = [
     (PROD, [load_balancer("prod", True)]),
     (PROD, [load_balancer("dev", False)]),
     (PROD, [load_balancer("prod", UNKNOWN)]),
+    (ALB_SUBNETS, [PUBLIC_A, PUBLIC_B, alb_in(PUBLIC_A, PUBLIC_B)]),
+    (ALB_SUBNETS, [PUBLIC_A, subnet("new", UNKNOWN), alb_in(PUBLIC_A, subnet("new", UNKNOWN))]),
+    (ALB_SUBNETS, [TINY, alb_in(TINY, loadBalancerType="network")]),  # only application load balancers
+    (ALB_SUBNETS, [TINY, alb_in()]),  # a subnet the load balancer does not use
 ]
 
 
@@ -539,6 +556,7 @@ GOVERNED = {
     "alb-drop-invalid-headers": {ALB},
     "task-definition-pinned-images": {rules.TASK_DEFINITION},
     "prod-deletion-protection": {ALB},
+    "alb-subnets-large-enough": {ALB, rules.SUBNET},
 }
 
 
@@ -629,6 +647,20 @@ def with_bucket_configurations_unchained(evaluation: Resources | Evaluation) -> 
     return Resources(tuple(unchained(r) for r in evaluation.resources))
 
 
+def is_public_subnet(resource: RecordedResource) -> bool:
+    return resource.type == rules.SUBNET and "public" in resource.name
+
+
+def with_tiny_public_subnets(evaluation: Resources | Evaluation) -> Resources:
+    """The stack with its public subnets (the ALB's) cut to /28, what a /24 VPC would give them."""
+
+    def shrink(subnet: RecordedResource) -> RecordedResource:
+        tiny = subnet.inputs["cidrBlock"].rsplit("/", 1)[0] + "/28"
+        return replace(subnet, inputs={**subnet.inputs, "cidrBlock": tiny}, state={**subnet.state, "cidrBlock": tiny})
+
+    return Resources(tuple(shrink(r) if is_public_subnet(r) else r for r in evaluation.resources))
+
+
 def prod_without_deletion_protection() -> Evaluation:
     return evaluate_stack("prod", deletionProtection="false")
 
@@ -656,6 +688,16 @@ def test_bucket_order_rule_fires_on_the_real_stack_with_configurations_unchained
     assert buckets
     findings = evaluate_policies(with_bucket_configurations_unchained(dev))
     assert rule_urns(findings, "s3-bucket-configuration-serialized") == buckets
+
+
+def test_alb_subnet_rule_fires_on_the_real_stack_with_tiny_subnets(stack: Evaluation) -> None:
+    """An ALB needs subnets of /27 or larger with 8 free addresses (tests/test_subnet_sizing.py): the rule finds
+    the ALB's subnets through the dependencies its `subnets` input makes, as the engine records them."""
+    (alb,) = [r for r in stack.resources if r.type == ALB]
+    findings = [f for f in evaluate_policies(with_tiny_public_subnets(stack)) if f.rule == "alb-subnets-large-enough"]
+    assert {f.urn for f in findings} == {alb.urn}
+    public = [r for r in stack.resources if is_public_subnet(r)]
+    assert len(findings) == len(public) >= 2  # one finding per subnet that is too small
 
 
 def test_prod_rule_fires_when_prod_turns_deletion_protection_off() -> None:
@@ -748,7 +790,7 @@ def broken_prod() -> Resources:
     broken: Resources | Evaluation = prod_without_deletion_protection()
     for type_, change in BREAKS.values():
         broken, _ = break_one(broken, type_, change)
-    return with_bucket_configurations_unchained(without_public_access_blocks(broken))
+    return with_tiny_public_subnets(with_bucket_configurations_unchained(without_public_access_blocks(broken)))
 
 
 def test_pack_has_one_policy_per_rule(pack: ModuleType) -> None:

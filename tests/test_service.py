@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from components.limits import LOG_ROUTER_PORTS
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
 from components.service import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib, ecr_repository_arn
 from components.settings import FARGATE_MEMORY_BY_CPU, ServiceSettings
@@ -45,7 +46,6 @@ ROUTER_ENV = {
     "FLB_STORAGE_LIMIT",
 }
 FLUENT_BIT_GRACE_SECONDS = 25  # extra.conf's Grace; the router's stopTimeout must exceed it
-LOG_ROUTER_PORTS = (24224, 2020)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------

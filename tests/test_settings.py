@@ -6,12 +6,23 @@ file + overrides, the AZ list from the mocked `getAvailabilityZones` invoke), wi
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+import yaml
 from pulumi.runtime import set_all_config, set_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
-from components.settings import FARGATE_MEMORY_BY_CPU, LOG_RETENTION_DAYS, ConfigError, Settings, load_settings
+from components.limits import image_pin_problem
+from components.settings import (
+    FARGATE_MEMORY_BY_CPU,
+    LOG_RETENTION_DAYS,
+    ConfigError,
+    Settings,
+    load_settings,
+    undeclared_key_warnings,
+)
 from offline.harness import PROJECT_DIR
 from offline.mocks import AwsMocks
 from offline.stack_config import load_stack_config
@@ -62,14 +73,43 @@ def test_region_must_be_a_region() -> None:
     assert found == ["config key 'aws:region': 'tokyo' is not allowed; allowed: an AWS region such as ap-northeast-1"]
 
 
-@pytest.mark.parametrize("cidr", ["10.0.0.0/16", "172.16.0.0/20", "192.168.10.0/24"])
+@pytest.mark.parametrize("cidr", ["10.0.0.0/16", "172.16.0.0/20", "192.168.10.0/23"])
 def test_vpc_cidr_accepted(cidr: str) -> None:
     assert load(vpcCidr=cidr).network.vpc_cidr == cidr
 
 
-@pytest.mark.parametrize("cidr", ["10.0.0.0/8", "10.0.0.0/25", "10.0.0.1/16", "10.0.0.0", "not-a-cidr", "::/64"])
+@pytest.mark.parametrize("cidr", ["10.0.0.0/8", "10.0.0.0/29", "10.0.0.1/16", "10.0.0.0", "not-a-cidr", "::/64"])
 def test_vpc_cidr_rejected(cidr: str) -> None:
-    assert "from /16 to /24" in only_problem("vpcCidr", vpcCidr=cidr)
+    assert "prefix /16 to /28" in only_problem("vpcCidr", vpcCidr=cidr)
+
+
+@pytest.mark.parametrize("cidr", ["10.0.0.0/24", "10.0.0.0/25", "10.0.0.0/28"])
+def test_a_vpc_whose_subnets_are_too_small_for_an_alb_is_rejected(cidr: str) -> None:
+    """A /24 VPC gets /28 subnets, and an ALB needs /27 or larger with 8 free addresses (tests/test_subnet_sizing.py
+    for the sources): the preview stops on vpcCidr, naming the other keys the answer depends on."""
+    problem = only_problem("vpcCidr", vpcCidr=cidr)
+    assert f"{cidr} is not allowed" in problem and "an ALB needs /27 or larger" in problem
+    assert "natGateways none and maxCount 2: a prefix of /23 or shorter" in problem
+
+
+def test_a_vpc_must_hold_the_alb_and_every_task_of_a_deployment() -> None:
+    """A /23 VPC has /27 subnets of 27 usable addresses. Without NAT the tasks share the public subnets with the
+    ALB's 8: maxCount 9 is 18 tasks at a deployment's 200 % (26 addresses), maxCount 10 is 20 (28). With NAT the
+    tasks have the private subnets to themselves: 13 (26 tasks) fits, 14 (28) does not."""
+    assert load(vpcCidr="10.0.0.0/23", maxCount="9").network.vpc_cidr == "10.0.0.0/23"
+    problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", maxCount="10")
+    assert "each public subnet needs 28: 8 for the ALB and 20 tasks" in problem
+    assert "natGateways none and maxCount 10: a prefix of /22 or shorter" in problem
+    assert load(vpcCidr="10.0.0.0/23", natGateways="single", maxCount="13").network.private_subnets
+    problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", natGateways="per-az", maxCount="14")
+    assert "each private subnet needs 28" in problem and "natGateways per-az and maxCount 14" in problem
+
+
+def test_a_region_without_availability_zones_is_a_region_problem() -> None:
+    """No azCount value fixes a region that offers no zone without opt-in: the problem names aws:region."""
+    found = problems("dev", None, **{"aws:region": "ap-east-9"})
+    assert len(found) == 1 and found[0].startswith("config key 'aws:region': 'ap-east-9' offers 0 availability zone")
+    assert "azCount" not in found[0]
 
 
 def test_az_count_within_the_regions_available_zones() -> None:
@@ -92,6 +132,16 @@ def test_ingress_cidrs() -> None:
     assert "203.0.113.1/24" in only_problem("ingressCidrs", ingressCidrs='["203.0.113.1/24"]')
     assert "at least one" in only_problem("ingressCidrs", ingressCidrs="[]")
     assert "list of strings" in only_problem("ingressCidrs", ingressCidrs='"0.0.0.0/0"')
+
+
+def test_an_ingress_address_needs_its_prefix_length() -> None:
+    """Python's ipaddress reads "198.51.100.7" as 198.51.100.7/32, but the provider refuses it: pulumi-aws's
+    SecurityGroupIngressRule is terraform-provider-aws's aws_vpc_security_group_ingress_rule, whose cidr_ipv4
+    is validated by fwvalidators.IPv4CIDRNetworkAddress -> verify.ValidateIPv4CIDRBlock, which calls Go's
+    net.ParseCIDR (hashicorp/terraform-provider-aws internal/service/ec2/vpc_security_group_ingress_rule.go,
+    internal/fwvalidators/cidr.go, internal/verify/validate.go): no "/<prefix>", no CIDR."""
+    bare = only_problem("ingressCidrs", ingressCidrs='["198.51.100.7"]')
+    assert "198.51.100.7 is not allowed" in bare and "e.g. 198.51.100.7/32" in bare
 
 
 def test_certificate_arn_must_be_acm_in_the_stack_region() -> None:
@@ -136,9 +186,25 @@ def test_app_image_accepted(image: str) -> None:
     assert load(appImage=image).service.app_image == image
 
 
-@pytest.mark.parametrize("image", ["httpd", "httpd:latest", "registry.example.com:5000/httpd", "HTTPD:2.4"])
+@pytest.mark.parametrize(
+    "image", ["httpd", "httpd:latest", "httpd:stable", "registry.example.com:5000/httpd", "HTTPD:2.4"]
+)
 def test_app_image_rejected(image: str) -> None:
     assert "pinned tag" in only_problem("appImage", appImage=image)
+
+
+@pytest.mark.parametrize(
+    "image",
+    ["httpd:2.4", "httpd:stable", "httpd:Latest", "httpd", "localhost:5000/httpd", "httpd@sha256:" + "0" * 64],
+)
+def test_settings_pin_images_by_the_policy_packs_rule(image: str) -> None:
+    """One image-pinning rule (components.limits.image_pin_problem): what the task-definition-pinned-images
+    policy refuses, settings refuse too, before anything is created."""
+    refused = image_pin_problem(image) is not None
+    if refused:
+        assert "pinned tag" in only_problem("appImage", appImage=image)
+    else:
+        assert load(appImage=image).service.app_image == image
 
 
 def test_app_port() -> None:
@@ -294,6 +360,35 @@ def test_every_problem_is_reported_at_once() -> None:
         "httpd-firelens:logRetentionDays",
         "httpd-firelens:vpcCidr",
     ]
+
+
+def test_the_keys_settings_read_are_the_keys_pulumi_yaml_declares() -> None:
+    declared = yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
+    assert load("dev").declared_keys == set(declared)
+
+
+def test_an_undeclared_project_key_is_named_with_the_nearest_declared_one() -> None:
+    """The Pulumi CLI validates only the keys Pulumi.yaml declares and ignores the rest (pulumi/pulumi
+    sdk/go/common/workspace/config.go, mergeConfig loops over project.Config only; the check that refused
+    undeclared keys was dropped after pulumi/pulumi#11127), so a typo silently keeps the default."""
+    declared = {"desiredCount", "maxCount", "vpcCidr"}
+    configured = {"httpd-firelens:desiredcount", "httpd-firelens:maxCount", "aws:region", "httpd-firelens:zzz"}
+    assert undeclared_key_warnings(configured, declared, "httpd-firelens") == [
+        "config key 'httpd-firelens:desiredcount' is not declared in Pulumi.yaml and is ignored; "
+        "did you mean 'httpd-firelens:desiredCount'?",
+        "config key 'httpd-firelens:zzz' is not declared in Pulumi.yaml and is ignored; Pulumi.yaml lists every key",
+    ]
+
+
+def test_an_undeclared_key_is_logged_as_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    """load_settings logs it with pulumi.log.warn (the engine shows it on `pulumi up`; under the mocks it
+    reaches Python logging), and the settings load: a warning, not an error."""
+    with caplog.at_level(logging.WARNING):
+        settings = load(desiredcount="5")
+    assert settings.service.desired_count == 1
+    assert any(
+        "'httpd-firelens:desiredcount'" in r.getMessage() and "desiredCount" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_alarm_thresholds() -> None:

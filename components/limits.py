@@ -1,0 +1,64 @@
+"""Every limit and allowed-value set that more than one part of the stack checks, in one place.
+
+A plain module (no Pulumi import): `settings` validates config against it, the components check their args
+against it, and the CrossGuard pack (`policy/rules.py`) imports it without pulling in pulumi_aws. A value
+here changes everywhere at once; a copy elsewhere is a bug (tests/test_limits.py looks for copies).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+# --- Kinesis Data Firehose (CreateDeliveryStream): (minimum, maximum) --------------------------------------
+S3_BUFFER_SIZE_MIB: Final = (1, 128)  # ExtendedS3DestinationConfiguration.BufferingHints.SizeInMBs
+HTTP_BUFFER_SIZE_MIB: Final = (1, 64)  # HttpEndpointDestinationConfiguration.BufferingHints.SizeInMBs
+BUFFER_INTERVAL_SECONDS: Final = (0, 900)  # the same for S3 (BufferingHints) and HTTP (HttpEndpointBufferingHints)
+HTTP_RETRY_SECONDS: Final = (0, 7200)  # HttpEndpointRetryOptions.DurationInSeconds
+
+# --- task stop capture -------------------------------------------------------------------------------------
+STOP_EVENT_SCOPES: Final = ("cluster", "account")  # this stack's cluster, or every cluster of the account
+
+# --- the FireLens log router -------------------------------------------------------------------------------
+LOG_ROUTER_FORWARD_PORT: Final = 24224  # the forward input FireLens generates
+LOG_ROUTER_HTTP_PORT: Final = 2020  # Fluent Bit's HTTP server (fluentbit/extra.conf HTTP_Port): the health check
+# Ports the router listens on inside the task: nothing outside the task may reach them, and the app may not use them.
+LOG_ROUTER_PORTS: Final = {
+    LOG_ROUTER_FORWARD_PORT: "Fluent Bit forward input",
+    LOG_ROUTER_HTTP_PORT: "Fluent Bit monitoring API",
+}
+LOG_ROUTER_MIN_RESERVATION_MIB: Final = 64  # the smallest router memory reservation (logRouterMemoryMiB)
+
+# --- ECS -----------------------------------------------------------------------------------------------------
+# ECS cpuArchitecture -> the Docker platform the router image is built for; the keys are the allowed values.
+CPU_ARCHITECTURE_PLATFORMS: Final = {"X86_64": "linux/amd64", "ARM64": "linux/arm64"}
+# The service's deployment ceiling: during a rolling deployment up to this percentage of the desired count runs.
+DEPLOYMENT_MAXIMUM_PERCENT: Final = 200
+DEPLOYMENT_MINIMUM_HEALTHY_PERCENT: Final = 100
+
+# --- VPC and ALB addressing ------------------------------------------------------------------------------------
+VPC_PREFIX_LENGTHS: Final = (16, 28)  # CreateVpc / CreateSubnet: a /16 netmask at most, /28 at least
+SUBNET_RESERVED_ADDRESSES: Final = 5  # AWS reserves the first four and the last address of every subnet
+ALB_MAX_SUBNET_PREFIX: Final = 27  # each ALB subnet: a /27 bitmask or larger ...
+ALB_FREE_ADDRESSES: Final = 8  # ... with at least 8 free addresses for the load balancer's nodes
+NAT_GATEWAY_ADDRESSES: Final = 1  # a NAT gateway's network interface in its public subnet
+
+# --- container images ------------------------------------------------------------------------------------------
+# Tags that move: `stable` of aws-for-fluent-bit has been rolled back before, like `latest`.
+MOVING_IMAGE_TAGS: Final = frozenset({"latest", "stable"})
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+
+
+def image_pin_problem(image: str) -> str | None:
+    """The one image-pinning rule: None for `repo:tag` with a fixed tag or `repo@sha256:<64 hex>`; otherwise
+    what is wrong (untagged means latest; `latest` and `stable` move). Settings and the policy pack both use it."""
+    if "@" in image:
+        digest = image.rsplit("@", 1)[1]
+        return None if _DIGEST.fullmatch(digest) else f"{image}: digest is not sha256:<64 hex digits>"
+    # The tag follows the last ":" of the last path segment (a registry host may carry a port).
+    _, sep, tag = image.rsplit("/", 1)[-1].partition(":")
+    if not sep or not tag:
+        return f"{image}: untagged (means latest); pin a version tag or a digest"
+    if tag.lower() in MOVING_IMAGE_TAGS:
+        return f"{image}: the tag {tag} moves; pin a version tag or a digest"
+    return None
