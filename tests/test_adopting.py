@@ -25,7 +25,7 @@ import pytest
 from offline.harness import PROJECT_DIR, Evaluation
 from offline.mocks import _invoke_results
 from offline.stack_config import load_stack_config
-from tests.conftest import evaluate_stack
+from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
 from tests.iam_lint import as_list, findings_at_least
 
 DOCS = PROJECT_DIR / "docs"
@@ -33,18 +33,6 @@ DEPLOY_POLICY = DOCS / "deploy-role-policy.json"
 PREVIEW_POLICY = DOCS / "preview-role-policy.json"
 ADOPTING = DOCS / "ADOPTING.md"
 
-# Every optional path on, as tests/test_invariants.py switches them on: partner endpoint, HTTPS, archive KMS key,
-# every task state, the e-mail subscription (the dashboard is on by default).
-KEY_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
-ALL_OPTIONS = {
-    "captureAllTaskStates": "true",
-    "partnerEndpointUrl": "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
-    "partnerEndpointName": "Datadog",
-    "certificateArn": f"arn:aws:acm:ap-northeast-1:123456789012:certificate/{KEY_ID}",
-    "archiveKmsKeyArn": f"arn:aws:kms:ap-northeast-1:123456789012:key/{KEY_ID}",
-    "alertEmail": "oncall@example.com",
-}
-ALL_OPTION_SECRETS = {"partnerApiKey": "0123456789abcdef"}
 STACKS = ("dev", "prod")
 
 TAGS_EC2 = ("ec2:CreateTags", "ec2:DeleteTags")
