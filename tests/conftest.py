@@ -13,6 +13,20 @@ import pytest
 from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.stack_config import load_stack_config
 
+# Every optional path of the program on: partner endpoint, HTTPS, archive KMS key, every task state, the e-mail
+# subscription (the dashboard is on by default). For checks that must see every resource type the program can
+# create: `evaluate_stack(stack, secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)`.
+_KEY_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+ALL_OPTIONS = {
+    "captureAllTaskStates": "true",
+    "partnerEndpointUrl": "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
+    "partnerEndpointName": "Datadog",
+    "certificateArn": f"arn:aws:acm:ap-northeast-1:123456789012:certificate/{_KEY_ID}",
+    "archiveKmsKeyArn": f"arn:aws:kms:ap-northeast-1:123456789012:key/{_KEY_ID}",
+    "alertEmail": "oncall@example.com",
+}
+ALL_OPTION_SECRETS = {"partnerApiKey": "0123456789abcdef"}
+
 
 @functools.lru_cache(maxsize=64)
 def _evaluate(stack: str, plain: tuple[tuple[str, str], ...], secret: tuple[tuple[str, str], ...]) -> Evaluation:

@@ -4,11 +4,16 @@ Labs' IAM linter) the way the tests need it."""
 from __future__ import annotations
 
 import json
+import warnings
 from typing import Any
 
-from parliament import analyze_policy_string
-
 from offline.harness import RecordedResource
+
+with warnings.catch_warnings():
+    # parliament imports pkg_resources, which warns that it is deprecated; setuptools is pinned below 82, the
+    # release that removed it (requirements-dev.txt). The warning is about parliament, not about our code.
+    warnings.filterwarnings("ignore", message="pkg_resources is deprecated as an API", category=UserWarning)
+    from parliament import analyze_policy_string, enhance_finding
 
 # A trust (assume-role) policy names a Principal and never a Resource; parliament, written for identity
 # policies, reports exactly that as MALFORMED. Only that one finding is not applicable to trust policies.
@@ -34,3 +39,15 @@ def policy_of(resource: RecordedResource, key: str = "policy") -> dict[str, Any]
 def as_list(value: Any) -> list[Any]:
     """A statement's Action or Resource, which IAM accepts as one value or a list, as a list."""
     return value if isinstance(value, list) else [value]
+
+
+# parliament's severity scale (parliament/cli.py), lowest first; each issue's severity is in its config.yaml.
+SEVERITIES = ("MUTE", "INFO", "LOW", "MEDIUM", "HIGH", "CRITICAL")
+
+
+def findings_at_least(document: str | dict[str, Any], severity: str) -> list[str]:
+    """parliament's findings of `severity` or worse, as `SEVERITY ISSUE: detail` lines; [] when there are none."""
+    text = document if isinstance(document, str) else json.dumps(document)
+    floor = SEVERITIES.index(severity)
+    enhanced = [enhance_finding(f) for f in analyze_policy_string(text).findings]
+    return [f"{f.severity} {f.issue}: {f.detail}" for f in enhanced if SEVERITIES.index(f.severity) >= floor]

@@ -19,8 +19,7 @@ import pytest
 
 from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.stack_config import load_stack_config
-
-KEY_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS
 
 
 def warnings_raised_by(action: object) -> list[str]:
@@ -33,18 +32,8 @@ def warnings_raised_by(action: object) -> list[str]:
 
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_the_program_uses_no_deprecated_api(stack: str) -> None:
-    config = load_stack_config(PROJECT_DIR, stack).with_overrides(
-        # The optional paths too: every alarm variant, the partner endpoint, HTTPS, KMS, all task states.
-        {
-            "captureAllTaskStates": "true",
-            "partnerEndpointUrl": "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
-            "partnerEndpointName": "Datadog",
-            "certificateArn": f"arn:aws:acm:ap-northeast-1:123456789012:certificate/{KEY_ID}",
-            "archiveKmsKeyArn": f"arn:aws:kms:ap-northeast-1:123456789012:key/{KEY_ID}",
-            "alertEmail": "oncall@example.com",
-        },
-        {"partnerApiKey": "0123456789abcdef"},
-    )
+    # The optional paths too: every alarm variant, the partner endpoint, HTTPS, KMS, all task states.
+    config = load_stack_config(PROJECT_DIR, stack).with_overrides(ALL_OPTIONS, ALL_OPTION_SECRETS)
     evaluate(config)  # warm-up: pulumi-aws's import-time warnings about its own deprecated classes
     assert warnings_raised_by(lambda: evaluate(config)) == []
 

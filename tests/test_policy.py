@@ -914,7 +914,7 @@ def test_actions_are_pinned_to_exact_versions_and_use_no_long_lived_keys() -> No
 
 def test_pulumi_runs_with_the_policy_pack_and_oidc_credentials() -> None:
     steps = list(_steps())
-    pulumi = [s for s in steps if s.get("uses", "").startswith("pulumi/actions@v6.")]
+    pulumi = [s for s in steps if s.get("uses", "").startswith("pulumi/actions@")]
     assert pulumi and all(s["with"]["policyPacks"] == "policy" for s in pulumi)
     aws = [s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
     assert aws and all("role-to-assume" in s["with"] and "vars." in s["with"]["role-to-assume"] for s in aws)
@@ -926,21 +926,22 @@ def _calls(workflow: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def test_pull_requests_preview_both_stacks_with_a_comment() -> None:
+def test_pull_requests_preview_dev_with_a_comment() -> None:
     previews = _calls("pull-request.yml")
     assert len(previews) == 1
     (job,) = previews.values()
     assert job["with"]["command"] == "preview" and job["with"]["comment-on-pr"] is True
-    assert job["strategy"]["matrix"]["stack"] == ["dev", "prod"]
+    assert job["with"]["stack"] == "dev" and job["with"]["environment"] == "dev-preview"
     assert job["permissions"]["id-token"] == "write" and job["permissions"]["pull-requests"] == "write"
 
 
-def test_main_deploys_dev_then_prod_behind_the_prod_environment() -> None:
+def test_main_deploys_dev_then_previews_and_deploys_prod_behind_the_prod_environment() -> None:
     jobs = _calls("deploy.yml")
-    assert {job["with"]["stack"]: job["with"]["command"] for job in jobs.values()} == {"dev": "up", "prod": "up"}
-    prod = next(job for job in jobs.values() if job["with"]["stack"] == "prod")
-    dev_name = next(name for name, job in jobs.items() if job["with"]["stack"] == "dev")
-    assert prod["with"]["environment"] == "prod" and dev_name in prod["needs"]
+    operations = {(job["with"]["command"], job["with"]["stack"]): name for name, job in jobs.items()}
+    assert set(operations) == {("up", "dev"), ("preview", "prod"), ("up", "prod")}
+    prod = jobs[operations["up", "prod"]]
+    assert prod["with"]["environment"] == "prod" and operations["preview", "prod"] in prod["needs"]
+    assert operations["up", "dev"] in jobs[operations["preview", "prod"]]["needs"]
     assert all(job["permissions"]["id-token"] == "write" for job in jobs.values())
     reusable = _workflow("pulumi.yml")["jobs"]
     assert all(job["environment"] == "${{ inputs.environment }}" for job in reusable.values())

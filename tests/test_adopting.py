@@ -1,0 +1,647 @@
+"""docs/ADOPTING.md's AWS roles, made concrete: docs/deploy-role-policy.json (what `pulumi up` and `pulumi destroy`
+need) and docs/preview-role-policy.json (what `pulumi preview` needs), checked against what the program really
+creates and calls, in both stacks with every optional path on.
+
+The action table below lists, per resource type, the API calls the Terraform-bridged pulumi-aws provider makes to
+create, read, update and delete it. It was read from the per-resource permission mappings of the pike project
+(JamesWoolfenden/pike, src/mapping/aws/resource/<service>/<terraform resource>.json), and for the alert topic's KMS
+key from the provider's own source (hashicorp/terraform-provider-aws, internal/service/kms/key.go: CreateKey,
+DescribeKey, GetKeyPolicy, GetKeyRotationStatus, ListResourceTags, Enable/DisableKey, Enable/DisableKeyRotation,
+UpdateKeyDescription, PutKeyPolicy, Tag/UntagResource, ScheduleKeyDeletion). The log router image push is AWS's
+documented push set (https://docs.aws.amazon.com/AmazonECR/latest/userguide/image-push-iam.html). A type the
+table does not know fails the test: add its actions to the table and to the policy together.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from fnmatch import fnmatchcase
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from offline.harness import PROJECT_DIR, Evaluation
+from offline.mocks import _invoke_results
+from offline.stack_config import load_stack_config
+from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
+from tests.iam_lint import as_list, findings_at_least
+
+DOCS = PROJECT_DIR / "docs"
+DEPLOY_POLICY = DOCS / "deploy-role-policy.json"
+PREVIEW_POLICY = DOCS / "preview-role-policy.json"
+ADOPTING = DOCS / "ADOPTING.md"
+
+STACKS = ("dev", "prod")
+
+TAGS_EC2 = ("ec2:CreateTags", "ec2:DeleteTags")
+TAGS_ELB = ("elasticloadbalancing:DescribeTags", "elasticloadbalancing:AddTags", "elasticloadbalancing:RemoveTags")
+TAGS_ECS = ("ecs:TagResource", "ecs:UntagResource", "ecs:ListTagsForResource")
+ECR_PUSH = (
+    "ecr:GetAuthorizationToken",
+    "ecr:BatchCheckLayerAvailability",
+    "ecr:InitiateLayerUpload",
+    "ecr:UploadLayerPart",
+    "ecr:CompleteLayerUpload",
+    "ecr:PutImage",
+    "ecr:BatchGetImage",
+)
+KMS_KEY_LIFECYCLE = (
+    "kms:CreateKey",
+    "kms:DescribeKey",
+    "kms:GetKeyPolicy",
+    "kms:PutKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:EnableKeyRotation",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:DisableKey",
+    "kms:UpdateKeyDescription",
+    "kms:ListResourceTags",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+)
+
+# What the provider calls to create, read, update and delete each resource type (see the module docstring).
+REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
+    "pulumi:providers:aws": (),  # sts:GetCallerIdentity needs no permission (see INVOKE_ACTIONS)
+    "aws:ec2/vpc:Vpc": (
+        "ec2:CreateVpc",
+        "ec2:DeleteVpc",
+        "ec2:DescribeVpcs",
+        "ec2:DescribeVpcAttribute",
+        "ec2:ModifyVpcAttribute",
+        "ec2:DescribeNetworkAcls",
+        "ec2:DescribeRouteTables",
+        "ec2:DescribeSecurityGroups",
+        *TAGS_EC2,
+    ),
+    "aws:ec2/subnet:Subnet": (
+        "ec2:CreateSubnet",
+        "ec2:DeleteSubnet",
+        "ec2:DescribeSubnets",
+        "ec2:ModifySubnetAttribute",
+        "ec2:DescribeNetworkInterfaces",
+        *TAGS_EC2,
+    ),
+    "aws:ec2/internetGateway:InternetGateway": (
+        "ec2:CreateInternetGateway",
+        "ec2:DeleteInternetGateway",
+        "ec2:AttachInternetGateway",
+        "ec2:DetachInternetGateway",
+        "ec2:DescribeInternetGateways",
+        *TAGS_EC2,
+    ),
+    "aws:ec2/eip:Eip": (
+        "ec2:AllocateAddress",
+        "ec2:ReleaseAddress",
+        "ec2:DisassociateAddress",
+        "ec2:DescribeAddresses",
+        *TAGS_EC2,
+    ),
+    "aws:ec2/natGateway:NatGateway": (
+        "ec2:CreateNatGateway",
+        "ec2:DeleteNatGateway",
+        "ec2:DescribeNatGateways",
+        *TAGS_EC2,
+    ),
+    "aws:ec2/routeTable:RouteTable": (
+        "ec2:CreateRouteTable",
+        "ec2:DeleteRouteTable",
+        "ec2:DescribeRouteTables",
+        *TAGS_EC2,
+    ),
+    "aws:ec2/route:Route": ("ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute", "ec2:DescribeRouteTables"),
+    "aws:ec2/routeTableAssociation:RouteTableAssociation": (
+        "ec2:AssociateRouteTable",
+        "ec2:DisassociateRouteTable",
+        "ec2:ReplaceRouteTableAssociation",
+        "ec2:DescribeRouteTables",
+    ),
+    "aws:ec2/securityGroup:SecurityGroup": (
+        "ec2:CreateSecurityGroup",
+        "ec2:DeleteSecurityGroup",
+        "ec2:DescribeSecurityGroups",
+        "ec2:RevokeSecurityGroupEgress",  # the provider removes AWS's default allow-all egress rule
+        "ec2:DescribeNetworkInterfaces",
+        *TAGS_EC2,
+    ),
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": (
+        "ec2:DescribeSecurityGroups",
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupEgress",
+        *TAGS_EC2,
+    ),
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": (
+        "ec2:AuthorizeSecurityGroupIngress",
+        "ec2:RevokeSecurityGroupIngress",
+        "ec2:ModifySecurityGroupRules",
+        "ec2:DescribeSecurityGroupRules",
+        *TAGS_EC2,
+    ),
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": (
+        "ec2:AuthorizeSecurityGroupEgress",
+        "ec2:RevokeSecurityGroupEgress",
+        "ec2:ModifySecurityGroupRules",
+        "ec2:DescribeSecurityGroupRules",
+        *TAGS_EC2,
+    ),
+    "aws:lb/loadBalancer:LoadBalancer": (
+        "elasticloadbalancing:CreateLoadBalancer",
+        "elasticloadbalancing:DeleteLoadBalancer",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "elasticloadbalancing:DescribeLoadBalancerAttributes",
+        "elasticloadbalancing:ModifyLoadBalancerAttributes",
+        "elasticloadbalancing:SetSecurityGroups",
+        "elasticloadbalancing:SetSubnets",
+        "iam:CreateServiceLinkedRole",
+        *TAGS_ELB,
+    ),
+    "aws:lb/targetGroup:TargetGroup": (
+        "elasticloadbalancing:CreateTargetGroup",
+        "elasticloadbalancing:DeleteTargetGroup",
+        "elasticloadbalancing:DescribeTargetGroups",
+        "elasticloadbalancing:DescribeTargetGroupAttributes",
+        "elasticloadbalancing:ModifyTargetGroup",
+        "elasticloadbalancing:ModifyTargetGroupAttributes",
+        *TAGS_ELB,
+    ),
+    "aws:lb/listener:Listener": (
+        "elasticloadbalancing:CreateListener",
+        "elasticloadbalancing:DeleteListener",
+        "elasticloadbalancing:DescribeListeners",
+        "elasticloadbalancing:DescribeListenerAttributes",
+        "elasticloadbalancing:DescribeListenerCertificates",
+        "elasticloadbalancing:ModifyListener",
+        "elasticloadbalancing:ModifyListenerAttributes",
+        "elasticloadbalancing:AddListenerCertificates",
+        "elasticloadbalancing:RemoveListenerCertificates",
+        *TAGS_ELB,
+    ),
+    "aws:ecs/cluster:Cluster": (
+        "ecs:CreateCluster",
+        "ecs:DeleteCluster",
+        "ecs:DescribeClusters",
+        "ecs:UpdateCluster",
+        "ecs:UpdateClusterSettings",
+        "ecs:PutClusterCapacityProviders",
+        "iam:CreateServiceLinkedRole",
+        *TAGS_ECS,
+    ),
+    "aws:ecs/taskDefinition:TaskDefinition": (
+        "ecs:RegisterTaskDefinition",
+        "ecs:DeregisterTaskDefinition",
+        "ecs:DescribeTaskDefinition",
+        "iam:PassRole",
+        "iam:GetRole",
+        *TAGS_ECS,
+    ),
+    "aws:ecs/service:Service": (
+        "ecs:CreateService",
+        "ecs:UpdateService",
+        "ecs:DeleteService",
+        "ecs:DescribeServices",
+        *TAGS_ECS,
+    ),
+    "aws:appautoscaling/target:Target": (
+        "application-autoscaling:RegisterScalableTarget",
+        "application-autoscaling:DeregisterScalableTarget",
+        "application-autoscaling:DescribeScalableTargets",
+        "application-autoscaling:DescribeScheduledActions",
+        "application-autoscaling:TagResource",
+        "application-autoscaling:UntagResource",
+        "application-autoscaling:ListTagsForResource",
+        "iam:CreateServiceLinkedRole",
+    ),
+    "aws:appautoscaling/policy:Policy": (
+        "application-autoscaling:PutScalingPolicy",
+        "application-autoscaling:DeleteScalingPolicy",
+        "application-autoscaling:DescribeScalingPolicies",
+        "cloudwatch:GetMetricData",
+    ),
+    "aws:ecr/repository:Repository": (
+        "ecr:CreateRepository",
+        "ecr:DeleteRepository",
+        "ecr:DescribeRepositories",
+        "ecr:PutImageScanningConfiguration",
+        "ecr:PutImageTagMutability",
+        "ecr:TagResource",
+        "ecr:UntagResource",
+        "ecr:ListTagsForResource",
+    ),
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": (
+        "ecr:PutLifecyclePolicy",
+        "ecr:GetLifecyclePolicy",
+        "ecr:DeleteLifecyclePolicy",
+    ),
+    "docker:index/image:Image": ECR_PUSH,
+    "aws:iam/role:Role": (
+        "iam:CreateRole",
+        "iam:DeleteRole",
+        "iam:GetRole",
+        "iam:UpdateRoleDescription",
+        "iam:UpdateAssumeRolePolicy",
+        "iam:TagRole",
+        "iam:UntagRole",
+        "iam:ListRolePolicies",
+        "iam:ListAttachedRolePolicies",
+        "iam:ListInstanceProfilesForRole",
+    ),
+    "aws:iam/rolePolicy:RolePolicy": ("iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"),
+    "aws:cloudwatch/logGroup:LogGroup": (
+        "logs:CreateLogGroup",
+        "logs:DeleteLogGroup",
+        "logs:DescribeLogGroups",
+        "logs:PutRetentionPolicy",
+        "logs:DeleteRetentionPolicy",
+        "logs:TagResource",
+        "logs:UntagResource",
+        "logs:ListTagsForResource",
+        "logs:TagLogGroup",
+        "logs:UntagLogGroup",
+        "logs:ListTagsLogGroup",
+    ),
+    "aws:cloudwatch/logStream:LogStream": ("logs:CreateLogStream", "logs:DeleteLogStream", "logs:DescribeLogStreams"),
+    "aws:cloudwatch/logResourcePolicy:LogResourcePolicy": (
+        "logs:PutResourcePolicy",
+        "logs:DeleteResourcePolicy",
+        "logs:DescribeResourcePolicies",
+    ),
+    "aws:cloudwatch/queryDefinition:QueryDefinition": (
+        "logs:PutQueryDefinition",
+        "logs:DeleteQueryDefinition",
+        "logs:DescribeQueryDefinitions",
+    ),
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (
+        "cloudwatch:PutMetricAlarm",
+        "cloudwatch:DeleteAlarms",
+        "cloudwatch:DescribeAlarms",
+        "cloudwatch:TagResource",
+        "cloudwatch:UntagResource",
+        "cloudwatch:ListTagsForResource",
+    ),
+    "aws:cloudwatch/dashboard:Dashboard": (
+        "cloudwatch:PutDashboard",
+        "cloudwatch:GetDashboard",
+        "cloudwatch:DeleteDashboards",
+    ),
+    "aws:cloudwatch/eventRule:EventRule": (
+        "events:PutRule",
+        "events:DeleteRule",
+        "events:DescribeRule",
+        "events:EnableRule",
+        "events:DisableRule",
+        "events:TagResource",
+        "events:UntagResource",
+        "events:ListTagsForResource",
+    ),
+    "aws:cloudwatch/eventTarget:EventTarget": (
+        "events:PutTargets",
+        "events:RemoveTargets",
+        "events:ListTargetsByRule",
+        "iam:PassRole",
+    ),
+    "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": (
+        "firehose:CreateDeliveryStream",
+        "firehose:DeleteDeliveryStream",
+        "firehose:DescribeDeliveryStream",
+        "firehose:UpdateDestination",
+        "firehose:StartDeliveryStreamEncryption",
+        "firehose:StopDeliveryStreamEncryption",
+        "firehose:TagDeliveryStream",
+        "firehose:UntagDeliveryStream",
+        "firehose:ListTagsForDeliveryStream",
+        "iam:PassRole",
+    ),
+    "aws:s3/bucket:Bucket": (
+        "s3:CreateBucket",
+        "s3:DeleteBucket",
+        "s3:ListBucket",
+        "s3:GetBucketAcl",
+        "s3:GetBucketCORS",
+        "s3:GetBucketWebsite",
+        "s3:GetBucketVersioning",
+        "s3:GetBucketRequestPayment",
+        "s3:GetBucketLogging",
+        "s3:GetBucketObjectLockConfiguration",
+        "s3:GetBucketTagging",
+        "s3:GetBucketPolicy",
+        "s3:GetAccelerateConfiguration",
+        "s3:GetLifecycleConfiguration",
+        "s3:GetReplicationConfiguration",
+        "s3:GetEncryptionConfiguration",
+        "s3:PutBucketTagging",
+        # forceDestroy (dev) empties the bucket first
+        "s3:ListBucketVersions",
+        "s3:DeleteObject",
+        "s3:DeleteObjectVersion",
+    ),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": (
+        "s3:GetBucketOwnershipControls",
+        "s3:PutBucketOwnershipControls",
+    ),
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": (
+        "s3:GetBucketPublicAccessBlock",
+        "s3:PutBucketPublicAccessBlock",
+    ),
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": (
+        "s3:GetEncryptionConfiguration",
+        "s3:PutEncryptionConfiguration",
+    ),
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": (
+        "s3:GetLifecycleConfiguration",
+        "s3:PutLifecycleConfiguration",
+    ),
+    "aws:s3/bucketPolicy:BucketPolicy": ("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"),
+    "aws:sns/topic:Topic": (
+        "sns:CreateTopic",
+        "sns:DeleteTopic",
+        "sns:GetTopicAttributes",
+        "sns:SetTopicAttributes",
+        "sns:TagResource",
+        "sns:UntagResource",
+        "sns:ListTagsForResource",
+    ),
+    "aws:sns/topicPolicy:TopicPolicy": ("sns:GetTopicAttributes", "sns:SetTopicAttributes"),
+    "aws:sns/topicSubscription:TopicSubscription": (
+        "sns:Subscribe",
+        "sns:Unsubscribe",
+        "sns:GetSubscriptionAttributes",
+        "sns:SetSubscriptionAttributes",
+    ),
+    "aws:sqs/queue:Queue": (
+        "sqs:CreateQueue",
+        "sqs:DeleteQueue",
+        "sqs:GetQueueAttributes",
+        "sqs:SetQueueAttributes",
+        "sqs:GetQueueUrl",
+        "sqs:TagQueue",
+        "sqs:UntagQueue",
+        "sqs:ListQueueTags",
+    ),
+    "aws:sqs/queuePolicy:QueuePolicy": ("sqs:GetQueueAttributes", "sqs:SetQueueAttributes", "sqs:ListQueueTags"),
+    "aws:kms/key:Key": KMS_KEY_LIFECYCLE,
+}
+
+# What each invoke (data source) the program may call needs. The offline mocks raise on any invoke they do not
+# answer, so their invokes are every invoke the program can make. Sources: pike's data-source mappings
+# (src/mapping/aws/data/...: aws_region, aws_partition, aws_caller_identity and aws_elb_service_account call no
+# API that needs a permission; aws_availability_zones calls ec2:DescribeAvailabilityZones; aws_ecr_authorization_token
+# ecr:GetAuthorizationToken) and STS's GetCallerIdentity reference ("No permissions are required to perform this
+# operation", https://docs.aws.amazon.com/STS/latest/APIReference/API_GetCallerIdentity.html).
+INVOKE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "aws:index/getCallerIdentity:getCallerIdentity": (),
+    "aws:index/getRegion:getRegion": (),
+    "aws:index/getPartition:getPartition": (),
+    "aws:elb/getServiceAccount:getServiceAccount": (),
+    "aws:index/getAvailabilityZones:getAvailabilityZones": ("ec2:DescribeAvailabilityZones",),
+    "aws:ecr/getAuthorizationToken:getAuthorizationToken": ("ecr:GetAuthorizationToken",),
+}
+
+# Where aws:RequestedRegion cannot hold: IAM is a global service whose single endpoint is in us-east-1.
+GLOBAL_SERVICES = {"iam"}
+
+
+def load_policy(path: Path) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(path.read_text())
+    return document
+
+
+def statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
+    return list(policy["Statement"])
+
+
+def granting(policy: dict[str, Any], action: str, resource: str | None = None) -> list[dict[str, Any]]:
+    """The Allow statements whose Action covers `action` and, when given, whose Resource covers `resource` (IAM
+    wildcards: `*` matches any characters, `?` one; action names are case-insensitive). Conditions are not
+    evaluated."""
+    found = []
+    for statement in statements(policy):
+        if statement["Effect"] != "Allow":
+            continue
+        actions = [a.lower() for a in as_list(statement["Action"])]
+        if not any(fnmatchcase(action.lower(), pattern) for pattern in actions):
+            continue
+        if resource is None or any(fnmatchcase(resource, pattern) for pattern in as_list(statement["Resource"])):
+            found.append(statement)
+    return found
+
+
+def service_of(statement: dict[str, Any]) -> set[str]:
+    return {action.split(":")[0] for action in as_list(statement["Action"])}
+
+
+@pytest.fixture(scope="module")
+def deploy_policy() -> dict[str, Any]:
+    return load_policy(DEPLOY_POLICY)
+
+
+@pytest.fixture(scope="module")
+def preview_policy() -> dict[str, Any]:
+    return load_policy(PREVIEW_POLICY)
+
+
+@pytest.fixture(scope="module")
+def everything() -> list[Evaluation]:
+    """Both stacks with every optional path on."""
+    return [evaluate_stack(stack, secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS) for stack in STACKS]
+
+
+def created(evaluations: list[Evaluation], type_token: str) -> list[Any]:
+    return [r for ev in evaluations for r in ev.of_type(type_token)]
+
+
+def test_deploy_role_grants_what_every_resource_type_of_the_program_needs(
+    deploy_policy: dict[str, Any], everything: list[Evaluation]
+) -> None:
+    """`pulumi up` creates, reads, updates and deletes each of these resources through the provider's API calls
+    (table and sources in the module docstring); a missing action fails the first deploy with AccessDenied."""
+    types = {r.type for ev in everything for r in ev.resources if r.custom}
+    assert sorted(types - REQUIRED_ACTIONS.keys()) == [], "resource types without an action list"
+    missing = sorted(
+        f"{type_token}: {action}"
+        for type_token in types
+        for action in REQUIRED_ACTIONS[type_token]
+        if not granting(deploy_policy, action)
+    )
+    assert missing == []
+
+
+def test_deploy_role_manages_the_alert_topic_key(deploy_policy: dict[str, Any], everything: list[Evaluation]) -> None:
+    """The alert topic's customer-managed key is created, read, rotated, tagged and scheduled for deletion by the
+    deploy role: hashicorp/terraform-provider-aws internal/service/kms/key.go (create, findKey, update*, delete).
+    Tags given to CreateKey need kms:TagResource "in an IAM policy that isn't restricted to particular KMS keys"
+    (https://docs.aws.amazon.com/kms/latest/developerguide/tag-permissions.html), so TagResource must be granted
+    on Resource "*" as well."""
+    keys = created(everything, "aws:kms/key:Key")
+    assert keys
+    for key in keys:
+        for action in KMS_KEY_LIFECYCLE:
+            assert granting(deploy_policy, action, key.state["arn"]), (action, key.state["arn"])
+    for action in ("kms:CreateKey", "kms:TagResource"):
+        assert any(as_list(s["Resource"]) == ["*"] for s in granting(deploy_policy, action)), action
+
+
+def test_deploy_role_creates_exactly_the_service_linked_roles_a_fresh_account_lacks(
+    deploy_policy: dict[str, Any],
+) -> None:
+    """In a fresh account the first CreateCluster, CreateLoadBalancer/CreateTargetGroup and RegisterScalableTarget
+    create their service's service-linked role with the caller's permissions; without
+    iam:CreateServiceLinkedRole the role is not created and the deploy fails ("Unable to assume the service linked
+    role. Please verify that the ECS service linked role exists", aws-samples/baseline-environment-on-aws issue
+    238). Sources: ECS CreateCluster API reference ("Amazon ECS attempts to create the Amazon ECS service-linked
+    role ... if the user that makes the call doesn't have permissions to create the service-linked role, it isn't
+    created", https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCluster.html), ELB
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/userguide/elb-service-linked-roles.html: created "when
+    you create a load balancer or a target group"; trusts elasticloadbalancing.amazonaws.com), Application Auto
+    Scaling (https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html
+    and services-that-can-integrate-ecs.html: AWSServiceRoleForApplicationAutoScaling_ECSService, principal
+    ecs.application-autoscaling.amazonaws.com). Each grant is conditioned on iam:AWSServiceName, exactly these."""
+    grants = granting(deploy_policy, "iam:CreateServiceLinkedRole")
+    assert grants
+    for statement in grants:
+        assert statement["Condition"] == {
+            "StringEquals": {
+                "iam:AWSServiceName": [
+                    "ecs.amazonaws.com",
+                    "elasticloadbalancing.amazonaws.com",
+                    "ecs.application-autoscaling.amazonaws.com",
+                ]
+            }
+        }
+        assert as_list(statement["Resource"]) == ["arn:aws:iam::*:role/aws-service-role/*"]
+
+
+def test_deploy_role_reaches_exactly_the_stack_roles_and_passes_them_only_to_their_services(
+    deploy_policy: dict[str, Any], everything: list[Evaluation]
+) -> None:
+    """IAM is the privilege-escalation path: role management and iam:PassRole are limited to the roles the program
+    creates, one pattern per role (Pulumi autonames a role `<logical name>-<random suffix>`), and PassRole to the
+    services those roles trust (their trust policies' principals), via iam:PassedToService."""
+    roles = created(everything, "aws:iam/role:Role")
+    arns = {role.state["arn"] for role in roles}
+    expected = {f"arn:aws:iam::*:role/{role.name}-*" for role in roles}
+    role_statements = [s for s in statements(deploy_policy) if "iam:CreateRole" in as_list(s["Action"])]
+    pass_statements = granting(deploy_policy, "iam:PassRole")
+    assert len(role_statements) == 1 and len(pass_statements) == 1
+    for statement in (*role_statements, *pass_statements):
+        patterns = as_list(statement["Resource"])
+        assert set(patterns) == expected
+        assert all(any(fnmatchcase(arn, p) for p in patterns) for arn in arns), (arns, patterns)
+    for arn in arns:
+        for action in (*REQUIRED_ACTIONS["aws:iam/role:Role"], *REQUIRED_ACTIONS["aws:iam/rolePolicy:RolePolicy"]):
+            assert granting(deploy_policy, action, arn), (action, arn)
+    trusted = {
+        service
+        for role in roles
+        for statement in json.loads(role.plain_inputs()["assumeRolePolicy"])["Statement"]
+        for service in as_list(statement["Principal"]["Service"])
+    }
+    (passing,) = pass_statements
+    assert set(passing["Condition"]["StringEquals"]["iam:PassedToService"]) == trusted
+
+
+def test_deploy_role_reaches_exactly_the_stack_buckets(
+    deploy_policy: dict[str, Any], everything: list[Evaluation]
+) -> None:
+    """A bucket policy grants whatever it says: the deploy role may write bucket policies only on the program's
+    buckets (one pattern per bucket, `<logical name>-*` as Pulumi autonames it), never on the state bucket."""
+    buckets = created(everything, "aws:s3/bucket:Bucket")
+    arns = {bucket.state["arn"] for bucket in buckets}
+    (statement,) = granting(deploy_policy, "s3:PutBucketPolicy")
+    patterns = as_list(statement["Resource"])
+    assert set(patterns) == {f"arn:aws:s3:::{bucket.name}-*" for bucket in buckets}
+    assert all(any(fnmatchcase(arn, p) for p in patterns) for arn in arns)
+
+
+@pytest.mark.parametrize("path", [DEPLOY_POLICY, PREVIEW_POLICY], ids=["deploy", "preview"])
+def test_every_regional_grant_is_limited_to_the_stacks_region(path: Path) -> None:
+    """aws:RequestedRegion on everything but IAM: IAM is a global service "with a single endpoint that is
+    physically located in the us-east-1 Region", so a region condition would deny every IAM call
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html).
+    The region is the stacks' `aws:region`: change both together."""
+    (region,) = {load_stack_config(PROJECT_DIR, stack).region for stack in STACKS}
+    for statement in statements(load_policy(path)):
+        if service_of(statement) <= GLOBAL_SERVICES:
+            assert "aws:RequestedRegion" not in json.dumps(statement.get("Condition", {})), statement["Sid"]
+        else:
+            assert statement["Condition"]["StringEquals"]["aws:RequestedRegion"] == region, statement["Sid"]
+
+
+@pytest.mark.parametrize("path", [DEPLOY_POLICY, PREVIEW_POLICY], ids=["deploy", "preview"])
+def test_policy_has_no_service_wildcards_and_fits_an_inline_role_policy(path: Path) -> None:
+    """No `*`/`service:*` action, no NotAction/NotResource; read-only prefixes (`ec2:Describe*`) are allowed. The
+    aggregate inline policies of a role may hold 10,240 characters, whitespace not counted (IAM quotas,
+    https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html): the deploy policy is attached
+    inline (`aws iam put-role-policy`), being larger than a managed policy's 6,144."""
+    text = path.read_text()
+    for statement in statements(json.loads(text)):
+        assert "NotAction" not in statement and "NotResource" not in statement
+        for action in as_list(statement["Action"]):
+            name = action.split(":")[1]
+            assert "*" not in name or re.fullmatch(r"(Describe|Get|List)\w*\*", name), action
+    assert len(re.sub(r"\s", "", text)) <= 10_240
+
+
+@pytest.mark.parametrize("path", [DEPLOY_POLICY, PREVIEW_POLICY], ids=["deploy", "preview"])
+def test_parliament_finds_nothing_serious(path: Path) -> None:
+    """parliament (tests/iam_lint.py), MEDIUM severity or worse: unknown actions or condition keys, resource
+    mismatches, malformed statements. One MEDIUM finding is inherent and accepted: writing a bucket policy could
+    grant the role the bucket's objects, and the program writes the policies of its own buckets (only those,
+    see the bucket scope test)."""
+    serious = [
+        line
+        for line in findings_at_least(path.read_text(), "MEDIUM")
+        if not re.fullmatch(
+            r"MEDIUM RESOURCE_POLICY_PRIVILEGE_ESCALATION: Possible resource policy privilege escalation on "
+            r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|web-access-logs)-\* due to "
+            r"s3:(Get|Put)Object not being allowed, but does allow s3:PutBucketPolicy",
+            line,
+        )
+    ]
+    assert serious == []
+
+
+def test_the_check_sees_a_serious_finding() -> None:
+    """The filter above can fail: a bucket-policy grant on every bucket is reported."""
+    bad = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutBucketPolicy", "Resource": "*"}]}
+    assert findings_at_least(bad, "MEDIUM")
+
+
+def test_every_invoke_is_mapped_and_granted_to_both_roles(
+    deploy_policy: dict[str, Any], preview_policy: dict[str, Any]
+) -> None:
+    """Invokes run during `pulumi preview` as well as `up` (sources in INVOKE_ACTIONS): both roles need them."""
+    assert set(INVOKE_ACTIONS) == set(_invoke_results("ap-northeast-1"))
+    for actions in INVOKE_ACTIONS.values():
+        for action in actions:
+            assert granting(deploy_policy, action) and granting(preview_policy, action), action
+
+
+def test_the_preview_role_can_change_nothing(preview_policy: dict[str, Any]) -> None:
+    """The preview role runs pull request code: it may only read (Describe/Get/List actions)."""
+    actions = [a for s in statements(preview_policy) for a in as_list(s["Action"])]
+    assert actions and all(re.fullmatch(r"[a-z0-9-]+:(Describe|Get|List)\w*", a) for a in actions), actions
+
+
+def test_preview_builds_no_image(everything: list[Evaluation]) -> None:
+    """pulumi-docker builds an Image during preview only with `buildOnPreview: true` (its default is false:
+    pulumi/pulumi-docker provider/provider.go, marshalBuildOnPreview); the program never sets it, so a preview
+    needs no Docker engine and no ECR push rights. ECR's GetAuthorizationToken is still needed: the token is an
+    invoke (aws.ecr.get_authorization_token_output), and invokes run during preview."""
+    images = created(everything, "docker:index/image:Image")
+    assert images and all(image.inputs.get("buildOnPreview") in (None, False) for image in images)
+
+
+def test_adopting_uses_the_policy_files_and_says_what_a_refresh_needs() -> None:
+    """ADOPTING.md points at both files, no longer says the image is built during preview, and says what a
+    refresh additionally needs (it reads every managed resource)."""
+    text = ADOPTING.read_text()
+    assert "docs/deploy-role-policy.json" in text and "docs/preview-role-policy.json" in text
+    assert "built during the preview" not in text
+    assert "refresh" in text
+    assert "add a `docker/setup-qemu-action` step" not in text

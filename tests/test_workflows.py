@@ -1,0 +1,205 @@
+"""The GitHub workflows' security and scheduling properties, read from the YAML (the pinning and actionlint
+checks live in tests/test_policy.py). Each test names the GitHub or Pulumi behaviour it relies on and where it is
+documented."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import Any
+
+import pytest
+import yaml
+
+from offline.harness import PROJECT_DIR
+
+WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
+ADOPTING = PROJECT_DIR / "docs" / "ADOPTING.md"
+PULUMI_WORKFLOW = "./.github/workflows/pulumi.yml"
+SECRETS = ("PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE")
+
+# pulumi/actions v7.0.0's inputs (its action.yml): the same names as v6.6.1's; v7.0.0 changed only
+# `runs.using` from node20 to node24 (pulumi/actions CHANGELOG.md 7.0.0, "update Action runtime to node 24", #1404).
+PULUMI_ACTIONS_V7_INPUTS = {
+    "command",
+    "stack-name",
+    "pulumi-version",
+    "pulumi-version-file",
+    "work-dir",
+    "comment-on-pr",
+    "comment-on-pr-number",
+    "comment-on-summary",
+    "github-token",
+    "cloud-url",
+    "secrets-provider",
+    "parallel",
+    "message",
+    "config-map",
+    "expect-no-changes",
+    "diff",
+    "replace",
+    "exclude",
+    "exclude-dependents",
+    "target",
+    "target-dependents",
+    "policyPacks",
+    "policyPackConfigs",
+    "refresh",
+    "upsert",
+    "remove",
+    "edit-pr-comment",
+    "color",
+    "exclude-protected",
+    "plan",
+    "suppress-outputs",
+    "suppress-progress",
+    "always-include-summary",
+    "continue-on-error",
+    "log-verbosity",
+    "log-flow",
+    "debug",
+}
+
+
+def workflow(name: str) -> dict[Any, Any]:
+    loaded: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
+    return loaded
+
+
+def pulumi_calls(name: str) -> dict[str, dict[str, Any]]:
+    return {job_id: job for job_id, job in workflow(name)["jobs"].items() if job.get("uses") == PULUMI_WORKFLOW}
+
+
+def test_pull_requests_reach_only_devs_preview_credentials_and_prod_is_previewed_from_main() -> None:
+    """Pull request code runs in unprotected environments and can rewrite the workflow itself, so nothing a pull
+    request job can reach may decrypt prod's secrets or change any state. Pulumi Cloud's `Stack Read` permission
+    set "allows for running previews" and includes `stack:decrypt`
+    (https://www.pulumi.com/docs/administration/concepts/rbac/permission-sets/): a credential able to preview prod
+    can decrypt prod's secrets, so pull requests preview dev only, in `dev-preview`, and prod gets its real
+    preview only from `main`, in `prod-preview` (deployment branches: main). GitHub evaluates an environment's
+    protection rules "before a job referencing the environment is sent to a runner", and "the job can access the
+    environment's secrets only after" (https://docs.github.com/en/actions/using-jobs/using-environments-for-jobs).
+    On the DIY (S3) backend a preview takes no lock and writes no checkpoint, history or backup
+    (pulumi/pulumi pkg/backend/diy/backend.go: `Preview` calls `apply` without `Lock`; only non-dry-run operations
+    save), so preview credentials can be read-only."""
+    on_pull_request = pulumi_calls("pull-request.yml")
+    assert on_pull_request
+    for job in on_pull_request.values():
+        assert job["with"] == {**job["with"], "command": "preview", "stack": "dev", "environment": "dev-preview"}
+    assert workflow("deploy.yml")[True] == {"push": {"branches": ["main"]}}  # PyYAML reads the key `on` as True
+    environments = {
+        (job["with"]["command"], job["with"]["stack"]): job["with"]["environment"]
+        for job in pulumi_calls("deploy.yml").values()
+    }
+    assert environments == {("up", "dev"): "dev", ("preview", "prod"): "prod-preview", ("up", "prod"): "prod"}
+    text = ADOPTING.read_text()
+    for environment, protection in (("dev-preview", "none"), ("prod-preview", "deployment branches: `main`")):
+        assert any(line.startswith(f"| `{environment}` | {protection}") for line in text.splitlines()), environment
+
+
+def test_pulumi_credentials_come_from_the_environment_of_the_called_job() -> None:
+    """Environment secrets reach a reusable workflow only through a job of the called workflow that sets
+    `environment`, and the caller "must still pass the secret" by name (or `secrets: inherit`), even if it exists
+    only in the environment; an environment secret takes precedence over a repository secret of the same name
+    (GitHub, "Reuse workflows", docs.github.com/.../actions/how-tos/reuse-automations/reuse-workflows, found as the
+    zh/enterprise-server@3.21 copy). So every call passes both secrets by name, the called job runs in
+    `inputs.environment`, and ADOPTING asks for environment secrets and no repository-level Pulumi secret."""
+    called = workflow("pulumi.yml")
+    assert all(job["environment"] == "${{ inputs.environment }}" for job in called["jobs"].values())
+    calls = {**pulumi_calls("pull-request.yml"), **pulumi_calls("deploy.yml")}
+    for job_id, job in calls.items():
+        assert job["secrets"] == {name: f"${{{{ secrets.{name} }}}}" for name in SECRETS}, job_id
+    text = ADOPTING.read_text()
+    assert "Repository secrets:" not in text
+    assert "environment secret" in text and "no repository secret" in text.lower()
+
+
+def required_job() -> tuple[str, dict[str, Any]]:
+    jobs = workflow("pull-request.yml")["jobs"]
+    (aggregate,) = [(job_id, job) for job_id, job in jobs.items() if job.get("if") == "always()"]
+    return aggregate
+
+
+def test_one_aggregate_job_that_always_runs_needs_every_other_job() -> None:
+    """A job skipped by `if` (the preview, for a fork's pull request) never reports the check names a matrix or
+    reusable call would have had, so a required check on it stays "Expected — Waiting for status to be reported"
+    forever (getsentry/sentry pull request 29118; fkirc/skip-duplicate-actions README, "Skip Check in Required
+    Matrix Job", issue 44). And "if a job fails or is skipped, all jobs that need it are skipped unless the jobs
+    use a conditional expression that causes the job to continue" (`jobs.<job_id>.needs`, quoted in github/docs
+    issue 28762): the one required check is a job with `if: always()` that needs every other job."""
+    jobs = workflow("pull-request.yml")["jobs"]
+    job_id, job = required_job()
+    assert sorted(job["needs"]) == sorted(set(jobs) - {job_id})
+    assert "runs-on" in job and "uses" not in job
+    text = ADOPTING.read_text()
+    assert f"`{job['name']}`" in text
+    assert "`checks / lint, type-check, tests`" not in text and "preview (prod) / pulumi preview prod" not in text
+
+
+def run_required_script(checks: str, preview: str) -> int:
+    (step,) = required_job()[1]["steps"]
+    env = {"PATH": os.environ["PATH"], "CHECKS": checks, "RESULTS": f"{checks} {preview}"}
+    return subprocess.run(["bash", "-c", step["run"]], env=env, capture_output=True, check=False).returncode
+
+
+@pytest.mark.parametrize(
+    ("checks", "preview", "passes"),
+    [
+        ("success", "success", True),
+        ("success", "skipped", True),  # a fork's pull request
+        ("success", "failure", False),
+        ("success", "cancelled", False),
+        ("failure", "skipped", False),
+        ("cancelled", "skipped", False),
+        ("skipped", "skipped", False),
+    ],
+)
+def test_the_aggregate_job_fails_when_a_needed_job_failed_or_was_cancelled(
+    checks: str, preview: str, passes: bool
+) -> None:
+    """The step's script, run with the results GitHub puts in `needs.<job>.result` (success, failure, cancelled,
+    skipped)."""
+    assert (run_required_script(checks, preview) == 0) is passes
+
+
+def test_deploys_queue_per_environment_and_no_comment_promises_an_order() -> None:
+    """GitHub keeps "at most one running and one pending job in a concurrency group"; a newly queued one replaces
+    the pending one, which is cancelled; and ordering is not guaranteed
+    (https://docs.github.com/en/actions/using-jobs/using-concurrency). One workflow-level group made a prod
+    deploy waiting for approval hold every later dev deploy: the groups are per environment, on the jobs that call
+    pulumi.yml (`concurrency` is one of the keywords a job calling a reusable workflow may use: GitHub, "Reusing
+    workflow configurations", supported keywords), and a running `pulumi up` is never cancelled."""
+    deploy = workflow("deploy.yml")
+    assert "concurrency" not in deploy
+    groups = {}
+    for job_id, job in pulumi_calls("deploy.yml").items():
+        assert job["concurrency"]["cancel-in-progress"] is False, job_id
+        groups[job["with"]["environment"]] = job["concurrency"]["group"]
+    assert len(set(groups.values())) == len(groups) == 3
+    for path in (WORKFLOWS / "deploy.yml", ADOPTING):
+        assert "push order" not in path.read_text()
+
+
+def test_pulumi_actions_runs_on_node24() -> None:
+    """GitHub's runners no longer run node20 actions; pulumi/actions v7.0.0 declares `runs.using: node24` (its
+    action.yml; v6.6.1 declared node20) and changes nothing else that this repository uses: the inputs are the
+    same (pulumi/actions CHANGELOG.md, 7.0.0: "update Action runtime to node 24", pull request 1404)."""
+    steps = [step for job in workflow("pulumi.yml")["jobs"].values() for step in job["steps"]]
+    pulumi = [step for step in steps if step.get("uses", "").startswith("pulumi/actions@")]
+    assert [step["uses"] for step in pulumi] == ["pulumi/actions@v7.0.0"]
+    assert set(pulumi[0]["with"]) <= PULUMI_ACTIONS_V7_INPUTS
+
+
+def test_checks_run_on_every_python_the_readme_supports() -> None:
+    """The README's commands must work where `python3` is 3.11, 3.12 or 3.13: the checks run `.ci/run` on each
+    (a matrix; the aggregate job needs the whole `checks` call, so every matrix job gates the merge)."""
+    (job,) = [
+        job
+        for job in workflow("checks.yml")["jobs"].values()
+        if any(s.get("run") == "bash .ci/run" for s in job["steps"])
+    ]
+    assert job["strategy"]["matrix"]["python"] == ["3.11", "3.12", "3.13"]
+    assert job["strategy"]["fail-fast"] is False
+    setup = [step for step in job["steps"] if step.get("uses", "").startswith("actions/setup-python@")]
+    assert [step["with"]["python-version"] for step in setup] == ["${{ matrix.python }}"]
+    assert any(step.get("run") == "bash .ci/run" for step in job["steps"])
