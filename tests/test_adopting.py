@@ -239,6 +239,7 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "ecr:DeleteLifecyclePolicy",
     ),
     "docker:index/image:Image": ECR_PUSH,
+    "random:index/randomId:RandomId": (),  # computed by the pulumi-random provider itself: no AWS call
     "aws:iam/role:Role": (
         "iam:CreateRole",
         "iam:DeleteRole",
