@@ -6,13 +6,17 @@ buffers must therefore fit inside that reservation together with Fluent Bit's ow
 destination outage turns into memory pressure on the whole task.
 
 Rules (all sizes in MiB of the reservation R):
-- `FLB_MEM_BUF_LIMIT` = R / 4. Fluent Bit needs roughly 20-30 MiB for itself (engine, TLS, coroutines,
-  the AWS outputs' request buffers), and a chunk being flushed is briefly held more than once (the buffered
-  chunk plus each output's serialized payload). A quarter of R for the in-memory buffer leaves the other
-  three quarters for that; records beyond the cap go to the filesystem buffer instead of memory.
-- `FLB_STORAGE_LIMIT` = 4 x R, clamped to [256, 2048] MiB, per output. The filesystem buffer rides out a
-  destination outage; a router sized for more traffic gets proportionally more disk. Two outputs use at
-  most 4 GiB of the 20 GiB ephemeral storage a Fargate task gets by default.
+- What the router holds for Firehose is not sized here: every record waits in the input FireLens generates,
+  in memory (about 0.8 KiB per record not yet delivered), and that input takes no limit on Fargate (see
+  fluentbit/extra.conf and the README's "Log router" section). Fluent Bit needs roughly 20-30 MiB for itself
+  (engine, TLS, coroutines, the AWS outputs' request buffers), and a chunk being flushed is briefly held more
+  than once (the buffered chunk plus each output's serialized payload).
+- `FLB_MEM_BUF_LIMIT` = R / 4: the in-memory share of the CloudWatch copies (stderr and 5xx records) waiting
+  in their emitter; beyond it they wait on the filesystem. A quarter of R keeps a CloudWatch outage from
+  taking the memory the Firehose path needs.
+- `FLB_STORAGE_LIMIT` = 4 x R, clamped to [256, 2048] MiB: the filesystem buffer of the CloudWatch output,
+  which rides out a CloudWatch outage; a router sized for more traffic gets proportionally more disk. At
+  most 2 GiB of the 20 GiB ephemeral storage a Fargate task gets by default.
 - `log-driver-buffer-limit` (the app container's awsfirelens option): the container runtime's fluentd
   driver holds records the router has not accepted yet. Despite the option's name the runtime counts
   *records*, not bytes (AWS: "the number of log lines buffered in memory", default 1048576; the shim
