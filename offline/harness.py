@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import runpy
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.stack import run_pulumi_func
 from pulumi.runtime.sync_await import _sync_await
 
+from offline.aliases import AliasSpec, Match, Registration, match_previous
 from offline.mocks import AwsMocks
 from offline.stack_config import StackConfig
 
@@ -44,6 +46,7 @@ class RecordedResource:
     state: dict[str, Any]
     protect: bool = False  # resource options the inputs do not show
     ignore_changes: tuple[str, ...] = ()
+    aliases: tuple[AliasSpec, ...] = ()  # the registration's `aliases`, as the engine receives them
 
     def plain_inputs(self) -> dict[str, Any]:
         """Inputs with secret envelopes opened, for assertions that need the value inside."""
@@ -58,6 +61,7 @@ class Evaluation:
     outputs: dict[str, Any]  # secret outputs already replaced by "[secret]"
     secret_outputs: frozenset[str]
     warnings: tuple[str, ...] = ()  # what the program logged with pulumi.log.warn, as `pulumi up` would show it
+    registration_order: tuple[str, ...] = ()  # the URNs in the order the program registered them
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -77,6 +81,16 @@ class Evaluation:
 
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
+
+    def match_previous(self, previous: Collection[str]) -> Match:
+        """Which resource of a previous deployment (its URNs) each resource takes over, as `pulumi up` would
+        decide by URN and aliases (offline/aliases.py)."""
+        by_urn = {r.urn: r for r in self.resources}
+        registrations = [
+            Registration(r.urn, r.name, r.type, r.parent, r.aliases)
+            for r in (by_urn[urn] for urn in self.registration_order)
+        ]
+        return match_previous(registrations, previous)
 
     def descendants(self, parent: RecordedResource) -> list[RecordedResource]:
         """Children, their children and so on: everything a component creates, however deeply nested."""
@@ -148,9 +162,25 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 state=_plain(dict(state.state)) if state else {},
                 protect=bool(request.protect),
                 ignore_changes=tuple(request.ignoreChanges),
+                aliases=tuple(_alias_spec(alias) for alias in request.aliases),
             )
         )
         return response
+
+
+def _alias_spec(alias: Any) -> AliasSpec:
+    """One alias_pb2.Alias: a full URN, or a spec whose parent is a URN or `noParent`."""
+    if alias.WhichOneof("alias") == "urn":
+        return AliasSpec(urn=alias.urn)
+    spec = alias.spec
+    return AliasSpec(
+        name=spec.name,
+        type=spec.type,
+        parent_urn=spec.parentUrn if spec.WhichOneof("parent") == "parentUrn" else "",
+        no_parent=spec.WhichOneof("parent") == "noParent" and bool(spec.noParent),
+        project=spec.project,
+        stack=spec.stack,
+    )
 
 
 class _WarningRecorder(logging.Handler):
@@ -180,8 +210,9 @@ async def _resolve_output(value: Any) -> tuple[Any, bool]:
     return resolved, bool(await output.is_secret())
 
 
-def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR) -> Evaluation:
-    """Run `__main__.py` for `config` under the mocks; raise whatever the program raises."""
+def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR, program: Path | None = None) -> Evaluation:
+    """Run the project's `__main__.py` (or another `program` that uses the project's components, such as a test
+    program) for `config` under the mocks; raise whatever the program raises."""
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     monitor = RecordingMonitor(AwsMocks(config.region, project_dir))
@@ -194,7 +225,7 @@ def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR) -> Evaluation
     root = pulumi_settings.get_root_resource()
     if root is None:
         raise RuntimeError("the mock runtime did not create a root stack")
-    main = str(project_dir / "__main__.py")
+    main = str(program or project_dir / "__main__.py")
 
     def run_program() -> None:
         runpy.run_path(main, run_name="__main__")
@@ -211,4 +242,11 @@ def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR) -> Evaluation
 
     # Registrations complete in thread-pool order; sort so that every run prints the same document.
     records = sorted(monitor.records, key=lambda r: (r.type != STACK_TYPE, r.urn))
-    return Evaluation(config, tuple(records), outputs, frozenset(secret_outputs), tuple(recorder.messages))
+    return Evaluation(
+        config,
+        tuple(records),
+        outputs,
+        frozenset(secret_outputs),
+        tuple(recorder.messages),
+        tuple(r.urn for r in monitor.records),
+    )
