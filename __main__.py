@@ -8,6 +8,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.alerts import Alerts, AlertsArgs
+from components.cluster import EcsCluster, EcsClusterArgs
 from components.dashboard import PipelineDashboard, PipelineDashboardArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
@@ -76,11 +77,23 @@ load_balancer = LoadBalancer(
     opts,
 )
 
+# Today's stacks created the cluster inside the httpd service component: it keeps that resource (alias).
+cluster = EcsCluster(
+    "httpd",
+    EcsClusterArgs(
+        container_insights=settings.service.container_insights,
+        moved_from={"cluster": pulumi.Alias(parent=pulumi.create_urn("httpd", "httpd-firelens:service:HttpdService"))},
+    ),
+    opts,
+)
+
 service = HttpdService(
     "httpd",
     HttpdServiceArgs(
         settings=settings.service,
         region=settings.region,
+        cluster_name=cluster.name,
+        cluster_arn=cluster.arn,
         vpc_id=network.vpc_id,
         subnet_ids=network.task_subnet_ids,
         assign_public_ip=network.assign_public_ip,
@@ -103,7 +116,7 @@ alerts = Alerts("alerts", AlertsArgs(email=settings.stop_capture.alert_email), o
 task_stops = TaskStopCapture(
     "task-stops",
     TaskStopCaptureArgs(
-        cluster_arn=service.cluster_arn,
+        cluster_arn=cluster.arn,
         scope=settings.stop_capture.scope,
         capture_all_task_states=settings.stop_capture.capture_all_task_states,
         delivery_stream_arn=stop_archive.delivery_stream_arn,
@@ -128,7 +141,7 @@ PipelineAlarms(
         delivery_streams=watched_streams,
         rules=[WatchedRule(f"{role}-rule", rule_name) for role, rule_name in task_stops.rule_names.items()],
         dead_letter_queue_name=task_stops.dead_letter_queue_name,
-        cluster_name=service.cluster_name,
+        cluster_name=cluster.name,
         service_name=service.service_name,
         load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
         target_group_arn_suffix=load_balancer.target_group_arn_suffix,
@@ -145,7 +158,7 @@ if settings.alarms.dashboard:
             region=settings.region,
             load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
             target_group_arn_suffix=load_balancer.target_group_arn_suffix,
-            cluster_name=service.cluster_name,
+            cluster_name=cluster.name,
             service_name=service.service_name,
             delivery_streams=watched_streams,
             task_stop_log_group_name=task_stops.log_group_name,
@@ -158,7 +171,7 @@ if settings.alarms.dashboard:
 pulumi.export("region", settings.region)
 pulumi.export("serviceUrl", load_balancer.url)
 pulumi.export("albDnsName", load_balancer.dns_name)
-pulumi.export("clusterName", service.cluster_name)
+pulumi.export("clusterName", cluster.name)
 pulumi.export("serviceName", service.service_name)
 pulumi.export("appLogGroup", service.app_log_group_name)
 pulumi.export("logRouterLogGroup", service.router_log_group_name)

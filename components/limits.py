@@ -32,6 +32,8 @@ LOG_ROUTER_MIN_RESERVATION_MIB: Final = 64  # the smallest router memory reserva
 # --- ECS -----------------------------------------------------------------------------------------------------
 # ECS cpuArchitecture -> the Docker platform the router image is built for; the keys are the allowed values.
 CPU_ARCHITECTURE_PLATFORMS: Final = {"X86_64": "linux/amd64", "ARM64": "linux/arm64"}
+# ECS Container Insights modes (the cluster setting containerInsights).
+CONTAINER_INSIGHTS_MODES: Final = ("disabled", "enabled", "enhanced")
 # The service's deployment ceiling: during a rolling deployment up to this percentage of the desired count runs.
 DEPLOYMENT_MAXIMUM_PERCENT: Final = 200
 DEPLOYMENT_MINIMUM_HEALTHY_PERCENT: Final = 100

@@ -3,7 +3,6 @@
 Creates:
 - two log groups with retention (and `protect`): the app log group the router writes the records a person
   must see quickly to (`APP_LOG_GROUP`), and the router's own log group (awslogs driver);
-- the ECS cluster, Container Insights as configured;
 - the task role (only what the router's two outputs call: Firehose on the one delivery stream, CloudWatch
   Logs on the app log group) and the execution role (pull the router image from its one ECR repository,
   write the router's own logs), both trusted only by ECS tasks of this account and region;
@@ -13,8 +12,8 @@ Creates:
 - the tasks' security group (app port from the ALB's security group only; egress 443 only);
 - the service behind the target group (circuit breaker with rollback, 100/200 % deployment) and
   target-tracking autoscaling on CPU and on ALB requests per target.
-Needs: the task subnets, the ALB's security group, target group and scaling resource label, the router
-image (ECR, by digest) and its repository ARN, the app delivery stream's name and ARN.
+Needs: the cluster (name and ARN), the task subnets, the ALB's security group, target group and scaling resource
+label, the router image (ECR, by digest) and its repository ARN, the app delivery stream's name and ARN.
 The Fluent Bit side of the contract (extra.conf, the environment it reads) lives in `fluentbit/`.
 """
 
@@ -62,6 +61,8 @@ _ECR_IMAGE_RE = re.compile(r"^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(?
 class HttpdServiceArgs:
     settings: ServiceSettings
     region: str
+    cluster_name: pulumi.Input[str]
+    cluster_arn: pulumi.Input[str]
     vpc_id: pulumi.Input[str]
     subnet_ids: pulumi.Input[list[str]]
     assign_public_ip: bool
@@ -82,8 +83,6 @@ class HttpdServiceArgs:
 
 
 class HttpdService(pulumi.ComponentResource):
-    cluster_name: pulumi.Output[str]
-    cluster_arn: pulumi.Output[str]
     service_name: pulumi.Output[str]
     task_definition_arn: pulumi.Output[str]
     app_log_group_name: pulumi.Output[str]
@@ -101,20 +100,13 @@ class HttpdService(pulumi.ComponentResource):
 
         app_logs = self._log_group("app-logs", "httpd-")
         router_logs = self._log_group("router-logs", "log-router-")
-        cluster = aws.ecs.Cluster(
-            f"{name}-cluster",
-            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value=args.settings.container_insights)],
-            opts=self._child(),
-        )
         task_role, task_policy = self._role("task", self._task_role_policy(app_logs))
         execution_role, execution_policy = self._role("execution", self._execution_role_policy(router_logs))
         task_definition = self._task_definition(task_role, execution_role, app_logs, router_logs)
         security_group = self._security_group()
-        service = self._service(cluster, task_definition, security_group, [task_policy, execution_policy])
-        self._autoscaling(cluster, service)
+        service = self._service(task_definition, security_group, [task_policy, execution_policy])
+        self._autoscaling(service)
 
-        self.cluster_name = cluster.name
-        self.cluster_arn = cluster.arn
         self.service_name = service.name
         self.task_definition_arn = task_definition.arn
         self.app_log_group_name = app_logs.name
@@ -122,7 +114,6 @@ class HttpdService(pulumi.ComponentResource):
         self.security_group_id = security_group.id
         self.register_outputs(
             {
-                "clusterName": self.cluster_name,
                 "serviceName": self.service_name,
                 "taskDefinitionArn": self.task_definition_arn,
                 "appLogGroupName": self.app_log_group_name,
@@ -350,7 +341,6 @@ class HttpdService(pulumi.ComponentResource):
 
     def _service(
         self,
-        cluster: aws.ecs.Cluster,
         task_definition: aws.ecs.TaskDefinition,
         security_group: aws.ec2.SecurityGroup,
         role_policies: list[aws.iam.RolePolicy],
@@ -358,7 +348,7 @@ class HttpdService(pulumi.ComponentResource):
         settings = self._args.settings
         return aws.ecs.Service(
             f"{self._name}-service",
-            cluster=cluster.arn,
+            cluster=self._args.cluster_arn,
             task_definition=task_definition.arn,
             launch_type="FARGATE",
             platform_version=PLATFORM_VERSION,
@@ -392,13 +382,13 @@ class HttpdService(pulumi.ComponentResource):
             ),
         )
 
-    def _autoscaling(self, cluster: aws.ecs.Cluster, service: aws.ecs.Service) -> None:
+    def _autoscaling(self, service: aws.ecs.Service) -> None:
         settings = self._args.settings
         target = aws.appautoscaling.Target(
             f"{self._name}-scaling-target",
             service_namespace="ecs",
             scalable_dimension="ecs:service:DesiredCount",
-            resource_id=pulumi.Output.format("service/{0}/{1}", cluster.name, service.name),
+            resource_id=pulumi.Output.format("service/{0}/{1}", self._args.cluster_name, service.name),
             min_capacity=settings.min_count,
             max_capacity=settings.max_count,
             opts=self._child(),

@@ -20,6 +20,7 @@ import pulumi_aws as aws
 
 from components.limits import (
     BUFFER_INTERVAL_SECONDS,
+    CONTAINER_INSIGHTS_MODES,
     CPU_ARCHITECTURE_PLATFORMS,
     HTTP_BUFFER_SIZE_MIB,
     LOG_ROUTER_MIN_RESERVATION_MIB,
@@ -52,7 +53,6 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 
 NAT_GATEWAY_MODES = ("none", "single", "per-az")
 CPU_ARCHITECTURES = tuple(CPU_ARCHITECTURE_PLATFORMS)
-CONTAINER_INSIGHTS_MODES = ("disabled", "enabled", "enhanced")
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _MATCHER_RE = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")

@@ -26,6 +26,13 @@ ALL_OPTIONS = {
     "alertEmail": "oncall@example.com",
 }
 ALL_OPTION_SECRETS = {"partnerApiKey": "0123456789abcdef"}
+# dev with every service knob turned: ARM, enhanced insights, a bigger router, another port.
+SERVICE_VARIANT = {
+    "cpuArchitecture": "ARM64",
+    "containerInsights": "enhanced",
+    "logRouterMemoryMiB": "192",
+    "appPort": "8080",
+}
 
 
 @functools.lru_cache(maxsize=64)

@@ -15,7 +15,7 @@ from components.service import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservati
 from components.settings import FARGATE_MEMORY_BY_CPU, ServiceSettings
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import SERVICE_VARIANT, evaluate_stack
 from tests.iam_lint import as_list, lint_policy, policy_of
 
 COMPONENT = "httpd-firelens:service:HttpdService"
@@ -212,17 +212,7 @@ def test_ecr_repository_arn_from_an_image_uri() -> None:
 @pytest.fixture(scope="module")
 def variant() -> Evaluation:
     """dev with every service knob turned: ARM, enhanced insights, a bigger router, another port."""
-    return evaluate_stack(
-        "dev", cpuArchitecture="ARM64", containerInsights="enhanced", logRouterMemoryMiB="192", appPort="8080"
-    )
-
-
-def test_cluster_container_insights_follows_settings(stack: Evaluation, variant: Evaluation) -> None:
-    for ev in (stack, variant):
-        assert one(ev, CLUSTER).inputs["settings"] == [
-            {"name": "containerInsights", "value": settings_of(ev).container_insights}
-        ]
-    assert one(variant, CLUSTER).inputs["settings"][0]["value"] == "enhanced"
+    return evaluate_stack("dev", secrets=None, **SERVICE_VARIANT)
 
 
 def test_task_definition_is_fargate_sized_from_settings(stack: Evaluation, variant: Evaluation) -> None:
@@ -503,7 +493,7 @@ def test_no_security_group_in_the_stack_opens_the_router_ports_or_all_ports(stac
 def test_service_runs_the_task_definition_on_fargate(stack: Evaluation) -> None:
     service = one(stack, SERVICE)
     inputs = service.inputs
-    assert inputs["cluster"] == one(stack, CLUSTER).state["arn"]
+    assert inputs["cluster"] == stack.one(CLUSTER).state["arn"]
     assert inputs["taskDefinition"] == one(stack, TASK_DEFINITION).state["arn"]
     assert (inputs["launchType"], inputs["platformVersion"]) == ("FARGATE", "1.4.0")
     assert inputs["desiredCount"] == settings_of(stack).desired_count
@@ -556,7 +546,7 @@ def test_service_waits_for_its_permissions_and_the_listener(stack: Evaluation) -
 def test_autoscaling_target_spans_the_configured_range(stack: Evaluation) -> None:
     settings = settings_of(stack)
     target = one(stack, SCALING_TARGET).inputs
-    resource_id = f"service/{one(stack, CLUSTER).state['name']}/{one(stack, SERVICE).state['name']}"
+    resource_id = f"service/{stack.one(CLUSTER).state['name']}/{one(stack, SERVICE).state['name']}"
     assert target == {
         "serviceNamespace": "ecs",
         "scalableDimension": "ecs:service:DesiredCount",
