@@ -38,6 +38,12 @@ CONTAINER_INSIGHTS_MODES: Final = ("disabled", "enabled", "enhanced")
 DEPLOYMENT_MAXIMUM_PERCENT: Final = 200
 DEPLOYMENT_MINIMUM_HEALTHY_PERCENT: Final = 100
 
+# --- ALB listener rules (elbv2 CreateRule) -------------------------------------------------------------------
+LISTENER_RULE_PRIORITIES: Final = (1, 50000)  # Priority: 1 to 50000, unique per listener; the default rule is last
+RULE_VALUES_PER_CONDITION: Final = 3  # comparison strings (path patterns, host names) per condition ...
+RULE_VALUES_PER_RULE: Final = 5  # ... and per rule
+RULE_VALUE_MAX_LENGTH: Final = 128  # characters of one path pattern or host name
+
 # --- VPC and ALB addressing ------------------------------------------------------------------------------------
 VPC_PREFIX_LENGTHS: Final = (16, 28)  # CreateVpc / CreateSubnet: a /16 netmask at most, /28 at least
 SUBNET_RESERVED_ADDRESSES: Final = 5  # AWS reserves the first four and the last address of every subnet

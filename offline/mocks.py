@@ -185,6 +185,14 @@ def _listener(ctx: ResourceContext) -> tuple[str, Outputs]:
     return listener_arn, {"arn": listener_arn}
 
 
+@handles("aws:lb/listenerRule:ListenerRule")
+def _listener_rule(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """arn:...:listener-rule/app/<lb name>/<lb id>/<listener id>/<rule id>: the listener's ARN, one more id."""
+    listener_arn = str(ctx.inputs.get("listenerArn", ""))
+    rule_arn = f"{listener_arn.replace(':listener/', ':listener-rule/', 1)}/{ctx.ident.hex(16, 'rule')}"
+    return rule_arn, {"arn": rule_arn}
+
+
 # --- S3 ------------------------------------------------------------------------------------------------
 
 

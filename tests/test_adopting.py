@@ -182,6 +182,15 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "elasticloadbalancing:RemoveListenerCertificates",
         *TAGS_ELB,
     ),
+    # pike src/mapping/aws/resource/elasticloadbalancing/aws_lb_listener_rule.json
+    "aws:lb/listenerRule:ListenerRule": (
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:SetRulePriorities",
+        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:DescribeRules",
+        *TAGS_ELB,
+    ),
     "aws:ecs/cluster:Cluster": (
         "ecs:CreateCluster",
         "ecs:DeleteCluster",

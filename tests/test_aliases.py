@@ -32,7 +32,12 @@ PREFIX = "urn:pulumi:dev::proj::"
 
 # What the program creates that today's stacks do not have (URNs without the `urn:pulumi:<stack>::<project>::`).
 ADDITIONS_IN_EVERY_STACK = {
-    "httpd-firelens:service:EcsCluster::httpd",  # the cluster's new component; the cluster itself moved into it
+    # the cluster's new component (the cluster itself moved into it)
+    "httpd-firelens:service:EcsCluster::httpd",
+    # the httpd service's rule on the listener, whose default action is now a fixed 404
+    "httpd-firelens:service:FirelensService$aws:lb/listenerRule:ListenerRule::httpd-rule",
+    # the service's alarms' new component (the alarms themselves moved into it from the pipeline alarms)
+    "httpd-firelens:service:FirelensService$httpd-firelens:monitoring:ServiceAlarms::httpd-alarms",
 }
 ADDITIONS: dict[str, set[str]] = {"dev": ADDITIONS_IN_EVERY_STACK, "prod": ADDITIONS_IN_EVERY_STACK}
 

@@ -9,7 +9,8 @@ from typing import Any
 from offline.harness import Evaluation
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
-from tests.test_pipeline_alarms import ALB, PARTNER, PARTNER_SECRETS, QUEUE, alarms, stream_name
+from tests.helpers import delivery_stream
+from tests.test_pipeline_alarms import PARTNER, PARTNER_SECRETS, QUEUE, alarms
 
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 
@@ -26,9 +27,9 @@ def widget_metrics(body: dict[str, Any]) -> list[list[Any]]:
 def test_dashboard_graphs_the_stacks_own_resources(stack: Evaluation) -> None:
     body = dashboard_body(stack)
     rows = widget_metrics(body)
-    streams = {stream_name(stack, a) for a in ("app-log-archive", "task-stop-archive")}
+    streams = {delivery_stream(stack, a).state["name"] for a in ("app-log-archive", "task-stop-archive")}
     assert {row[3] for row in rows if row[0] == "AWS/Firehose"} == streams
-    alb_suffix = stack.one(ALB).state["arnSuffix"]
+    alb_suffix = stack.one("aws:lb/loadBalancer:LoadBalancer").state["arnSuffix"]
     assert all(row[row.index("LoadBalancer") + 1] == alb_suffix for row in rows if row[0] == "AWS/ApplicationELB")
     assert [row[3] for row in rows if row[0] == "AWS/SQS"] == [stack.one(QUEUE).state["name"]]
     (log_widget,) = [w for w in body["widgets"] if w["type"] == "log"]
@@ -65,7 +66,7 @@ def test_dashboard_passes_the_cloudwatch_api_model_and_is_exported(stack: Evalua
 
 def test_a_partner_stream_graphs_its_http_endpoint_deliveries() -> None:
     ev = evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
-    partner_stream = stream_name(ev, "task-stop-archive")
+    partner_stream = delivery_stream(ev, "task-stop-archive").state["name"]
     metrics = {
         row[1] for row in widget_metrics(dashboard_body(ev)) if row[0] == "AWS/Firehose" and row[3] == partner_stream
     }
