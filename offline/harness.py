@@ -46,6 +46,7 @@ class RecordedResource:
     state: dict[str, Any]
     protect: bool = False  # resource options the inputs do not show
     ignore_changes: tuple[str, ...] = ()
+    delete_before_replace: bool = False
     aliases: tuple[AliasSpec, ...] = ()  # the registration's `aliases`, as the engine receives them
 
     def plain_inputs(self) -> dict[str, Any]:
@@ -162,6 +163,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 state=_plain(dict(state.state)) if state else {},
                 protect=bool(request.protect),
                 ignore_changes=tuple(request.ignoreChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace),
                 aliases=tuple(_alias_spec(alias) for alias in request.aliases),
             )
         )

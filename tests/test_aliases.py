@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from offline.aliases import AliasSpec, Registration, match_previous
-from offline.harness import Evaluation
+from offline.harness import Evaluation, RecordedResource
 
 DATA = Path(__file__).parent / "data"
 STACK = "pulumi:pulumi:Stack"
@@ -159,3 +159,52 @@ def test_every_resource_of_todays_stack_is_taken_over(name: str, dev: Evaluation
     assert match.problems == ()
     assert match.unclaimed == ()  # nothing deleted
     assert {short(urn) for urn in match.added} == ADDITIONS[name]  # nothing created but the listed additions
+
+
+# --- what the first `pulumi up` after the refactoring changes -----------------------------------------------------
+
+
+def taken_over(ev: Evaluation, old_name: str) -> RecordedResource:
+    """The resource of the program that takes over today's resource named `old_name`."""
+    previous = previous_urns(ev.config.stack)
+    match = ev.match_previous(previous)
+    (old,) = [urn for urn in previous if urn.endswith(f"::{old_name}")]
+    (new,) = [new for new, was in match.previous_of.items() if was == old]
+    return ev.by_urn(new)
+
+
+def test_the_one_replacement_is_the_albs_egress_rule_created_before_the_old_one_goes(stack: Evaluation) -> None:
+    """Today's ALB egress rule allows the app port to the VPC's CIDR; the service's rule that takes it over allows
+    it to the service's security group. The provider cannot change a rule's source type in place ("When you
+    modify a rule, you cannot change the rule's source type" -> RequiresReplace, hashicorp/terraform-provider-aws
+    internal/service/ec2/vpc_security_group_ingress_rule.go, securityGroupRuleResource.ModifyPlan), so the first
+    `pulumi up` replaces it. Pulumi creates a replacement before deleting the original unless deleteBeforeReplace
+    is set (https://www.pulumi.com/docs/concepts/options/deletebeforereplace/), and the two rules differ in
+    source, so both exist for a moment and the ALB never loses its way to the tasks."""
+    rule = taken_over(stack, "web-sg-out-app")
+    assert rule.type == "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
+    assert "referencedSecurityGroupId" in rule.inputs and "cidrIpv4" not in rule.inputs  # today: cidrIpv4
+    assert rule.delete_before_replace is False
+
+
+def test_the_listener_cut_over(stack: Evaluation) -> None:
+    """Today the traffic listener's default action forwards to the target group; from now on it answers 404 and
+    the httpd rule forwards every path (`/*`) to the same target group, which keeps its identity (alias).
+
+    The default action changes in place (ModifyListener: "To modify the default action ... use the
+    modify-listener command", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-rule.html).
+    The rule needs the listener's ARN, so the engine updates the listener before it creates the rule (inputs
+    from another resource's outputs order the operations, https://www.pulumi.com/docs/concepts/inputs-outputs/
+    and https://www.pulumi.com/docs/concepts/options/dependson/), and a rule takes effect "not immediately"
+    (same edit-rule page): between the two, requests get the 404, for the seconds the rule needs. The README's
+    upgrade note gives the way around it: create the rule first with `pulumi up --target <rule URN>` (an
+    untargeted resource keeps its old state, pulumi/pulumi pkg/resource/deploy/step_generator.go: "If not
+    targeted, stub out the provider check and use the old inputs directly"), then run the full `pulumi up`."""
+    listener = taken_over(stack, "web-http-listener")
+    assert listener.inputs["defaultActions"][0]["type"] == "fixed-response"
+    target_group = taken_over(stack, "web-tg")
+    (rule,) = stack.of_type("aws:lb/listenerRule:ListenerRule")
+    assert rule.inputs["actions"] == [{"type": "forward", "targetGroupArn": target_group.state["arn"]}]
+    assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
+    assert listener.urn in rule.dependencies  # the listener first, then the rule
+    assert rule.urn in stack.one("aws:ecs/service:Service").dependencies
