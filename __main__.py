@@ -10,7 +10,7 @@ import pulumi_aws as aws
 from components import service as httpd
 from components.alerts import Alerts, AlertsArgs
 from components.cluster import EcsCluster, EcsClusterArgs
-from components.dashboard import PipelineDashboard, PipelineDashboardArgs
+from components.dashboard import DashboardService, PipelineDashboard, PipelineDashboardArgs
 from components.firelens_service import (
     AlarmThresholds,
     AppContainer,
@@ -211,9 +211,11 @@ if settings.alarms.dashboard:
         PipelineDashboardArgs(
             region=settings.region,
             load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
-            target_group_arn_suffix=service.target_group_arn_suffix,
-            cluster_name=cluster.name,
-            service_name=service.service_name,
+            services=[
+                DashboardService(
+                    httpd.APP_CONTAINER, cluster.name, service.service_name, service.target_group_arn_suffix
+                )
+            ],
             delivery_streams=watched_streams,
             task_stop_log_group_name=task_stops.log_group_name,
             dead_letter_queue_name=task_stops.dead_letter_queue_name,

@@ -1,7 +1,8 @@
 """Shared fixtures: the real program evaluated offline under the AWS mocks (offline/harness.py).
 
 `evaluate_stack("dev", cpu="512")` returns a cached Evaluation; the mocks are configured before the program
-runs, so every registration and apply happens. `dev` and `prod` are the stacks as committed.
+runs, so every registration and apply happens. `dev` and `prod` are the stacks as committed;
+`evaluate_program("two_services")` evaluates a test program of tests/programs/ instead of `__main__.py`.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pytest
 
 from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.stack_config import load_stack_config
+
+PROGRAMS = PROJECT_DIR / "tests" / "programs"
 
 # Every optional path of the program on: partner endpoint, HTTPS, archive KMS key, every task state, the e-mail
 # subscription (the dashboard is on by default). For checks that must see every resource type the program can
@@ -39,6 +42,12 @@ SERVICE_VARIANT = {
 def _evaluate(stack: str, plain: tuple[tuple[str, str], ...], secret: tuple[tuple[str, str], ...]) -> Evaluation:
     config = load_stack_config(PROJECT_DIR, stack).with_overrides(dict(plain), dict(secret))
     return evaluate(config)
+
+
+@functools.lru_cache(maxsize=4)
+def evaluate_program(name: str) -> Evaluation:
+    """Evaluate a test program, tests/programs/<name>.py, with the dev stack's config (region, project)."""
+    return evaluate(load_stack_config(PROJECT_DIR, "dev"), program=PROGRAMS / f"{name}.py")
 
 
 def evaluate_stack(stack: str, secrets: dict[str, str] | None = None, **overrides: str) -> Evaluation:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from components.dashboard import DashboardService, PipelineDashboardArgs, dashboard_widgets
 from offline.harness import Evaluation
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
@@ -78,3 +79,24 @@ def test_dashboard_can_be_turned_off() -> None:
     assert ev.of_type(DASHBOARD) == []
     assert "dashboardUrl" not in ev.outputs
     assert alarms(ev)  # the alarms stay
+
+
+def test_every_service_gets_its_target_health_and_task_rows() -> None:
+    """A second service behind the ALB is graphed beside the first, each row labelled with its service."""
+    services = [
+        DashboardService("httpd", "apps", "httpd-service", "targetgroup/httpd-tg/1"),
+        DashboardService("api", "apps", "api-service", "targetgroup/api-tg/2"),
+    ]
+    for insights, metrics in ((False, ("CPUUtilization", "MemoryUtilization")), (True, ("RunningTaskCount",))):
+        args = PipelineDashboardArgs("ap-northeast-1", "app/web/0", services, [], "stops", "dlq", insights)
+        rows = widget_metrics({"widgets": dashboard_widgets(args)})
+        for service in services:
+            health = [
+                r
+                for r in rows
+                if "TargetGroup" in r and r[r.index("TargetGroup") + 1] == service.target_group_arn_suffix
+            ]
+            assert {r[1] for r in health} == {"HealthyHostCount", "UnHealthyHostCount"}
+            assert all(r[-1]["label"].startswith(f"{service.label} ") for r in health)
+            tasks = [r for r in rows if "ServiceName" in r and r[r.index("ServiceName") + 1] == service.service_name]
+            assert set(metrics) <= {r[1] for r in tasks}
