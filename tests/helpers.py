@@ -4,9 +4,14 @@ a policy's statements, a stack's config values. One home, so that no test file k
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TypeVar
+
+import pulumi
 
 from offline.harness import Evaluation, RecordedResource
+from offline.pulumi_runtime import resolve
+
+T = TypeVar("T")
 
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 LOG_ARCHIVE = "httpd-firelens:logs:LogArchive"
@@ -41,6 +46,13 @@ def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
 def delivery_stream(ev: Evaluation, archive: str) -> RecordedResource:
     """The Firehose stream of a LogArchive component (`app-log-archive`, `task-stop-archive`)."""
     return only(inside(ev, LOG_ARCHIVE, archive, FIREHOSE))
+
+
+def value_of(output: pulumi.Output[T]) -> T:
+    """The value of a component's output built outside a program (under start_mock_runtime)."""
+    value, _ = resolve(output)
+    assert value is not None
+    return value
 
 
 def config_value(ev: Evaluation, key: str) -> str:

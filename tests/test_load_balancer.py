@@ -5,19 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pulumi
 import pytest
-from pulumi.runtime import set_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.sync_await import _sync_await
 
 from components.limits import LOG_ROUTER_PORTS
 from components.load_balancer import SECURITY_GROUP_DESCRIPTION, TLS_POLICY, LoadBalancer, LoadBalancerArgs
 from offline.aws_formats import ACCOUNT_ID, ELB_ACCOUNT_IDS
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
+from offline.pulumi_runtime import start_mock_runtime
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
+from tests.helpers import value_of
 from tests.iam_lint import lint_policy
 
 REGION = "ap-northeast-1"
@@ -263,8 +261,7 @@ def test_bucket_expires_logs_and_abandoned_uploads(name: str, days: int, force_d
 
 def load_balancer_outputs(certificate_arn: str | None) -> dict[str, str]:
     """Build a LoadBalancer alone under the mocks and resolve its string outputs."""
-    pulumi_settings.ROOT.set(None)
-    set_mocks(AwsMocks(REGION, PROJECT_DIR), project="httpd-firelens", stack="unit", preview=False)
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
     lb = LoadBalancer(
         "web",
         LoadBalancerArgs(
@@ -276,12 +273,7 @@ def load_balancer_outputs(certificate_arn: str | None) -> dict[str, str]:
     )
     names = ("url", "dns_name", "load_balancer_arn_suffix", "listener_arn", "security_group_id")
 
-    def resolve(output: pulumi.Output[str]) -> str:
-        value = _sync_await(output.future())
-        assert value is not None
-        return value
-
-    return {n: resolve(getattr(lb, n)) for n in names}
+    return {n: value_of(getattr(lb, n)) for n in names}
 
 
 @pytest.mark.parametrize(("certificate_arn", "scheme"), [(None, "http"), (CERT, "https")])

@@ -19,14 +19,13 @@ import boto3
 import pulumi
 import pytest
 from moto import mock_aws
-from pulumi.runtime import rpc, set_mocks
-from pulumi.runtime import settings as pulumi_settings
 
 from components.log_archive import LogArchive, LogArchiveArgs, check_args
 from components.settings import ArchiveSettings, PartnerEndpoint
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
+from offline.pulumi_runtime import is_secret, start_mock_runtime, unwrap_secret
 from offline.render import as_json
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
@@ -526,8 +525,8 @@ def test_partner_stream_delivers_to_the_http_endpoint_and_backs_up_everything(pa
 
 def test_partner_key_is_a_secret_in_the_registered_inputs(partner: Evaluation) -> None:
     raw = stream(partner, "task-stop-archive").inputs["httpEndpointConfiguration"]
-    assert rpc.is_rpc_secret(raw)
-    assert rpc.unwrap_rpc_secret(raw)["accessKey"] == PARTNER_KEY
+    assert is_secret(raw)
+    assert unwrap_secret(raw)["accessKey"] == PARTNER_KEY
 
 
 def test_partner_key_never_appears_in_the_offline_json(partner: Evaluation) -> None:
@@ -542,8 +541,7 @@ def test_partner_key_never_appears_in_the_offline_json(partner: Evaluation) -> N
 
 def test_alarm_code_can_tell_an_http_endpoint_stream() -> None:
     """`http_endpoint` is a plain bool on the component, known before anything is deployed."""
-    pulumi_settings.ROOT.set(None)
-    set_mocks(AwsMocks(REGION, PROJECT_DIR), project="httpd-firelens", stack="unit", preview=False)
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
     settings = ArchiveSettings(14, 30, None, 5, 300, True, False)
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
     s3_only = LogArchive("s3", LogArchiveArgs("s3/", settings))

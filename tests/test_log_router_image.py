@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi.runtime import rpc
 
 from components.log_router_image import (
     PLATFORMS,
@@ -31,6 +30,7 @@ from components.log_router_image import (
 )
 from components.service import ROUTER_CONFIG_FILE
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource, mask_secrets
+from offline.pulumi_runtime import is_secret
 from offline.stack_config import project_declarations
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
@@ -73,7 +73,7 @@ def test_the_image_is_pushed_to_the_repository_with_ecr_credentials(stack: Evalu
     url = repository(stack).state["repositoryUrl"]
     # The password is a secret, so the whole registry block is encrypted in the state (Pulumi marks the
     # object that holds a secret secret).
-    assert rpc.is_rpc_secret(pushed.inputs["registry"])
+    assert is_secret(pushed.inputs["registry"])
     registry = pushed.plain_inputs()["registry"]
     assert registry["server"] == url.split("/", 1)[0] == pushed.state["registryServer"]
     assert re.fullmatch(r"\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com", registry["server"])

@@ -5,11 +5,7 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-import pulumi
 import pytest
-from pulumi.runtime import set_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.sync_await import _sync_await
 
 from components.network import Network, NetworkArgs, subnet_cidrs
 from components.settings import NetworkSettings
@@ -17,7 +13,9 @@ from components.subnet_sizing import MAX_AZS
 from offline.aws_formats import AVAILABILITY_ZONES
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
+from offline.pulumi_runtime import start_mock_runtime
 from tests.conftest import evaluate_stack
+from tests.helpers import value_of
 
 REGION = "ap-northeast-1"
 ZONES = AVAILABILITY_ZONES[REGION]
@@ -156,16 +154,10 @@ def test_cidr_scheme_rejects_more_azs_than_it_has_blocks_for() -> None:
 
 def network_outputs(nat_gateways: str) -> tuple[list[str], list[str], list[str], bool]:
     """Build a Network alone under the mocks and resolve (public, private, task subnet ids, assign_public_ip)."""
-    pulumi_settings.ROOT.set(None)
-    set_mocks(AwsMocks(REGION, PROJECT_DIR), project="httpd-firelens", stack="unit", preview=False)
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
     network = Network("net", NetworkArgs(NetworkSettings("10.0.0.0/16", ZONES[:2], nat_gateways)))
 
-    def resolve(output: pulumi.Output[list[str]]) -> list[str]:
-        value = _sync_await(output.future())
-        assert value is not None
-        return value
-
-    ids = (resolve(network.public_subnet_ids), resolve(network.private_subnet_ids), resolve(network.task_subnet_ids))
+    ids = (value_of(network.public_subnet_ids), value_of(network.private_subnet_ids), value_of(network.task_subnet_ids))
     return (*ids, network.assign_public_ip)
 
 
