@@ -68,7 +68,7 @@ router_image = LogRouterImage(
     LogRouterImageArgs(
         fluent_bit_version=settings.service.fluent_bit_version,
         cpu_architecture=settings.service.cpu_architecture,
-        force_delete=settings.archive.force_destroy,
+        force_destroy=settings.archive.force_destroy,
     ),
     opts,
 )

@@ -258,11 +258,9 @@ def args_problems(args: FirelensServiceArgs) -> list[str]:
 
 class FirelensService(pulumi.ComponentResource):
     service_name: pulumi.Output[str]
-    task_definition_arn: pulumi.Output[str]
     app_log_group_name: pulumi.Output[str]
     router_log_group_name: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
-    target_group_arn: pulumi.Output[str]
     target_group_arn_suffix: pulumi.Output[str]  # "targetgroup/<name>/<id>": the TargetGroup metric dimension
 
     def __init__(self, name: str, args: FirelensServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -294,19 +292,17 @@ class FirelensService(pulumi.ComponentResource):
         self._alarms(service, target_group)
 
         self.service_name = service.name
-        self.task_definition_arn = task_definition.arn
         self.app_log_group_name = app_logs.name
         self.router_log_group_name = router_logs.name
         self.security_group_id = security_group.id
-        self.target_group_arn = target_group.arn
         self.target_group_arn_suffix = target_group.arn_suffix
         self.register_outputs(
             {
                 "serviceName": self.service_name,
-                "taskDefinitionArn": self.task_definition_arn,
+                "taskDefinitionArn": task_definition.arn,
                 "appLogGroupName": self.app_log_group_name,
                 "routerLogGroupName": self.router_log_group_name,
-                "targetGroupArn": self.target_group_arn,
+                "targetGroupArn": target_group.arn,
             }
         )
 

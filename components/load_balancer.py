@@ -68,7 +68,6 @@ class LoadBalancerArgs:
 class LoadBalancer(pulumi.ComponentResource):
     listener_arn: pulumi.Output[str]  # the traffic listener (HTTPS with a certificate, else HTTP): rules attach here
     security_group_id: pulumi.Output[str]
-    load_balancer_arn: pulumi.Output[str]
     load_balancer_arn_suffix: pulumi.Output[str]  # "app/<name>/<id>": the LoadBalancer metric dimension
     dns_name: pulumi.Output[str]
     zone_id: pulumi.Output[str]  # the ALB's Route 53 hosted zone, for alias records
@@ -101,7 +100,6 @@ class LoadBalancer(pulumi.ComponentResource):
 
         self.listener_arn = listener.arn
         self.security_group_id = security_group.id
-        self.load_balancer_arn = alb.arn
         self.load_balancer_arn_suffix = alb.arn_suffix
         self.dns_name = alb.dns_name
         self.zone_id = alb.zone_id

@@ -113,7 +113,6 @@ def check_args(name: str, args: LogArchiveArgs) -> None:
 
 class LogArchive(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
-    bucket_arn: pulumi.Output[str]
     delivery_stream_name: pulumi.Output[str]
     delivery_stream_arn: pulumi.Output[str]
     error_log_group_name: pulumi.Output[str]
@@ -164,14 +163,12 @@ class LogArchive(pulumi.ComponentResource):
         )
 
         self.bucket_name = bucket.bucket
-        self.bucket_arn = bucket.arn
         self.delivery_stream_name = stream.name
         self.delivery_stream_arn = stream.arn
         self.error_log_group_name = log_group.name
         self.register_outputs(
             {
                 "bucketName": self.bucket_name,
-                "bucketArn": self.bucket_arn,
                 "deliveryStreamName": self.delivery_stream_name,
                 "deliveryStreamArn": self.delivery_stream_arn,
                 "errorLogGroupName": self.error_log_group_name,

@@ -57,7 +57,6 @@ class NetworkArgs:
 
 class Network(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
-    vpc_cidr_block: pulumi.Output[str]
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]  # empty when nat_gateways is "none"
     task_subnet_ids: pulumi.Output[list[str]]  # private subnets when NAT is on, else the public ones
@@ -84,7 +83,6 @@ class Network(pulumi.ComponentResource):
         private_subnets = self._private_subnets(plans, public_subnets, settings.nat_gateways)
 
         self.vpc_id = self._vpc.id
-        self.vpc_cidr_block = self._vpc.cidr_block
         self.public_subnet_ids = _ids(public_subnets)
         self.private_subnet_ids = _ids(private_subnets)
         self.task_subnet_ids = self.private_subnet_ids if settings.private_subnets else self.public_subnet_ids
@@ -101,9 +99,9 @@ class Network(pulumi.ComponentResource):
     def _child(self, depends_on: list[pulumi.Resource] | None = None) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=depends_on)
 
-    def _subnet(self, role: str, cidr: str, zone: str) -> aws.ec2.Subnet:
+    def _subnet(self, label: str, cidr: str, zone: str) -> aws.ec2.Subnet:
         return aws.ec2.Subnet(
-            f"{self._name}-{role}",
+            f"{self._name}-{label}",
             vpc_id=self._vpc.id,
             cidr_block=cidr,
             availability_zone=zone,
@@ -113,9 +111,9 @@ class Network(pulumi.ComponentResource):
             opts=self._child(),
         )
 
-    def _associate(self, role: str, route_table: aws.ec2.RouteTable, subnet: aws.ec2.Subnet) -> None:
+    def _associate(self, label: str, route_table: aws.ec2.RouteTable, subnet: aws.ec2.Subnet) -> None:
         aws.ec2.RouteTableAssociation(
-            f"{self._name}-{role}-rta", route_table_id=route_table.id, subnet_id=subnet.id, opts=self._child()
+            f"{self._name}-{label}-rta", route_table_id=route_table.id, subnet_id=subnet.id, opts=self._child()
         )
 
     def _public_subnets(self, plans: list[SubnetPlan]) -> list[aws.ec2.Subnet]:

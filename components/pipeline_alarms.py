@@ -62,8 +62,6 @@ class PipelineAlarmsArgs:
 
 
 class PipelineAlarms(pulumi.ComponentResource):
-    alarm_names: pulumi.Output[list[str]]
-
     def __init__(self, name: str, args: PipelineAlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:monitoring:PipelineAlarms", name, None, opts)
         self._name = name
@@ -74,8 +72,7 @@ class PipelineAlarms(pulumi.ComponentResource):
         for rule in args.rules:
             alarms.append(self._rule_alarm(rule))
         alarms.append(self._dead_letter_alarm())
-        self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in alarms])
-        self.register_outputs({"alarmNames": self.alarm_names})
+        self.register_outputs({"alarmNames": pulumi.Output.all(*[alarm.name for alarm in alarms])})
 
     def _alarm(self, label: str, description: str, **kwargs: Any) -> aws.cloudwatch.MetricAlarm:
         return metric_alarm(

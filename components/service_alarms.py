@@ -49,16 +49,13 @@ class ServiceAlarmsArgs:
 
 
 class ServiceAlarms(pulumi.ComponentResource):
-    alarm_names: pulumi.Output[list[str]]
-
     def __init__(self, name: str, args: ServiceAlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         check_moved_from("ServiceAlarms", args.moved_from, CHILD_LABELS)
         super().__init__("httpd-firelens:monitoring:ServiceAlarms", name, None, opts)
         self._name = name
         self._args = args
         alarms = [self._running_tasks_alarm(), *self._target_group_alarms()]
-        self.alarm_names = pulumi.Output.all(*[alarm.name for alarm in alarms])
-        self.register_outputs({"alarmNames": self.alarm_names})
+        self.register_outputs({"alarmNames": pulumi.Output.all(*[alarm.name for alarm in alarms])})
 
     def _child(self, label: str) -> tuple[str, pulumi.ResourceOptions]:
         """An alarm's logical name and options."""

@@ -32,8 +32,6 @@ from components.limits import (
 )
 from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
 
-PROJECT = "httpd-firelens"
-
 # Fargate task sizes (Linux): cpu units -> the memory values (MiB) AWS accepts with it.
 FARGATE_MEMORY_BY_CPU: dict[int, tuple[int, ...]] = {
     256: (512, 1024, 2048),

@@ -53,15 +53,15 @@ def test_the_stack_has_exactly_the_documented_alarms(stack: Evaluation) -> None:
 
 def test_every_alarm_notifies_the_alert_topic_when_it_fires_and_recovers(stack: Evaluation) -> None:
     topic_arn = stack.one(TOPIC).state["arn"]
-    for role, alarm in alarms(stack).items():
-        assert alarm.inputs["alarmActions"] == [topic_arn], role
-        assert alarm.inputs["okActions"] == [topic_arn], role
-        assert alarm.inputs["alarmDescription"], role  # the on-call reads this first
+    for label, alarm in alarms(stack).items():
+        assert alarm.inputs["alarmActions"] == [topic_arn], label
+        assert alarm.inputs["okActions"] == [topic_arn], label
+        assert alarm.inputs["alarmDescription"], label  # the on-call reads this first
 
 
 def test_every_alarm_passes_the_cloudwatch_api_model(stack: Evaluation) -> None:
-    for role, alarm in alarms(stack).items():
-        assert validate_request("cloudwatch", "PutMetricAlarm", put_metric_alarm_request(alarm)) == [], role
+    for label, alarm in alarms(stack).items():
+        assert validate_request("cloudwatch", "PutMetricAlarm", put_metric_alarm_request(alarm)) == [], label
 
 
 def test_the_api_model_catches_a_wrong_alarm(dev: Evaluation) -> None:
@@ -118,8 +118,8 @@ def test_each_rule_is_watched_for_failed_invocations(stack: Evaluation) -> None:
     found = alarms(stack)
     rules = {r.name.removeprefix("task-stops-"): r.state["name"] for r in stack.of_type(RULE)}
     assert set(rules) == {"stopped", "stop-alert"}
-    for role, rule_name in rules.items():
-        alarm = found[f"{role}-rule-failed-invocations"]
+    for label, rule_name in rules.items():
+        alarm = found[f"{label}-rule-failed-invocations"]
         assert_metric(alarm, "AWS/Events", "FailedInvocations", {"RuleName": rule_name})
         assert (alarm.inputs["comparisonOperator"], alarm.inputs["threshold"]) == ("GreaterThanThreshold", 0)
 

@@ -199,8 +199,8 @@ def child(evaluation: Evaluation, type_token: str, name: str | None = None) -> R
     return matches[0]
 
 
-def rule(evaluation: Evaluation, role: str) -> RecordedResource:
-    return child(evaluation, RULE, f"task-stops-{role}")
+def rule(evaluation: Evaluation, label: str) -> RecordedResource:
+    return child(evaluation, RULE, f"task-stops-{label}")
 
 
 def matches(rule_resource: RecordedResource, event: dict[str, Any]) -> bool:
@@ -268,9 +268,9 @@ def test_the_rules_filter_on_the_services_cluster(stack: Evaluation) -> None:
 
 
 def test_account_scope_captures_and_alerts_on_every_cluster(account_wide: Evaluation) -> None:
-    for role in ("stopped", "stop-alert"):
-        assert "clusterArn" not in json.loads(rule(account_wide, role).inputs["eventPattern"])["detail"]
-        assert matches(rule(account_wide, role), crashed(OTHER_CLUSTER))
+    for label in ("stopped", "stop-alert"):
+        assert "clusterArn" not in json.loads(rule(account_wide, label).inputs["eventPattern"])["detail"]
+        assert matches(rule(account_wide, label), crashed(OTHER_CLUSTER))
     assert not matches(rule(account_wide, "stopped"), task_event(OTHER_CLUSTER, "RUNNING"))
     assert not matches(rule(account_wide, "stop-alert"), deployment(OTHER_CLUSTER))
 
@@ -523,7 +523,7 @@ def test_eventbridge_may_create_a_stream_and_write_to_it_for_these_rules_only(
 
 def test_log_policy_covers_the_state_change_rule_when_it_exists(all_states: Evaluation) -> None:
     put = log_policy_statements(all_states)["logs:PutLogEvents"]
-    expected = {rule(all_states, role).state["arn"] for role in ("stopped", "state-change")}
+    expected = {rule(all_states, label).state["arn"] for label in ("stopped", "state-change")}
     assert set(put["Condition"]["ArnEquals"]["aws:SourceArn"]) == expected
 
 
