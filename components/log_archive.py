@@ -68,16 +68,19 @@ def error_output_prefix(s3_prefix: str) -> str:
 
 @dataclass(frozen=True)
 class LogArchiveArgs:
-    s3_prefix: str  # e.g. "app-logs/" or "ecs-task-stop-log/": ends with "/", no Firehose expressions
+    s3_prefix: str
+    """Where the records land, e.g. `app-logs/`: ends with "/", no Firehose expressions (time partitions follow)."""
     settings: ArchiveSettings
-    partner: PartnerEndpoint | None = None  # HTTP endpoint destination instead of S3 (S3 backs up all data)
-    # With a partner: seconds Firehose keeps retrying the endpoint (0 to 7200). Default 3600: a partner
-    # outage of up to an hour loses nothing there (the S3 backup has everything either way).
+    """Retention, expiration, buffering, encryption, force-destroy and protect choices."""
+    partner: PartnerEndpoint | None = None
+    """An HTTP endpoint destination instead of S3 (S3 then backs up all data). Default None: S3."""
     http_retry_seconds: int = 3600
-    # The producer ends every record with a newline itself (Fluent Bit's kinesis_firehose output does), so the
-    # stream must not add another. Default False: the stream appends one (EventBridge writes records with
-    # no delimiter). Required with a partner, whose S3 backup keeps the records as they came in.
+    """With a partner: seconds Firehose keeps retrying the endpoint (0 to 7200). An outage of up to an hour loses
+    nothing there (the S3 backup has everything either way)."""
     records_end_with_newline: bool = False
+    """The producer ends every record with a newline itself (Fluent Bit's kinesis_firehose output does), so the
+    stream must not add another. Default False: the stream appends one (EventBridge writes records with no
+    delimiter). Required with a partner, whose S3 backup keeps the records as they came in."""
 
 
 def _out_of(value: int, bounds: tuple[int, int]) -> bool:

@@ -34,6 +34,8 @@ ANYWHERE = "0.0.0.0/0"
 
 @dataclass(frozen=True)
 class SubnetPlan:
+    """The subnets of one availability zone."""
+
     availability_zone: str
     public_cidr: str
     private_cidr: str
@@ -53,6 +55,7 @@ def subnet_cidrs(vpc_cidr: str, availability_zones: tuple[str, ...]) -> list[Sub
 @dataclass(frozen=True)
 class NetworkArgs:
     settings: NetworkSettings
+    """The VPC CIDR, the availability zones (already chosen from the region's) and the NAT mode."""
 
 
 class Network(pulumi.ComponentResource):

@@ -81,12 +81,19 @@ FAILED_STARTS_QUERY = """fields @timestamp, detail.group, detail.taskArn, detail
 @dataclass(frozen=True)
 class TaskStopCaptureArgs:
     cluster_arn: pulumi.Input[str]
-    scope: str  # cluster | account: which clusters' stops are captured and alerted on
-    capture_all_task_states: bool  # also log every other state change of this cluster's tasks
-    delivery_stream_arn: pulumi.Input[str]  # the task stop archive (LogArchive)
+    """The cluster whose task stops are captured (with scope `cluster`)."""
+    scope: str
+    """`cluster` or `account`: which clusters' stops are captured and alerted on."""
+    capture_all_task_states: bool
+    """Also log every other state change of this cluster's tasks."""
+    delivery_stream_arn: pulumi.Input[str]
+    """The task stop archive's Firehose stream (LogArchive)."""
     alert_topic_arn: pulumi.Input[str]
+    """The SNS topic of the unexpected-stop alerts."""
     log_retention_days: int
-    protect: bool = False  # Pulumi `protect` on the log group
+    """Retention of the task stop log group, one of CloudWatch's values."""
+    protect: bool = False
+    """Pulumi `protect` on the log group."""
     max_event_age_seconds: int = 24 * 60 * 60
     """How long EventBridge retries a failing delivery before the event goes to the dead-letter queue."""
     max_retry_attempts: int = 185
