@@ -15,7 +15,7 @@ from offline.mocks import AwsMocks
 from offline.pulumi_runtime import start_mock_runtime
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
-from tests.helpers import value_of
+from tests.helpers import inside, only, value_of
 from tests.iam_lint import lint_policy
 
 REGION = "ap-northeast-1"
@@ -42,12 +42,11 @@ def https() -> Evaluation:
 
 def of(ev: Evaluation, type_token: str) -> list[RecordedResource]:
     """Resources of one type inside the LoadBalancer component (the access-log bucket is a PrivateBucket in it)."""
-    return [r for r in ev.descendants(ev.one(COMPONENT, "web")) if r.type == type_token]
+    return inside(ev, COMPONENT, "web", type_token)
 
 
 def one(ev: Evaluation, type_token: str) -> RecordedResource:
-    (resource,) = of(ev, type_token)
-    return resource
+    return only(of(ev, type_token))
 
 
 def listeners(ev: Evaluation) -> dict[int, dict[str, Any]]:

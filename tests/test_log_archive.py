@@ -29,6 +29,7 @@ from offline.pulumi_runtime import is_secret, start_mock_runtime, unwrap_secret
 from offline.render import as_json
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
+from tests.helpers import config_value, delivery_stream, inside, only
 from tests.iam_lint import as_list, lint_policy, policy_of
 
 REGION = "ap-northeast-1"
@@ -99,23 +100,12 @@ def case(request: pytest.FixtureRequest) -> tuple[Evaluation, str]:
 # --- reading the recorded program --------------------------------------------------------------------------
 
 
-def inside(ev: Evaluation, archive: str, type_token: str) -> list[RecordedResource]:
-    return [r for r in ev.descendants(ev.one(ARCHIVE, archive)) if r.type == type_token]
+def of(ev: Evaluation, archive: str, type_token: str) -> list[RecordedResource]:
+    return inside(ev, ARCHIVE, archive, type_token)
 
 
 def one(ev: Evaluation, archive: str, type_token: str) -> RecordedResource:
-    (resource,) = inside(ev, archive, type_token)
-    return resource
-
-
-def stream(ev: Evaluation, archive: str) -> RecordedResource:
-    """The delivery stream, a direct child of the archive component."""
-    (found,) = [r for r in ev.children(ev.one(ARCHIVE, archive)) if r.type == STREAM]
-    return found
-
-
-def config_value(ev: Evaluation, key: str) -> str:
-    return ev.config.values[ev.config.full_key(key)]
+    return only(of(ev, archive, type_token))
 
 
 # --- the wire inputs as the CreateDeliveryStream request -----------------------------------------------------
@@ -259,7 +249,7 @@ def hive_partitions(key_prefix: str, base: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("archive", sorted(PREFIXES))
 def test_each_archive_delivers_gzip_to_its_own_bucket_with_its_prefix(stack: Evaluation, archive: str) -> None:
-    resource = stream(stack, archive)
+    resource = delivery_stream(stack, archive)
     config = resource.inputs["extendedS3Configuration"]
     assert resource.inputs["destination"] == "extended_s3"
     assert "httpEndpointConfiguration" not in resource.inputs
@@ -292,9 +282,9 @@ def test_only_the_stream_fed_without_a_delimiter_appends_one(stack: Evaluation) 
     line after every archived log record. EventBridge writes records with no delimiter, so the task stop archive
     keeps the processor, which takes no parameter (Firehose API reference, Processor: "You don't have to put a
     processor parameter when you select AppendDelimiterToRecord")."""
-    app = stream(stack, "app-log-archive").inputs["extendedS3Configuration"]
+    app = delivery_stream(stack, "app-log-archive").inputs["extendedS3Configuration"]
     assert "processingConfiguration" not in app
-    stops = stream(stack, "task-stop-archive").inputs["extendedS3Configuration"]["processingConfiguration"]
+    stops = delivery_stream(stack, "task-stop-archive").inputs["extendedS3Configuration"]["processingConfiguration"]
     assert stops == {"enabled": True, "processors": [{"type": "AppendDelimiterToRecord"}]}
 
 
@@ -310,7 +300,7 @@ def producer_records(ev: Evaluation, archive: str, events: list[dict[str, Any]])
     """
     if archive == "app-log-archive":
         return [json.dumps(event) + "\n" for event in events]
-    arn = stream(ev, archive).state["arn"]
+    arn = delivery_stream(ev, archive).state["arn"]
     (target,) = [t for t in ev.of_type(EVENT_TARGET) if t.inputs["arn"] == arn]
     transformer = target.inputs.get("inputTransformer")
     if transformer is None:
@@ -349,17 +339,17 @@ def test_every_archive_holds_one_json_object_per_line(case: tuple[Evaluation, st
         {"detail-type": "ECS Task State Change", "detail": {"lastStatus": "STOPPED", "stopCode": "TaskFailedToStart"}},
         {"log": '10.0.1.5 - - "GET / HTTP/1.1" 200 45', "source": "stdout", "ecs_cluster": "httpd-cluster"},
     ]
-    written = archived_object(stream(ev, archive), producer_records(ev, archive, events))
+    written = archived_object(delivery_stream(ev, archive), producer_records(ev, archive, events))
     assert written.endswith("\n")
     assert [json.loads(line) for line in written[:-1].split("\n")] == events
 
 
 def test_the_archives_feed_the_router_and_the_stop_rule(dev: Evaluation) -> None:
     outputs = dev.outputs
-    assert outputs["appDeliveryStream"] == stream(dev, "app-log-archive").state["name"]
+    assert outputs["appDeliveryStream"] == delivery_stream(dev, "app-log-archive").state["name"]
     assert outputs["appArchiveBucket"] == one(dev, "app-log-archive", BUCKET).id
     assert outputs["appDeliveryErrorLogGroup"] == one(dev, "app-log-archive", LOG_GROUP).state["name"]
-    assert outputs["taskStopDeliveryStream"] == stream(dev, "task-stop-archive").state["name"]
+    assert outputs["taskStopDeliveryStream"] == delivery_stream(dev, "task-stop-archive").state["name"]
     assert outputs["taskStopArchiveBucket"] == one(dev, "task-stop-archive", BUCKET).id
 
 
@@ -373,7 +363,7 @@ def test_delivery_errors_go_to_a_log_stream_the_archive_creates(case: tuple[Eval
     assert group.state["name"].startswith(f"/aws/kinesisfirehose/httpd-firelens-{ev.config.stack}-{archive}-")
     assert log_stream.inputs["logGroupName"] == group.state["name"]
     expected = {"Enabled": True, "LogGroupName": group.state["name"], "LogStreamName": log_stream.state["name"]}
-    request = create_request(stream(ev, archive))
+    request = create_request(delivery_stream(ev, archive))
     assert s3_destination(request)["CloudWatchLoggingOptions"] == expected
     if "HttpEndpointDestinationConfiguration" in request:
         assert request["HttpEndpointDestinationConfiguration"]["CloudWatchLoggingOptions"] == expected
@@ -392,13 +382,13 @@ def test_log_stream_arn_is_in_the_aws_format(dev: Evaluation) -> None:
 
 def test_every_stream_is_a_valid_create_delivery_stream_request(case: tuple[Evaluation, str]) -> None:
     ev, archive = case
-    assert validate_request("firehose", "CreateDeliveryStream", create_request(stream(ev, archive))) == []
+    assert validate_request("firehose", "CreateDeliveryStream", create_request(delivery_stream(ev, archive))) == []
 
 
 @pytest.mark.parametrize(("size", "interval"), [(128, 0), (1, 900), (5, 300)])
 def test_buffering_limits_of_an_s3_destination_are_accepted(size: int, interval: int) -> None:
     ev = evaluate_stack("dev", firehoseBufferSizeMiB=str(size), firehoseBufferIntervalSeconds=str(interval))
-    request = create_request(stream(ev, "app-log-archive"))
+    request = create_request(delivery_stream(ev, "app-log-archive"))
     assert request["ExtendedS3DestinationConfiguration"]["BufferingHints"] == {
         "SizeInMBs": size,
         "IntervalInSeconds": interval,
@@ -415,7 +405,7 @@ def test_partner_buffering_at_the_http_endpoint_limits_is_accepted() -> None:
         firehoseBufferSizeMiB="64",
         firehoseBufferIntervalSeconds="900",
     )
-    request = create_request(stream(ev, "task-stop-archive"))
+    request = create_request(delivery_stream(ev, "task-stop-archive"))
     assert request["HttpEndpointDestinationConfiguration"]["BufferingHints"] == {
         "SizeInMBs": 64,
         "IntervalInSeconds": 900,
@@ -455,7 +445,7 @@ def test_the_validation_reports_a_wrong_value(
     """A mapping or validator that checked nothing would pass every valid request too; this one must fail."""
     evaluation: Evaluation = request.getfixturevalue(evaluation_name)
     archive = "task-stop-archive"
-    valid = create_request(stream(evaluation, archive))
+    valid = create_request(delivery_stream(evaluation, archive))
     assert validate_request("firehose", "CreateDeliveryStream", valid) == []
     problems = validate_request("firehose", "CreateDeliveryStream", _break(valid, path, value))
     assert any(fragment in problem for problem in problems), problems
@@ -466,7 +456,7 @@ def test_the_validation_reports_a_wrong_value(
 
 def test_the_prefixes_follow_the_firehose_prefix_rules(case: tuple[Evaluation, str]) -> None:
     ev, archive = case
-    destination = s3_destination(create_request(stream(ev, archive)))
+    destination = s3_destination(create_request(delivery_stream(ev, archive)))
     assert prefix_problems(destination["Prefix"], destination["ErrorOutputPrefix"]) == []
     # Without a timestamp expression Firehose would append its own yyyy/MM/dd/HH/ and break the partitions.
     assert "!{timestamp:" in destination["Prefix"] and "!{timestamp:" in destination["ErrorOutputPrefix"]
@@ -488,7 +478,7 @@ def test_the_prefix_rules_fire(prefix: str, error_prefix: str | None, fragment: 
 
 @pytest.mark.parametrize("archive", sorted(PREFIXES))
 def test_objects_and_errors_land_in_two_hive_partitioned_trees(dev: Evaluation, archive: str) -> None:
-    destination = s3_destination(create_request(stream(dev, archive)))
+    destination = s3_destination(create_request(delivery_stream(dev, archive)))
     at = datetime(2026, 1, 5, 23, 59, tzinfo=UTC)
     objects = evaluate_prefix(destination["Prefix"], at)
     errors = evaluate_prefix(destination["ErrorOutputPrefix"], at, "processing-failed")
@@ -504,7 +494,7 @@ def test_objects_and_errors_land_in_two_hive_partitioned_trees(dev: Evaluation, 
 
 
 def test_partner_stream_delivers_to_the_http_endpoint_and_backs_up_everything(partner: Evaluation) -> None:
-    resource = stream(partner, "task-stop-archive")
+    resource = delivery_stream(partner, "task-stop-archive")
     assert resource.inputs["destination"] == "http_endpoint"
     assert "extendedS3Configuration" not in resource.inputs
     config = resource.plain_inputs()["httpEndpointConfiguration"]
@@ -520,11 +510,11 @@ def test_partner_stream_delivers_to_the_http_endpoint_and_backs_up_everything(pa
     assert backup["compressionFormat"] == "GZIP"
     assert backup["prefix"].startswith("ecs-task-stop-log/")
     # The application logs stay an S3 archive: the partner receives stop events only.
-    assert stream(partner, "app-log-archive").inputs["destination"] == "extended_s3"
+    assert delivery_stream(partner, "app-log-archive").inputs["destination"] == "extended_s3"
 
 
 def test_partner_key_is_a_secret_in_the_registered_inputs(partner: Evaluation) -> None:
-    raw = stream(partner, "task-stop-archive").inputs["httpEndpointConfiguration"]
+    raw = delivery_stream(partner, "task-stop-archive").inputs["httpEndpointConfiguration"]
     assert is_secret(raw)
     assert unwrap_secret(raw)["accessKey"] == PARTNER_KEY
 
@@ -664,7 +654,7 @@ def test_kms_use_is_limited_to_s3_and_this_bucket(kms: Evaluation) -> None:
 
 def test_stream_is_created_after_the_role_policy_and_the_bucket_hardening(case: tuple[Evaluation, str]) -> None:
     ev, archive = case
-    dependencies = stream(ev, archive).dependencies
+    dependencies = delivery_stream(ev, archive).dependencies
     for type_token in (ROLE_POLICY, BUCKET_POLICY, ENCRYPTION, PUBLIC_ACCESS):
         assert one(ev, archive, type_token).urn in dependencies, type_token
 
@@ -767,7 +757,7 @@ def test_lifecycle_follows_the_expiration_config() -> None:
 def test_moto_accepts_the_request_and_delivers_into_the_archive_bucket(dev: Evaluation) -> None:
     """moto neither evaluates prefix expressions nor runs processors (the tests above cover both): this shows the
     request is accepted as is and that what is put lands in the archive's own bucket under its prefix."""
-    request = create_request(stream(dev, "task-stop-archive"))
+    request = create_request(delivery_stream(dev, "task-stop-archive"))
     destination = request["ExtendedS3DestinationConfiguration"]
     bucket_name = one(dev, "task-stop-archive", BUCKET).id
     assert destination["BucketARN"] == f"arn:aws:s3:::{bucket_name}"

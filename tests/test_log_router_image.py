@@ -35,7 +35,8 @@ from offline.stack_config import project_declarations
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
 from tests.fluentbit_config import parse_file
-from tests.test_service import IMAGE, REPOSITORY, containers, inside, task_definition
+from tests.helpers import config_value, inside, only
+from tests.test_service import IMAGE, REPOSITORY, containers, task_definition
 
 COMPONENT = "httpd-firelens:logs:LogRouterImage"
 RANDOM_ID = "random:index/randomId:RandomId"
@@ -45,8 +46,7 @@ MOCK_PASSWORD = "offline-mock-password"  # what offline/mocks.py answers for ecr
 
 
 def ours(ev: Evaluation, type_token: str) -> RecordedResource:
-    (found,) = inside(ev, COMPONENT, "log-router", type_token)
-    return found
+    return only(inside(ev, COMPONENT, "log-router", type_token))
 
 
 def image(ev: Evaluation) -> RecordedResource:
@@ -59,10 +59,6 @@ def repository(ev: Evaluation) -> RecordedResource:
 
 def tag_suffix(ev: Evaluation) -> RecordedResource:
     return ours(ev, RANDOM_ID)
-
-
-def setting(ev: Evaluation, key: str) -> str:
-    return ev.config.values[f"httpd-firelens:{key}"]
 
 
 # --- the image -------------------------------------------------------------------------------------------
@@ -110,7 +106,7 @@ def test_an_unknown_architecture_is_refused() -> None:
 
 def test_the_build_uses_the_fluentbit_context_and_the_configured_version(stack: Evaluation) -> None:
     build = image(stack).inputs["build"]
-    version = setting(stack, "fluentBitVersion")
+    version = config_value(stack, "fluentBitVersion")
     assert build["context"] == "fluentbit"
     assert build["dockerfile"] == "fluentbit/Dockerfile"
     assert build["args"] == {VERSION_BUILD_ARG: version}
@@ -142,7 +138,7 @@ def test_the_tag_suffix_keeps_every_input_pulumi_docker_rebuilds_on(stack: Evalu
     inputs = image(stack).inputs
     for key, value in inputs["build"].items():
         assert keepers[key] == (json.dumps(value, sort_keys=True) if isinstance(value, dict) else value), key
-    build = router_build("fluentbit", setting(stack, "fluentBitVersion"), inputs["build"]["platform"])
+    build = router_build("fluentbit", config_value(stack, "fluentBitVersion"), inputs["build"]["platform"])
     assert keepers["contextDigest"] == build.context_digest
     assert build.context_digest == context_digest(FLUENTBIT_DIR, FLUENTBIT_DIR / "Dockerfile")
     for key in set(inputs) - {"build", "imageName", "registry"}:
@@ -325,7 +321,7 @@ def test_only_disposable_stacks_force_delete_the_repository(dev: Evaluation, pro
     assert repository(dev).inputs["forceDelete"] is True
     assert repository(prod).inputs["forceDelete"] is False
     for ev in (dev, prod):
-        assert repository(ev).inputs["forceDelete"] == (setting(ev, "forceDestroy") == "true")
+        assert repository(ev).inputs["forceDelete"] == (config_value(ev, "forceDestroy") == "true")
 
 
 def lifecycle_problems(policy: dict[str, Any]) -> list[str]:

@@ -15,7 +15,7 @@ from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import start_mock_runtime
 from tests.conftest import evaluate_stack
-from tests.helpers import value_of
+from tests.helpers import inside, value_of
 
 REGION = "ap-northeast-1"
 ZONES = AVAILABILITY_ZONES[REGION]
@@ -33,8 +33,7 @@ DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 
 def of(ev: Evaluation, type_token: str) -> list[RecordedResource]:
     """Resources of one type inside the Network component."""
-    network = ev.one(NETWORK, "network")
-    return [r for r in ev.children(network) if r.type == type_token]
+    return inside(ev, NETWORK, "network", type_token)
 
 
 def subnets(ev: Evaluation, kind: str) -> list[RecordedResource]:

@@ -19,6 +19,7 @@ from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_stack
+from tests.helpers import inside, only
 from tests.iam_lint import as_list, lint_policy, policy_of
 
 COMPONENT = "httpd-firelens:events:TaskStopCapture"
@@ -189,14 +190,11 @@ NOT_STOPPED_STATES = ["PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACT
 
 
 def children(evaluation: Evaluation, type_token: str) -> list[RecordedResource]:
-    component = evaluation.one(COMPONENT, "task-stops")
-    return [r for r in evaluation.children(component) if r.type == type_token]
+    return inside(evaluation, COMPONENT, "task-stops", type_token)
 
 
 def child(evaluation: Evaluation, type_token: str, name: str | None = None) -> RecordedResource:
-    matches = [r for r in children(evaluation, type_token) if name is None or r.name == name]
-    assert len(matches) == 1, [r.name for r in children(evaluation, type_token)]
-    return matches[0]
+    return only([r for r in children(evaluation, type_token) if name is None or r.name == name])
 
 
 def rule(evaluation: Evaluation, label: str) -> RecordedResource:
