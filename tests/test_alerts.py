@@ -8,8 +8,8 @@ from typing import Any
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
-from tests.helpers import inside, only, statements
+from tests.conftest import PIPELINE_VARIANT, evaluate_stack
+from tests.helpers import config_value, inside, only, statements
 from tests.iam_lint import as_list, lint_policy, policy_of
 
 KEY = "aws:kms/key:Key"
@@ -102,10 +102,10 @@ def test_no_subscription_without_an_address(stack: Evaluation) -> None:
 
 
 def test_email_subscription_when_an_address_is_configured() -> None:
-    evaluation = evaluate_stack("dev", alertEmail="ops@example.com")
+    evaluation = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
     subscription = _one(evaluation, SUBSCRIPTION)
     assert subscription.inputs["protocol"] == "email"
-    assert subscription.inputs["endpoint"] == "ops@example.com"
+    assert subscription.inputs["endpoint"] == config_value(evaluation, "alertEmail") != ""
     assert subscription.inputs["topic"] == _one(evaluation, TOPIC).state["arn"]
 
 

@@ -9,9 +9,9 @@ from typing import Any
 from components.dashboard import DashboardService, PipelineDashboardArgs, dashboard_widgets
 from offline.harness import Evaluation
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
-from tests.helpers import delivery_stream
-from tests.test_pipeline_alarms import PARTNER, PARTNER_SECRETS, QUEUE, alarms
+from tests.conftest import PARTNER, PARTNER_SECRETS, PIPELINE_VARIANT, evaluate_stack
+from tests.helpers import config_value, delivery_stream
+from tests.test_pipeline_alarms import QUEUE, alarms
 
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 
@@ -75,7 +75,8 @@ def test_a_partner_stream_graphs_its_http_endpoint_deliveries() -> None:
 
 
 def test_dashboard_can_be_turned_off() -> None:
-    ev = evaluate_stack("dev", dashboard="false")
+    ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
+    assert config_value(ev, "dashboard") == "false"
     assert ev.of_type(DASHBOARD) == []
     assert "dashboardUrl" not in ev.outputs
     assert alarms(ev)  # the alarms stay

@@ -14,12 +14,12 @@ from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import start_mock_runtime
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
-from tests.helpers import inside, only, value_of
+from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
+from tests.helpers import config_value, inside, only, value_of
 from tests.iam_lint import lint_policy
 
 REGION = "ap-northeast-1"
-CERT = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-4909-8807-060504030201"
+CERT = ALL_OPTIONS["certificateArn"]
 COMPONENT = "httpd-firelens:loadbalancer:LoadBalancer"
 ALB = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
@@ -37,7 +37,8 @@ LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 
 @pytest.fixture(scope="module")
 def https() -> Evaluation:
-    return evaluate_stack("dev", certificateArn=CERT)
+    """Every optional path on: HTTPS with a certificate, two ingress CIDRs."""
+    return evaluate_stack("dev", secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)
 
 
 def of(ev: Evaluation, type_token: str) -> list[RecordedResource]:
@@ -134,9 +135,9 @@ def test_with_certificate_https_is_the_traffic_listener_and_http_redirects(https
 # --- security group ----------------------------------------------------------------------------------------
 
 
-def test_security_group_admits_only_listener_ports_from_each_ingress_cidr() -> None:
-    cidrs = ["203.0.113.0/24", "198.51.100.0/24"]
-    ev = evaluate_stack("dev", ingressCidrs=json.dumps(cidrs), certificateArn=CERT)
+def test_security_group_admits_only_listener_ports_from_each_ingress_cidr(https: Evaluation) -> None:
+    ev, cidrs = https, json.loads(config_value(https, "ingressCidrs"))
+    assert len(cidrs) == 2
     expected = sorted((port, port, "tcp", cidr) for port in (80, 443) for cidr in cidrs)
     assert rule_ports(ev, INGRESS) == expected
     group_id = one(ev, SECURITY_GROUP).id

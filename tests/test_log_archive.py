@@ -28,7 +28,7 @@ from offline.mocks import AwsMocks
 from offline.pulumi_runtime import is_secret, start_mock_runtime, unwrap_secret
 from offline.render import as_json
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import DATADOG, PARTNER, PARTNER_SECRETS, PIPELINE_VARIANT, SERVICE_VARIANT, evaluate_stack
 from tests.helpers import config_value, delivery_stream, inside, only
 from tests.iam_lint import as_list, lint_policy, policy_of
 
@@ -49,9 +49,8 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 
 PREFIXES = {"app-log-archive": "app-logs/", "task-stop-archive": "ecs-task-stop-log/"}
-DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
-PARTNER_KEY = "dd-log-archive-test-key-5f1c9a"
-KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+PARTNER_KEY = PARTNER_SECRETS["partnerApiKey"]
+KEY_ARN = PIPELINE_VARIANT["archiveKmsKeyArn"]
 # The actions Firehose's developer guide lists for an S3 destination ("Grant Firehose access to an Amazon S3
 # destination"), which also covers an HTTP endpoint's S3 backup.
 FIREHOSE_S3_ACTIONS = {
@@ -66,14 +65,12 @@ FIREHOSE_S3_ACTIONS = {
 
 @pytest.fixture(scope="module")
 def partner() -> Evaluation:
-    return evaluate_stack(
-        "dev", secrets={"partnerApiKey": PARTNER_KEY}, partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog"
-    )
+    return evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
 
 
 @pytest.fixture(scope="module")
 def kms() -> Evaluation:
-    return evaluate_stack("dev", archiveKmsKeyArn=KEY_ARN)
+    return evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
 
 
 # Every (evaluation, archive) the program builds: the two S3 archives of both stacks, the KMS variant and the
@@ -385,26 +382,20 @@ def test_every_stream_is_a_valid_create_delivery_stream_request(case: tuple[Eval
     assert validate_request("firehose", "CreateDeliveryStream", create_request(delivery_stream(ev, archive))) == []
 
 
-@pytest.mark.parametrize(("size", "interval"), [(128, 0), (1, 900), (5, 300)])
-def test_buffering_limits_of_an_s3_destination_are_accepted(size: int, interval: int) -> None:
-    ev = evaluate_stack("dev", firehoseBufferSizeMiB=str(size), firehoseBufferIntervalSeconds=str(interval))
+@pytest.mark.parametrize("variant", [SERVICE_VARIANT, PIPELINE_VARIANT, {}], ids=["128-0", "1-900", "default"])
+def test_buffering_limits_of_an_s3_destination_are_accepted(variant: dict[str, str]) -> None:
+    """S3 buffering from 1 to 128 MiB and 0 to 900 s (the variants hold both ends of each range)."""
+    ev = evaluate_stack("dev", secrets=None, **variant)
     request = create_request(delivery_stream(ev, "app-log-archive"))
     assert request["ExtendedS3DestinationConfiguration"]["BufferingHints"] == {
-        "SizeInMBs": size,
-        "IntervalInSeconds": interval,
+        "SizeInMBs": int(config_value(ev, "firehoseBufferSizeMiB")),
+        "IntervalInSeconds": int(config_value(ev, "firehoseBufferIntervalSeconds")),
     }
     assert validate_request("firehose", "CreateDeliveryStream", request) == []
 
 
-def test_partner_buffering_at_the_http_endpoint_limits_is_accepted() -> None:
-    ev = evaluate_stack(
-        "dev",
-        secrets={"partnerApiKey": PARTNER_KEY},
-        partnerEndpointUrl=DATADOG,
-        partnerEndpointName="Datadog",
-        firehoseBufferSizeMiB="64",
-        firehoseBufferIntervalSeconds="900",
-    )
+def test_partner_buffering_at_the_http_endpoint_limits_is_accepted(partner: Evaluation) -> None:
+    ev = partner  # 64 MiB and 900 s, the HTTP endpoint's largest buffer and longest interval
     request = create_request(delivery_stream(ev, "task-stop-archive"))
     assert request["HttpEndpointDestinationConfiguration"]["BufferingHints"] == {
         "SizeInMBs": 64,
@@ -744,11 +735,12 @@ def test_bucket_expires_objects_and_abandoned_uploads(name: str, days: int, forc
         assert one(ev, archive, BUCKET).inputs.get("forceDestroy", False) is force_destroy
 
 
-def test_lifecycle_follows_the_expiration_config() -> None:
-    ev = evaluate_stack("dev", archiveExpirationDays="7")
+def test_lifecycle_follows_the_expiration_config(kms: Evaluation) -> None:
+    days = int(config_value(kms, "archiveExpirationDays"))
+    assert days != int(config_value(evaluate_stack("dev"), "archiveExpirationDays"))
     for archive in PREFIXES:
-        (rule,) = one(ev, archive, LIFECYCLE).inputs["rules"]
-        assert rule["expiration"] == {"days": 7}
+        (rule,) = one(kms, archive, LIFECYCLE).inputs["rules"]
+        assert rule["expiration"] == {"days": days}
 
 
 # --- moto: the request is accepted and records reach the bucket ----------------------------------------------

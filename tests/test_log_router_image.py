@@ -33,7 +33,7 @@ from offline.harness import PROJECT_DIR, Evaluation, RecordedResource, mask_secr
 from offline.pulumi_runtime import is_secret
 from offline.stack_config import project_declarations
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import PIPELINE_VARIANT, SERVICE_VARIANT, evaluate_stack
 from tests.fluentbit_config import parse_file
 from tests.helpers import config_value, inside, only
 from tests.test_service import IMAGE, REPOSITORY, containers, task_definition
@@ -92,11 +92,18 @@ def test_the_task_definition_runs_the_pushed_digest(stack: Evaluation) -> None:
     assert re.fullmatch(re.escape(repository(stack).state["repositoryUrl"]) + r"@sha256:[0-9a-f]{64}", digest)
 
 
-@pytest.mark.parametrize(("architecture", "platform"), sorted(PLATFORMS.items()))
-def test_the_image_is_built_for_the_task_architecture(architecture: str, platform: str) -> None:
-    ev = evaluate_stack("dev", cpuArchitecture=architecture)
+@pytest.mark.parametrize("variant", [{}, SERVICE_VARIANT], ids=["X86_64", "ARM64"])
+def test_the_image_is_built_for_the_task_architecture(variant: dict[str, str]) -> None:
+    ev = evaluate_stack("dev", secrets=None, **variant)
+    architecture = config_value(ev, "cpuArchitecture")
     assert task_definition(ev)["runtimePlatform"]["cpuArchitecture"] == architecture
-    assert image(ev).inputs["build"]["platform"] == platform
+    assert image(ev).inputs["build"]["platform"] == PLATFORMS[architecture]
+
+
+def test_both_architectures_are_built() -> None:
+    assert {
+        config_value(evaluate_stack("dev", secrets=None, **v), "cpuArchitecture") for v in ({}, SERVICE_VARIANT)
+    } == set(PLATFORMS)
 
 
 def test_an_unknown_architecture_is_refused() -> None:
@@ -116,11 +123,13 @@ def test_the_build_uses_the_fluentbit_context_and_the_configured_version(stack: 
     assert len(tag) <= 128 and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", tag)  # a valid image tag
 
 
-def test_another_version_is_another_build_and_tag() -> None:
-    ev = evaluate_stack("dev", fluentBitVersion="2.32.0")
+def test_another_version_is_another_build_and_tag(dev: Evaluation) -> None:
+    ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
+    version = config_value(ev, "fluentBitVersion")
+    assert version != config_value(dev, "fluentBitVersion")
     built = image(ev).inputs
-    assert built["build"]["args"] == {VERSION_BUILD_ARG: "2.32.0"}
-    assert built["imageName"].split(":")[-1].startswith("2.32.0-")
+    assert built["build"]["args"] == {VERSION_BUILD_ARG: version}
+    assert built["imageName"].split(":")[-1].startswith(f"{version}-")
 
 
 # --- the tag: never repeated, new exactly when pulumi-docker builds ------------------------------------------

@@ -14,8 +14,8 @@ from offline.aws_formats import AVAILABILITY_ZONES
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import start_mock_runtime
-from tests.conftest import evaluate_stack
-from tests.helpers import inside, value_of
+from tests.conftest import PIPELINE_VARIANT, evaluate_stack
+from tests.helpers import config_value, inside, value_of
 
 REGION = "ap-northeast-1"
 ZONES = AVAILABILITY_ZONES[REGION]
@@ -109,7 +109,8 @@ def test_nat_gateways_use_their_own_elastic_ips_and_wait_for_the_internet_gatewa
 
 
 def test_single_nat_gateway_is_shared_by_every_private_subnet() -> None:
-    ev = evaluate_stack("dev", natGateways="single")
+    ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
+    assert config_value(ev, "natGateways") == "single"
     (nat,) = of(ev, NAT)
     private = subnets(ev, "private")
     assert len(private) == 2

@@ -8,7 +8,14 @@ import pytest
 
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import (
+    ALL_OPTION_SECRETS,
+    ALL_OPTIONS,
+    PARTNER,
+    PARTNER_SECRETS,
+    PIPELINE_VARIANT,
+    evaluate_stack,
+)
 from tests.helpers import config_int, delivery_stream, inside, metric_of, put_metric_alarm_request
 
 COMPONENT = "httpd-firelens:monitoring:PipelineAlarms"
@@ -16,11 +23,6 @@ ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 RULE = "aws:cloudwatch/eventRule:EventRule"
 QUEUE = "aws:sqs/queue:Queue"
 TOPIC = "aws:sns/topic:Topic"
-PARTNER = {
-    "partnerEndpointUrl": "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
-    "partnerEndpointName": "Datadog",
-}
-PARTNER_SECRETS = {"partnerApiKey": "0123456789abcdef"}
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -107,8 +109,10 @@ def test_a_partner_stream_is_watched_on_its_http_endpoint_metrics() -> None:
 
 
 def test_freshness_threshold_follows_config() -> None:
-    ev = evaluate_stack("dev", alarmDeliveryFreshnessSeconds="1200")
-    assert alarms(ev)["app-logs-delivery-stale"].inputs["threshold"] == 1200
+    ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
+    freshness = config_int(ev, "alarmDeliveryFreshnessSeconds")
+    assert freshness != config_int(evaluate_stack("dev"), "alarmDeliveryFreshnessSeconds")
+    assert alarms(ev)["app-logs-delivery-stale"].inputs["threshold"] == freshness
 
 
 # --- EventBridge and the dead-letter queue ---------------------------------------------------------------
@@ -125,7 +129,7 @@ def test_each_rule_is_watched_for_failed_invocations(stack: Evaluation) -> None:
 
 
 def test_the_optional_state_change_rule_is_watched_too() -> None:
-    ev = evaluate_stack("dev", captureAllTaskStates="true")
+    ev = evaluate_stack("dev", secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)
     rule = ev.one(RULE, "task-stops-state-change")
     alarm = alarms(ev)["state-change-rule-failed-invocations"]
     assert alarm.inputs["dimensions"] == {"RuleName": rule.state["name"]}

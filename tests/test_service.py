@@ -32,6 +32,8 @@ from tests.aws_api import validate_request
 from tests.conftest import SERVICE_VARIANT, evaluate_stack
 from tests.helpers import (
     FIREHOSE,
+    config_int,
+    config_value,
     create_rule_request,
     create_service_request,
     create_target_group_request,
@@ -179,7 +181,7 @@ def test_reservations_and_driver_buffer_fit_every_fargate_size() -> None:
 
 @pytest.fixture(scope="module")
 def variant() -> Evaluation:
-    """dev with every service knob turned: ARM, enhanced insights, a bigger router, another port."""
+    """dev with every service knob turned (tests/conftest.py SERVICE_VARIANT)."""
     return evaluate_stack("dev", secrets=None, **SERVICE_VARIANT)
 
 
@@ -578,27 +580,32 @@ def test_target_tracking_on_cpu_and_requests_per_target(stack: Evaluation) -> No
 # --- target group and listener rule ---------------------------------------------------------------------------
 
 
-def test_target_group_registers_task_ips_with_the_configured_health_check() -> None:
-    ev = evaluate_stack(
-        "dev",
-        healthCheckPath="/healthz",
-        healthCheckIntervalSeconds="15",
-        healthCheckTimeoutSeconds="6",
-        healthyThreshold="3",
-        unhealthyThreshold="4",
-        healthCheckMatcher="200-299",
-        appPort="8080",
-    )
-    tg = one(ev, TARGET_GROUP).inputs
-    assert (tg["targetType"], tg["protocol"], tg["port"]) == ("ip", "HTTP", 8080)
-    assert tg["vpcId"] == ev.one("aws:ec2/vpc:Vpc").id
-    assert tg["deregistrationDelay"] <= 60
-    check = tg["healthCheck"]
-    assert check["enabled"] is True
-    assert (check["path"], check["matcher"], check["port"]) == ("/healthz", "200-299", "traffic-port")
-    assert (check["interval"], check["timeout"]) == (15, 6)
-    assert (check["healthyThreshold"], check["unhealthyThreshold"]) == (3, 4)
-    assert validate_request("elbv2", "CreateTargetGroup", create_target_group_request(one(ev, TARGET_GROUP))) == []
+def test_target_group_registers_task_ips_with_the_configured_health_check(
+    stack: Evaluation, variant: Evaluation
+) -> None:
+    for ev in (stack, variant):
+        tg = one(ev, TARGET_GROUP).inputs
+        assert (tg["targetType"], tg["protocol"], tg["port"]) == ("ip", "HTTP", settings_of(ev).app_port)
+        assert tg["vpcId"] == ev.one("aws:ec2/vpc:Vpc").id
+        assert tg["deregistrationDelay"] <= 60
+        check = tg["healthCheck"]
+        assert check["enabled"] is True
+        assert (check["path"], check["matcher"], check["port"]) == (
+            config_value(ev, "healthCheckPath"),
+            config_value(ev, "healthCheckMatcher"),
+            "traffic-port",
+        )
+        assert (check["interval"], check["timeout"]) == (
+            config_int(ev, "healthCheckIntervalSeconds"),
+            config_int(ev, "healthCheckTimeoutSeconds"),
+        )
+        assert (check["healthyThreshold"], check["unhealthyThreshold"]) == (
+            config_int(ev, "healthyThreshold"),
+            config_int(ev, "unhealthyThreshold"),
+        )
+        request = create_target_group_request(one(ev, TARGET_GROUP))
+        assert validate_request("elbv2", "CreateTargetGroup", request) == []
+    assert one(variant, TARGET_GROUP).inputs["healthCheck"] != one(stack, TARGET_GROUP).inputs["healthCheck"]
 
 
 def test_the_rule_forwards_every_path_to_httpd_last_on_the_traffic_listener(stack: Evaluation) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import PIPELINE_VARIANT, evaluate_stack
 from tests.helpers import config_int, config_value, inside, metric_of, only, put_metric_alarm_request
 
 COMPONENT = "httpd-firelens:monitoring:ServiceAlarms"
@@ -89,9 +89,11 @@ def test_target_group_alarms(stack: Evaluation) -> None:
     assert unhealthy.inputs["evaluationPeriods"] == errors.inputs["evaluationPeriods"] == minutes
 
 
-def test_thresholds_follow_config() -> None:
-    ev = evaluate_stack("dev", alarmEvaluationMinutes="3", alarmTarget5xxPerMinute="50", minCount="2", desiredCount="2")
+def test_thresholds_follow_config(dev: Evaluation) -> None:
+    ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
+    keys = ("alarmTarget5xxPerMinute", "alarmEvaluationMinutes", "minCount")
+    assert all(config_int(ev, key) != config_int(dev, key) for key in keys)
     found = alarms(ev)
-    assert found["target-5xx"].inputs["threshold"] == 50
-    assert found["target-5xx"].inputs["evaluationPeriods"] == 3
-    assert found["tasks-below-floor"].inputs["threshold"] == 2
+    assert found["target-5xx"].inputs["threshold"] == config_int(ev, "alarmTarget5xxPerMinute")
+    assert found["target-5xx"].inputs["evaluationPeriods"] == config_int(ev, "alarmEvaluationMinutes")
+    assert found["tasks-below-floor"].inputs["threshold"] == config_int(ev, "minCount")

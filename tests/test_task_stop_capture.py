@@ -18,7 +18,14 @@ from moto.events.models import EventPattern
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import (
+    ALL_OPTION_SECRETS,
+    ALL_OPTIONS,
+    PARTNER,
+    PARTNER_SECRETS,
+    PIPELINE_VARIANT,
+    evaluate_stack,
+)
 from tests.helpers import inside, only
 from tests.iam_lint import as_list, lint_policy, policy_of
 
@@ -219,23 +226,18 @@ def targets_of(evaluation: Evaluation, rule_resource: RecordedResource) -> list[
 
 @pytest.fixture(scope="module")
 def all_states() -> Evaluation:
-    return evaluate_stack("dev", captureAllTaskStates="true")
+    return evaluate_stack("dev", secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)
 
 
 @pytest.fixture(scope="module")
 def account_wide() -> Evaluation:
-    return evaluate_stack("dev", stopEventScope="account")
+    return evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
 
 
 @pytest.fixture(scope="module")
 def partner() -> Evaluation:
     """Stop events to a partner endpoint (the same evaluation as test_log_archive's, so it is computed once)."""
-    return evaluate_stack(
-        "dev",
-        secrets={"partnerApiKey": "dd-log-archive-test-key-5f1c9a"},
-        partnerEndpointUrl="https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
-        partnerEndpointName="Datadog",
-    )
+    return evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
 
 
 # --- the `stopped` rule --------------------------------------------------------------------------------------
