@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -213,6 +214,9 @@ def test_diagram_is_derived_from_the_resource_graph(dev: Evaluation) -> None:
     assert edges, chart
     for source, target in edges:
         assert source in nodes | {"internet"} and target in nodes, (source, target)
+    # Traffic flows from the internet through the listener and the service's rule to its target group and tasks.
+    path = ["internet", "n_web_alb", "n_web_http_listener", "n_httpd_rule", "n_httpd_tg", "n_httpd_service"]
+    assert all([a, b] in edges for a, b in itertools.pairwise(path)), chart
 
 
 def test_partner_variant_evaluates_with_the_key_as_a_secret() -> None:
