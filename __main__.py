@@ -41,7 +41,15 @@ provider = aws.Provider(
 )
 opts = pulumi.ResourceOptions(provider=provider)
 
-network = Network("network", NetworkArgs(settings.network), opts)
+network = Network(
+    "network",
+    NetworkArgs(
+        vpc_cidr=settings.network.vpc_cidr,
+        availability_zones=settings.network.availability_zones,
+        nat_gateways=settings.network.nat_gateways,
+    ),
+    opts,
+)
 
 # Every archive holds one record per line. Fluent Bit's kinesis_firehose output ends each record with a newline;
 # EventBridge ends none, so the stop archive appends one, except with a partner: its S3 backup keeps records as

@@ -75,11 +75,6 @@ class NetworkSettings:
     availability_zones: tuple[str, ...]
     nat_gateways: str  # none | single | per-az
 
-    @property
-    def private_subnets(self) -> bool:
-        """Tasks run in private subnets exactly when NAT gateways give them a way out."""
-        return self.nat_gateways != "none"
-
 
 @dataclass(frozen=True)
 class HealthCheckSettings:

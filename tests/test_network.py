@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 
 from components.network import Network, NetworkArgs, subnet_cidrs
-from components.settings import NetworkSettings
 from components.subnet_sizing import MAX_AZS
 from offline.aws_formats import AVAILABILITY_ZONES
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
@@ -155,7 +154,7 @@ def test_cidr_scheme_rejects_more_azs_than_it_has_blocks_for() -> None:
 def network_outputs(nat_gateways: str) -> tuple[list[str], list[str], list[str], bool]:
     """Build a Network alone under the mocks and resolve (public, private, task subnet ids, assign_public_ip)."""
     start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
-    network = Network("net", NetworkArgs(NetworkSettings("10.0.0.0/16", ZONES[:2], nat_gateways)))
+    network = Network("net", NetworkArgs("10.0.0.0/16", ZONES[:2], nat_gateways))
 
     ids = (value_of(network.public_subnet_ids), value_of(network.private_subnet_ids), value_of(network.task_subnet_ids))
     return (*ids, network.assign_public_ip)

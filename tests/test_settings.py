@@ -62,8 +62,8 @@ def test_committed_stacks_are_valid() -> None:
         True,
     )
     assert prod.archive.log_retention_days > dev.archive.log_retention_days
-    assert dev.network.nat_gateways == "none" and not dev.network.private_subnets
-    assert prod.network.private_subnets
+    assert dev.network.nat_gateways == "none"
+    assert prod.network.nat_gateways == "per-az"
 
 
 def test_region_must_be_a_region() -> None:
@@ -98,7 +98,7 @@ def test_a_vpc_must_hold_the_alb_and_every_task_of_a_deployment() -> None:
     problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", maxCount="10")
     assert "each public subnet needs 28: 8 for the ALB and 20 tasks" in problem
     assert "natGateways none and maxCount 10: a prefix of /22 or shorter" in problem
-    assert load(vpcCidr="10.0.0.0/23", natGateways="single", maxCount="13").network.private_subnets
+    assert load(vpcCidr="10.0.0.0/23", natGateways="single", maxCount="13").network.nat_gateways == "single"
     problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", natGateways="per-az", maxCount="14")
     assert "each private subnet needs 28" in problem and "natGateways per-az and maxCount 14" in problem
 
@@ -118,7 +118,7 @@ def test_az_count_within_the_regions_available_zones() -> None:
 
 
 def test_nat_gateway_modes() -> None:
-    assert load(natGateways="per-az").network.private_subnets
+    assert load(natGateways="per-az").network.nat_gateways == "per-az"
     assert "none, single, per-az" in only_problem("natGateways", natGateways="two")
 
 

@@ -24,14 +24,14 @@ from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
 from components.network import Network, NetworkArgs
-from components.settings import ArchiveSettings, NetworkSettings
+from components.settings import ArchiveSettings
 
 REGION = "ap-northeast-1"
 
 provider = aws.Provider("aws", region=REGION)
 opts = pulumi.ResourceOptions(provider=provider)
 
-network = Network("network", NetworkArgs(NetworkSettings("10.0.0.0/16", (f"{REGION}a", f"{REGION}c"), "single")), opts)
+network = Network("network", NetworkArgs("10.0.0.0/16", (f"{REGION}a", f"{REGION}c"), "single"), opts)
 archive_settings = ArchiveSettings(
     log_retention_days=14,
     expiration_days=30,
