@@ -4,6 +4,8 @@ Wiring only. Every value comes from `components.settings` (validated before anyt
 resource lives in a component under `components/`.
 """
 
+import dataclasses
+
 import pulumi
 import pulumi_aws as aws
 
@@ -54,17 +56,25 @@ network = Network(
 # Every archive holds one record per line. Fluent Bit's kinesis_firehose output ends each record with a newline;
 # EventBridge ends none, so the stop archive appends one, except with a partner: its S3 backup keeps records as
 # they came in, so the stop rule's target appends the newline instead.
-app_archive = LogArchive(
-    "app-log-archive",
-    LogArchiveArgs(s3_prefix="app-logs/", settings=settings.archive, records_end_with_newline=True),
-    opts,
+archive = settings.archive
+app_archive_args = LogArchiveArgs(
+    s3_prefix="app-logs/",
+    log_retention_days=archive.log_retention_days,
+    expiration_days=archive.expiration_days,
+    buffer_size_mib=archive.buffer_size_mib,
+    buffer_interval_seconds=archive.buffer_interval_seconds,
+    kms_key_arn=archive.kms_key_arn,
+    force_destroy=archive.force_destroy,
+    protect=archive.protect,
+    records_end_with_newline=True,
 )
+app_archive = LogArchive("app-log-archive", app_archive_args, opts)
 stop_events_end_with_newline = settings.stop_capture.partner is not None
 stop_archive = LogArchive(
     "task-stop-archive",
-    LogArchiveArgs(
+    dataclasses.replace(
+        app_archive_args,
         s3_prefix="ecs-task-stop-log/",
-        settings=settings.archive,
         partner=settings.stop_capture.partner,
         records_end_with_newline=stop_events_end_with_newline,
     ),

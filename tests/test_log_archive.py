@@ -21,7 +21,7 @@ import pytest
 from moto import mock_aws
 
 from components.log_archive import LogArchive, LogArchiveArgs, check_args
-from components.settings import ArchiveSettings, PartnerEndpoint
+from components.settings import PartnerEndpoint
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
@@ -523,55 +523,54 @@ def test_partner_key_never_appears_in_the_offline_json(partner: Evaluation) -> N
 def test_alarm_code_can_tell_an_http_endpoint_stream() -> None:
     """`http_endpoint` is a plain bool on the component, known before anything is deployed."""
     start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
-    settings = ArchiveSettings(14, 30, None, 5, 300, True, False)
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
-    s3_only = LogArchive("s3", LogArchiveArgs("s3/", settings))
-    to_partner = LogArchive("partner", LogArchiveArgs("partner/", settings, endpoint, records_end_with_newline=True))
+    s3_only = LogArchive("s3", archive_args("s3/"))
+    to_partner = LogArchive("partner", archive_args("partner/", partner=endpoint, records_end_with_newline=True))
     assert (s3_only.http_endpoint, to_partner.http_endpoint) == (False, True)
 
 
 # --- argument checks --------------------------------------------------------------------------------------------
 
 
-def archive_settings(size: int = 5, interval: int = 300) -> ArchiveSettings:
-    return ArchiveSettings(14, 30, None, size, interval, False, False)
+def archive_args(prefix: str, size: int = 5, interval: int = 300, **more: Any) -> LogArchiveArgs:
+    return LogArchiveArgs(
+        prefix,
+        log_retention_days=14,
+        expiration_days=30,
+        buffer_size_mib=size,
+        buffer_interval_seconds=interval,
+        **more,
+    )
 
 
 def test_valid_arguments_pass_the_checks() -> None:
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
-    check_args("a", LogArchiveArgs("app-logs/", archive_settings(128, 0)))
+    check_args("a", archive_args("app-logs/", 128, 0))
     check_args(
         "b",
-        LogArchiveArgs(
-            "stops/", archive_settings(64, 900), endpoint, http_retry_seconds=7200, records_end_with_newline=True
-        ),
+        archive_args("stops/", 64, 900, partner=endpoint, http_retry_seconds=7200, records_end_with_newline=True),
     )
 
 
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (LogArchiveArgs("app-logs", archive_settings()), "s3_prefix 'app-logs'"),
-        (LogArchiveArgs("/app-logs/", archive_settings()), "s3_prefix '/app-logs/'"),
-        (LogArchiveArgs("logs/!{timestamp:yyyy}/", archive_settings()), "s3_prefix"),
-        (LogArchiveArgs("app-logs/", archive_settings(size=129)), "buffer_size_mib 129: allowed 1 to 128"),
-        (LogArchiveArgs("app-logs/", archive_settings(interval=901)), "buffer_interval_seconds 901: allowed 0"),
+        (archive_args("app-logs"), "s3_prefix 'app-logs'"),
+        (archive_args("/app-logs/"), "s3_prefix '/app-logs/'"),
+        (archive_args("logs/!{timestamp:yyyy}/"), "s3_prefix"),
+        (archive_args("app-logs/", size=129), "buffer_size_mib 129: allowed 1 to 128"),
+        (archive_args("app-logs/", interval=901), "buffer_interval_seconds 901: allowed 0"),
         (
-            LogArchiveArgs("s/", archive_settings(size=65), PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
+            archive_args("s/", size=65, partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
             "buffer_size_mib 65: allowed 1 to 64",
         ),
         (
-            LogArchiveArgs(
-                "s/",
-                archive_settings(),
-                PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k")),
-                http_retry_seconds=-1,
-            ),
+            archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k")), http_retry_seconds=-1),
             "http_retry_seconds -1: allowed 0 to 7200",
         ),
         # The backup keeps records as they came in: nothing in the stream could separate them.
         (
-            LogArchiveArgs("s/", archive_settings(), PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
+            archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
             "records_end_with_newline False with a partner",
         ),
     ],

@@ -24,7 +24,6 @@ from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
 from components.network import Network, NetworkArgs
-from components.settings import ArchiveSettings
 
 REGION = "ap-northeast-1"
 
@@ -32,18 +31,15 @@ provider = aws.Provider("aws", region=REGION)
 opts = pulumi.ResourceOptions(provider=provider)
 
 network = Network("network", NetworkArgs("10.0.0.0/16", (f"{REGION}a", f"{REGION}c"), "single"), opts)
-archive_settings = ArchiveSettings(
-    log_retention_days=14,
-    expiration_days=30,
-    kms_key_arn=None,
-    buffer_size_mib=5,
-    buffer_interval_seconds=300,
-    force_destroy=True,
-    protect=False,
-)
 archive = LogArchive(
     "app-log-archive",
-    LogArchiveArgs(s3_prefix="app-logs/", settings=archive_settings, records_end_with_newline=True),
+    LogArchiveArgs(
+        s3_prefix="app-logs/",
+        log_retention_days=14,
+        expiration_days=30,
+        force_destroy=True,
+        records_end_with_newline=True,
+    ),
     opts,
 )
 router_image = LogRouterImage(
