@@ -3,13 +3,14 @@
 Creates nothing. The service itself is a FirelensService (components/firelens_service.py) built by `__main__.py`
 from the stack's settings; its app container is `httpd`, so FireLens tags its records `httpd-firelens-<task id>`
 and the router writes its CloudWatch streams under `httpd/`. The router's container name and config path are
-components/firelens_task.py's; they are named here too because tests/test_fluentbit.py and the router harness
-import them from this module.
+components/firelens_task.py's (with the state volume's path); they are named here too because
+tests/test_fluentbit.py, tests/test_router.py, the router harness and scripts/benchmark.py import them from this
+module.
 """
 
 from __future__ import annotations
 
-from components.firelens_task import ROUTER_CONFIG_FILE, ROUTER_CONTAINER, app_log_stream_prefix
+from components.firelens_task import ROUTER_CONFIG_FILE, ROUTER_CONTAINER, STATE_PATH, app_log_stream_prefix
 
 APP_CONTAINER = "httpd"
 APP_LOG_STREAM_PREFIX = app_log_stream_prefix(APP_CONTAINER)
@@ -28,4 +29,5 @@ __all__ = [
     "ROUTER_CONTAINER",
     "RULE_PATH_PATTERNS",
     "RULE_PRIORITY",
+    "STATE_PATH",
 ]
