@@ -48,6 +48,7 @@ from tests.helpers import (
 from tests.iam_lint import as_list, lint_policy, policy_of
 
 COMPONENT = "httpd-firelens:service:FirelensService"
+CLUSTER_COMPONENT = "httpd-firelens:service:EcsCluster"
 CLUSTER = "aws:ecs/cluster:Cluster"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
@@ -84,8 +85,9 @@ __all__ = ["FIREHOSE", "environment", "inside", "statements"]  # what tests/test
 
 
 def ours(ev: Evaluation, type_token: str) -> list[RecordedResource]:
-    """Resources of one type inside the httpd FirelensService component."""
-    return inside(ev, COMPONENT, "httpd", type_token)
+    """Resources of one type of the httpd service: its FirelensService and the EcsCluster it runs in (both named
+    `httpd`, so the cluster is `httpd-cluster`)."""
+    return inside(ev, COMPONENT, "httpd", type_token) + inside(ev, CLUSTER_COMPONENT, "httpd", type_token)
 
 
 def one(ev: Evaluation, type_token: str, label: str | None = None) -> RecordedResource:
