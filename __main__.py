@@ -29,6 +29,7 @@ from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
 from components.network import Network, NetworkArgs
 from components.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs, WatchedDeliveryStream, WatchedRule
+from components.service_alarms import CHILD_LABELS as SERVICE_ALARM_LABELS
 from components.settings import load_settings
 from components.task_stop_capture import TaskStopCapture, TaskStopCaptureArgs
 
@@ -184,7 +185,7 @@ service = FirelensService(
             "alb-egress": pulumi.Alias(name="web-sg-out-app", parent=LOAD_BALANCER),
             **{
                 f"alarms-{label}": pulumi.Alias(name=f"pipeline-alarms-{label}", parent=PIPELINE_ALARMS)
-                for label in ("tasks-below-floor", "tasks-below-desired", "unhealthy-hosts", "target-5xx")
+                for label in SERVICE_ALARM_LABELS
             },
         },
     ),
