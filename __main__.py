@@ -4,17 +4,32 @@ Wiring only. Every value comes from `components.settings` (validated before anyt
 resource lives in a component under `components/`.
 """
 
+import dataclasses
+
 import pulumi
 import pulumi_aws as aws
 
+from components import service as httpd
 from components.alerts import Alerts, AlertsArgs
-from components.dashboard import PipelineDashboard, PipelineDashboardArgs
+from components.cluster import EcsCluster, EcsClusterArgs
+from components.dashboard import DashboardService, PipelineDashboard, PipelineDashboardArgs
+from components.firelens_service import (
+    AlarmThresholds,
+    AppContainer,
+    FirelensService,
+    FirelensServiceArgs,
+    HealthCheck,
+    ListenerAttachment,
+    LogRouter,
+    Scaling,
+    TaskNetwork,
+)
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
 from components.network import Network, NetworkArgs
 from components.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs, WatchedDeliveryStream, WatchedRule
-from components.service import HttpdService, HttpdServiceArgs
+from components.service_alarms import CHILD_LABELS as SERVICE_ALARM_LABELS
 from components.settings import load_settings
 from components.task_stop_capture import TaskStopCapture, TaskStopCaptureArgs
 
@@ -29,22 +44,38 @@ provider = aws.Provider(
 )
 opts = pulumi.ResourceOptions(provider=provider)
 
-network = Network("network", NetworkArgs(settings.network), opts)
+network = Network(
+    "network",
+    NetworkArgs(
+        vpc_cidr=settings.network.vpc_cidr,
+        availability_zones=settings.network.availability_zones,
+        nat_gateways=settings.network.nat_gateways,
+    ),
+    opts,
+)
 
 # Every archive holds one record per line. Fluent Bit's kinesis_firehose output ends each record with a newline;
 # EventBridge ends none, so the stop archive appends one, except with a partner: its S3 backup keeps records as
 # they came in, so the stop rule's target appends the newline instead.
-app_archive = LogArchive(
-    "app-log-archive",
-    LogArchiveArgs(s3_prefix="app-logs/", settings=settings.archive, records_end_with_newline=True),
-    opts,
+archive = settings.archive
+app_archive_args = LogArchiveArgs(
+    s3_prefix="app-logs/",
+    log_retention_days=archive.log_retention_days,
+    expiration_days=archive.expiration_days,
+    buffer_size_mib=archive.buffer_size_mib,
+    buffer_interval_seconds=archive.buffer_interval_seconds,
+    kms_key_arn=archive.kms_key_arn,
+    force_destroy=archive.force_destroy,
+    protect=archive.protect,
+    records_end_with_newline=True,
 )
+app_archive = LogArchive("app-log-archive", app_archive_args, opts)
 stop_events_end_with_newline = settings.stop_capture.partner is not None
 stop_archive = LogArchive(
     "task-stop-archive",
-    LogArchiveArgs(
+    dataclasses.replace(
+        app_archive_args,
         s3_prefix="ecs-task-stop-log/",
-        settings=settings.archive,
         partner=settings.stop_capture.partner,
         records_end_with_newline=stop_events_end_with_newline,
     ),
@@ -56,54 +87,116 @@ router_image = LogRouterImage(
     LogRouterImageArgs(
         fluent_bit_version=settings.service.fluent_bit_version,
         cpu_architecture=settings.service.cpu_architecture,
-        force_delete=settings.archive.force_destroy,
-    ),
-    opts,
-)
-
-load_balancer = LoadBalancer(
-    "web",
-    LoadBalancerArgs(
-        vpc_id=network.vpc_id,
-        vpc_cidr=network.vpc_cidr_block,
-        subnet_ids=network.public_subnet_ids,
-        settings=settings.load_balancer,
-        app_port=settings.service.app_port,
-        access_log_expiration_days=settings.archive.expiration_days,
         force_destroy=settings.archive.force_destroy,
-        protect=settings.archive.protect,
-    ),
-    opts,
-)
-
-service = HttpdService(
-    "httpd",
-    HttpdServiceArgs(
-        settings=settings.service,
-        region=settings.region,
-        vpc_id=network.vpc_id,
-        subnet_ids=network.task_subnet_ids,
-        assign_public_ip=network.assign_public_ip,
-        alb_security_group_id=load_balancer.security_group_id,
-        target_group_arn=load_balancer.target_group_arn,
-        scaling_resource_label=load_balancer.scaling_resource_label,
-        log_router_image=router_image.image_ref,
-        delivery_stream_name=app_archive.delivery_stream_name,
-        delivery_stream_arn=app_archive.delivery_stream_arn,
-        log_retention_days=settings.archive.log_retention_days,
-        protect=settings.archive.protect,
-        log_router_repository_arn=router_image.repository_arn,
-        load_balancer_dependencies=[load_balancer],
     ),
     opts,
 )
 
 alerts = Alerts("alerts", AlertsArgs(email=settings.stop_capture.alert_email), opts)
 
+load_balancer = LoadBalancer(
+    "web",
+    LoadBalancerArgs(
+        vpc_id=network.vpc_id,
+        subnet_ids=network.public_subnet_ids,
+        access_log_expiration_days=settings.archive.expiration_days,
+        ingress_cidrs=settings.load_balancer.ingress_cidrs,
+        certificate_arn=settings.load_balancer.certificate_arn,
+        deletion_protection=settings.load_balancer.deletion_protection,
+        force_destroy=settings.archive.force_destroy,
+        protect=settings.archive.protect,
+    ),
+    opts,
+)
+
+# Where today's stacks have the resources that moved into the cluster and service components (pulumi aliases).
+HTTPD_SERVICE_BEFORE = pulumi.create_urn("httpd", "httpd-firelens:service:HttpdService")
+LOAD_BALANCER = pulumi.create_urn("web", "httpd-firelens:loadbalancer:LoadBalancer")
+PIPELINE_ALARMS = pulumi.create_urn("pipeline-alarms", "httpd-firelens:monitoring:PipelineAlarms")
+cluster = EcsCluster(
+    "httpd",
+    EcsClusterArgs(
+        container_insights=settings.service.container_insights,
+        moved_from={"cluster": pulumi.Alias(parent=HTTPD_SERVICE_BEFORE)},
+    ),
+    opts,
+)
+
+container_insights = settings.service.container_insights != "disabled"
+service_settings, health_check = settings.service, settings.load_balancer.health_check
+service = FirelensService(
+    "httpd",
+    FirelensServiceArgs(
+        cluster_name=cluster.name,
+        cluster_arn=cluster.arn,
+        network=TaskNetwork(network.vpc_id, network.task_subnet_ids, network.assign_public_ip),
+        listener=ListenerAttachment(
+            listener_arn=load_balancer.listener_arn,
+            load_balancer_security_group_id=load_balancer.security_group_id,
+            load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
+            priority=httpd.RULE_PRIORITY,
+            path_patterns=httpd.RULE_PATH_PATTERNS,
+        ),
+        app=AppContainer(
+            name=httpd.APP_CONTAINER,
+            image=service_settings.app_image,
+            port=service_settings.app_port,
+            cpu=service_settings.cpu,
+            memory=service_settings.memory,
+            cpu_architecture=service_settings.cpu_architecture,
+            health_check=HealthCheck(
+                path=health_check.path,
+                interval_seconds=health_check.interval_seconds,
+                timeout_seconds=health_check.timeout_seconds,
+                healthy_threshold=health_check.healthy_threshold,
+                unhealthy_threshold=health_check.unhealthy_threshold,
+                matcher=health_check.matcher,
+            ),
+            health_check_grace_period_seconds=service_settings.health_check_grace_period_seconds,
+            access_log_parser=httpd.ACCESS_LOG_PARSER,
+        ),
+        log_router=LogRouter(
+            image=router_image.image_ref,
+            repository_arn=router_image.repository_arn,
+            delivery_stream_name=app_archive.delivery_stream_name,
+            delivery_stream_arn=app_archive.delivery_stream_arn,
+            memory_reservation_mib=service_settings.log_router_memory_mib,
+        ),
+        scaling=Scaling(
+            desired_count=service_settings.desired_count,
+            min_count=service_settings.min_count,
+            max_count=service_settings.max_count,
+            cpu_target_percent=service_settings.cpu_target_percent,
+            requests_per_target=service_settings.requests_per_target,
+        ),
+        alarms=AlarmThresholds(
+            topic_arn=alerts.topic_arn,
+            evaluation_minutes=settings.alarms.evaluation_minutes,
+            target_5xx_per_minute=settings.alarms.target_5xx_per_minute,
+        ),
+        container_insights=container_insights,
+        log_retention_days=settings.archive.log_retention_days,
+        protect=settings.archive.protect,
+        router_log_group_prefix="log-router-",  # the name today's group was created with
+        # Today's target group and the ALB's egress rule to the tasks were the load balancer's, the service's
+        # alarms the pipeline alarms'.
+        moved_from={
+            "tg": pulumi.Alias(name="web-tg", parent=LOAD_BALANCER),
+            "alb-egress": pulumi.Alias(name="web-sg-out-app", parent=LOAD_BALANCER),
+            **{
+                f"alarms-{label}": pulumi.Alias(name=f"pipeline-alarms-{label}", parent=PIPELINE_ALARMS)
+                for label in SERVICE_ALARM_LABELS
+            },
+        },
+    ),
+    # The service was an HttpdService: its children keep their resources through the inherited alias.
+    pulumi.ResourceOptions(provider=provider, aliases=[pulumi.Alias(type_="httpd-firelens:service:HttpdService")]),
+)
+
 task_stops = TaskStopCapture(
     "task-stops",
     TaskStopCaptureArgs(
-        cluster_arn=service.cluster_arn,
+        cluster_arn=cluster.arn,
         scope=settings.stop_capture.scope,
         capture_all_task_states=settings.stop_capture.capture_all_task_states,
         delivery_stream_arn=stop_archive.delivery_stream_arn,
@@ -119,21 +212,14 @@ watched_streams = [
     WatchedDeliveryStream("app-logs", app_archive.delivery_stream_name, app_archive.http_endpoint),
     WatchedDeliveryStream("task-stops", stop_archive.delivery_stream_name, stop_archive.http_endpoint),
 ]
-container_insights = settings.service.container_insights != "disabled"
 PipelineAlarms(
     "pipeline-alarms",
     PipelineAlarmsArgs(
-        settings=settings.alarms,
         alert_topic_arn=alerts.topic_arn,
         delivery_streams=watched_streams,
-        rules=[WatchedRule(f"{role}-rule", rule_name) for role, rule_name in task_stops.rule_names.items()],
+        rules=[WatchedRule(f"{label}-rule", rule_name) for label, rule_name in task_stops.rule_names.items()],
         dead_letter_queue_name=task_stops.dead_letter_queue_name,
-        cluster_name=service.cluster_name,
-        service_name=service.service_name,
-        load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
-        target_group_arn_suffix=load_balancer.target_group_arn_suffix,
-        container_insights=container_insights,
-        min_task_count=settings.service.min_count,
+        delivery_freshness_seconds=settings.alarms.delivery_freshness_seconds,
     ),
     opts,
 )
@@ -144,9 +230,11 @@ if settings.alarms.dashboard:
         PipelineDashboardArgs(
             region=settings.region,
             load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
-            target_group_arn_suffix=load_balancer.target_group_arn_suffix,
-            cluster_name=service.cluster_name,
-            service_name=service.service_name,
+            services=[
+                DashboardService(
+                    httpd.APP_CONTAINER, cluster.name, service.service_name, service.target_group_arn_suffix
+                )
+            ],
             delivery_streams=watched_streams,
             task_stop_log_group_name=task_stops.log_group_name,
             dead_letter_queue_name=task_stops.dead_letter_queue_name,
@@ -158,7 +246,7 @@ if settings.alarms.dashboard:
 pulumi.export("region", settings.region)
 pulumi.export("serviceUrl", load_balancer.url)
 pulumi.export("albDnsName", load_balancer.dns_name)
-pulumi.export("clusterName", service.cluster_name)
+pulumi.export("clusterName", cluster.name)
 pulumi.export("serviceName", service.service_name)
 pulumi.export("appLogGroup", service.app_log_group_name)
 pulumi.export("logRouterLogGroup", service.router_log_group_name)

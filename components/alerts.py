@@ -149,8 +149,6 @@ def topic_policy(topic_arn: str, account_id: str, region: str, partition: str) -
 class Alerts(pulumi.ComponentResource):
     topic_arn: pulumi.Output[str]
     """The topic's ARN; resolves only once the topic policy is in place, so publishers wait for it."""
-    topic_name: pulumi.Output[str]
-    key_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: AlertsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:alerts:Alerts", name, None, opts)
@@ -193,9 +191,7 @@ class Alerts(pulumi.ComponentResource):
         # Carrying the policy's id makes every consumer of topic_arn (rule targets, alarms) depend on the policy:
         # a target created before it would have its first deliveries refused.
         self.topic_arn = pulumi.Output.all(topic.arn, policy.id).apply(lambda values: str(values[0]))
-        self.topic_name = topic.name
-        self.key_arn = key.arn
-        self.register_outputs({"topicArn": self.topic_arn, "topicName": self.topic_name, "keyArn": self.key_arn})
+        self.register_outputs({"topicArn": self.topic_arn})
 
     def _caller(self) -> _Caller:
         invoke = pulumi.InvokeOutputOptions(parent=self)

@@ -1,8 +1,10 @@
-"""A CloudWatch dashboard for the pipeline: requests and 5xx, task count, Firehose delivery, stops by reason.
+"""A CloudWatch dashboard for the pipeline: requests and 5xx, each service's target health and tasks, Firehose
+delivery, undelivered stop events and stops by reason.
 
-Needs the region and the names / ARN suffixes of what it graphs (the delivery streams described as the
-alarms see them, so that a partner HTTP endpoint stream graphs `DeliveryToHttpEndpoint.*`); creates one
-`aws.cloudwatch.Dashboard` named `<project>-<stack>` (a fixed name: people bookmark it).
+Needs the region and the names / ARN suffixes of what it graphs: the ALB, every service behind it (label, cluster,
+ECS service, target group), the delivery streams described as the alarms see them (so that a partner HTTP
+endpoint stream graphs `DeliveryToHttpEndpoint.*`), the task stop log group and the dead-letter queue. Creates
+one `aws.cloudwatch.Dashboard` named `<project>-<stack>` (a fixed name: people bookmark it).
 """
 
 from __future__ import annotations
@@ -20,16 +22,33 @@ Metric = list[Any]  # CloudWatch dashboard metric rows: [namespace, name, dim, v
 
 
 @dataclass(frozen=True)
+class DashboardService:
+    label: str
+    """How the graphs name the service, e.g. `httpd`."""
+    cluster_name: pulumi.Input[str]
+    """Its ECS cluster."""
+    service_name: pulumi.Input[str]
+    """Its ECS service."""
+    target_group_arn_suffix: pulumi.Input[str]
+    """Its target group's ARN suffix (the TargetGroup dimension)."""
+
+
+@dataclass(frozen=True)
 class PipelineDashboardArgs:
     region: str
+    """The region of every metric graphed."""
     load_balancer_arn_suffix: pulumi.Input[str]
-    target_group_arn_suffix: pulumi.Input[str]
-    cluster_name: pulumi.Input[str]
-    service_name: pulumi.Input[str]
+    """The ALB's ARN suffix (the LoadBalancer dimension)."""
+    services: Sequence[DashboardService]
+    """The services behind the ALB."""
     delivery_streams: Sequence[WatchedDeliveryStream]
+    """The Firehose streams graphed."""
     task_stop_log_group_name: pulumi.Input[str]
+    """The log group the stops-by-reason table queries."""
     dead_letter_queue_name: pulumi.Input[str]
-    container_insights: bool
+    """The queue of task stop events EventBridge could not deliver."""
+    container_insights: bool = False
+    """The cluster has Container Insights: graph running vs desired tasks, else CPU and memory."""
 
 
 class PipelineDashboard(pulumi.ComponentResource):
@@ -38,7 +57,7 @@ class PipelineDashboard(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PipelineDashboardArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:monitoring:PipelineDashboard", name, None, opts)
-        body = pulumi.Output.json_dumps({"widgets": _widgets(args)})
+        body = pulumi.Output.json_dumps({"widgets": dashboard_widgets(args)})
         dashboard = aws.cloudwatch.Dashboard(
             f"{name}-dashboard",
             dashboard_name=pulumi.Output.format("{0}-{1}", pulumi.get_project(), pulumi.get_stack()),
@@ -66,16 +85,27 @@ def _graph(title: str, region: str, metrics: list[Metric], x: int, y: int, stat:
     }  # fmt: skip
 
 
-def _widgets(args: PipelineDashboardArgs) -> list[dict[str, Any]]:
+def dashboard_widgets(args: PipelineDashboardArgs) -> list[dict[str, Any]]:
     alb = ["LoadBalancer", args.load_balancer_arn_suffix]
-    target_group = ["TargetGroup", args.target_group_arn_suffix, *alb]
-    service = ["ClusterName", args.cluster_name, "ServiceName", args.service_name]
     if args.container_insights:
-        tasks = [["ECS/ContainerInsights", metric, *service] for metric in ("RunningTaskCount", "DesiredTaskCount")]
-        task_title = "Tasks: running vs desired"
+        task_metrics = {"RunningTaskCount": "running", "DesiredTaskCount": "desired"}
+        task_namespace, task_title = "ECS/ContainerInsights", "Tasks: running vs desired"
     else:
-        tasks = [["AWS/ECS", metric, *service] for metric in ("CPUUtilization", "MemoryUtilization")]
-        task_title = "Tasks: CPU and memory % (Container Insights off)"
+        task_metrics = {"CPUUtilization": "CPU %", "MemoryUtilization": "memory %"}
+        task_namespace, task_title = "AWS/ECS", "Tasks: CPU and memory % (Container Insights off)"
+    health: list[Metric] = []
+    tasks: list[Metric] = []
+    for service in args.services:
+        target_group = ["TargetGroup", service.target_group_arn_suffix, *alb]
+        health += [
+            ["AWS/ApplicationELB", metric, *target_group, {"label": f"{service.label} {label}"}]
+            for metric, label in (("HealthyHostCount", "healthy"), ("UnHealthyHostCount", "unhealthy"))
+        ]
+        dimensions = ["ClusterName", service.cluster_name, "ServiceName", service.service_name]
+        tasks += [
+            [task_namespace, metric, *dimensions, {"label": f"{service.label} {label}"}]
+            for metric, label in task_metrics.items()
+        ]
     delivery = [
         ["AWS/Firehose", metric, "DeliveryStreamName", stream.name]
         for stream in args.delivery_streams
@@ -92,10 +122,7 @@ def _widgets(args: PipelineDashboardArgs) -> list[dict[str, Any]]:
             ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", *alb],
             ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", *alb],
         ], 0, 0),
-        _graph("Target health", args.region, [
-            ["AWS/ApplicationELB", "HealthyHostCount", *target_group],
-            ["AWS/ApplicationELB", "UnHealthyHostCount", *target_group],
-        ], 12, 0, stat="Maximum"),
+        _graph("Target health", args.region, health, 12, 0, stat="Maximum"),
         _graph(task_title, args.region, tasks, 0, 6, stat="Average"),
         _graph("Firehose records in and delivered", args.region, delivery, 12, 6),
         _graph("Task stop events not delivered (DLQ depth)", args.region, [

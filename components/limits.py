@@ -32,9 +32,17 @@ LOG_ROUTER_MIN_RESERVATION_MIB: Final = 64  # the smallest router memory reserva
 # --- ECS -----------------------------------------------------------------------------------------------------
 # ECS cpuArchitecture -> the Docker platform the router image is built for; the keys are the allowed values.
 CPU_ARCHITECTURE_PLATFORMS: Final = {"X86_64": "linux/amd64", "ARM64": "linux/arm64"}
+# ECS Container Insights modes (the cluster setting containerInsights).
+CONTAINER_INSIGHTS_MODES: Final = ("disabled", "enabled", "enhanced")
 # The service's deployment ceiling: during a rolling deployment up to this percentage of the desired count runs.
 DEPLOYMENT_MAXIMUM_PERCENT: Final = 200
 DEPLOYMENT_MINIMUM_HEALTHY_PERCENT: Final = 100
+
+# --- ALB listener rules (elbv2 CreateRule) -------------------------------------------------------------------
+LISTENER_RULE_PRIORITIES: Final = (1, 50000)  # Priority: 1 to 50000, unique per listener; the default rule is last
+RULE_VALUES_PER_CONDITION: Final = 3  # comparison strings (path patterns, host names) per condition ...
+RULE_VALUES_PER_RULE: Final = 5  # ... and per rule
+RULE_VALUE_MAX_LENGTH: Final = 128  # characters of one path pattern or host name
 
 # --- VPC and ALB addressing ------------------------------------------------------------------------------------
 VPC_PREFIX_LENGTHS: Final = (16, 28)  # CreateVpc / CreateSubnet: a /16 netmask at most, /28 at least

@@ -24,7 +24,8 @@ EventBridge rule sends. Creates:
     backup of ALL data to the archive bucket under the same prefixes. Firehose backs up the records as they
     came in (a processor would change only what the partner receives), so a partner archive requires
     `records_end_with_newline`: its producer must end each record with a newline.
-Needs: the S3 prefix, `ArchiveSettings`, and optionally a `PartnerEndpoint`. `http_endpoint` tells alarm
+Needs: the S3 prefix, the retention, expiration, buffering, encryption, force-destroy and protect choices, and
+optionally a `PartnerEndpoint`. `http_endpoint` tells alarm
 code which Firehose metrics the stream reports (DeliveryToHttpEndpoint.* instead of DeliveryToS3.*).
 """
 
@@ -39,7 +40,7 @@ import pulumi_aws as aws
 from components.iam import policy_document, service_trust_policy
 from components.limits import BUFFER_INTERVAL_SECONDS, HTTP_BUFFER_SIZE_MIB, HTTP_RETRY_SECONDS, S3_BUFFER_SIZE_MIB
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
-from components.settings import ArchiveSettings, PartnerEndpoint
+from components.settings import PartnerEndpoint
 
 COMPRESSION = "GZIP"
 # Hive-style time partitions, evaluated by Firehose from the arrival time of the oldest record of an object.
@@ -68,16 +69,31 @@ def error_output_prefix(s3_prefix: str) -> str:
 
 @dataclass(frozen=True)
 class LogArchiveArgs:
-    s3_prefix: str  # e.g. "app-logs/" or "ecs-task-stop-log/": ends with "/", no Firehose expressions
-    settings: ArchiveSettings
-    partner: PartnerEndpoint | None = None  # HTTP endpoint destination instead of S3 (S3 backs up all data)
-    # With a partner: seconds Firehose keeps retrying the endpoint (0 to 7200). Default 3600: a partner
-    # outage of up to an hour loses nothing there (the S3 backup has everything either way).
+    s3_prefix: str
+    """Where the records land, e.g. `app-logs/`: ends with "/", no Firehose expressions (time partitions follow)."""
+    log_retention_days: int
+    """Retention of the delivery error log group, one of CloudWatch's values."""
+    expiration_days: int
+    """Days before archived objects expire."""
+    buffer_size_mib: int = 5
+    """MiB Firehose buffers before a delivery: 1 to 128 for S3, 1 to 64 for a partner endpoint."""
+    buffer_interval_seconds: int = 300
+    """Seconds Firehose buffers before a delivery, 0 to 900."""
+    kms_key_arn: str | None = None
+    """A KMS key for the bucket (SSE-KMS). Default None: SSE-S3."""
+    force_destroy: bool = False
+    """Let `pulumi destroy` delete the bucket with its objects. Only for disposable stacks."""
+    protect: bool = False
+    """Pulumi `protect` on the bucket and the error log group."""
+    partner: PartnerEndpoint | None = None
+    """An HTTP endpoint destination instead of S3 (S3 then backs up all data). Default None: S3."""
     http_retry_seconds: int = 3600
-    # The producer ends every record with a newline itself (Fluent Bit's kinesis_firehose output does), so the
-    # stream must not add another. Default False: the stream appends one (EventBridge writes records with
-    # no delimiter). Required with a partner, whose S3 backup keeps the records as they came in.
+    """With a partner: seconds Firehose keeps retrying the endpoint (0 to 7200). An outage of up to an hour loses
+    nothing there (the S3 backup has everything either way)."""
     records_end_with_newline: bool = False
+    """The producer ends every record with a newline itself (Fluent Bit's kinesis_firehose output does), so the
+    stream must not add another. Default False: the stream appends one (EventBridge writes records with no
+    delimiter). Required with a partner, whose S3 backup keeps the records as they came in."""
 
 
 def _out_of(value: int, bounds: tuple[int, int]) -> bool:
@@ -86,7 +102,7 @@ def _out_of(value: int, bounds: tuple[int, int]) -> bool:
 
 def check_args(name: str, args: LogArchiveArgs) -> None:
     """Raise ValueError naming every argument CreateDeliveryStream or the prefix rules would reject."""
-    settings, problems = args.settings, []
+    problems = []
     prefix = args.s3_prefix
     if not prefix.endswith("/") or prefix.startswith("/") or "!{" in prefix or len(prefix) > 200:
         problems.append(
@@ -94,11 +110,11 @@ def check_args(name: str, args: LogArchiveArgs) -> None:
             "with no '!{' expression (the component adds the time partitions)"
         )
     size_bounds = HTTP_BUFFER_SIZE_MIB if args.partner else S3_BUFFER_SIZE_MIB
-    if _out_of(settings.buffer_size_mib, size_bounds):
-        problems.append(f"buffer_size_mib {settings.buffer_size_mib}: allowed {size_bounds[0]} to {size_bounds[1]}")
-    if _out_of(settings.buffer_interval_seconds, BUFFER_INTERVAL_SECONDS):
+    if _out_of(args.buffer_size_mib, size_bounds):
+        problems.append(f"buffer_size_mib {args.buffer_size_mib}: allowed {size_bounds[0]} to {size_bounds[1]}")
+    if _out_of(args.buffer_interval_seconds, BUFFER_INTERVAL_SECONDS):
         low, high = BUFFER_INTERVAL_SECONDS
-        problems.append(f"buffer_interval_seconds {settings.buffer_interval_seconds}: allowed {low} to {high}")
+        problems.append(f"buffer_interval_seconds {args.buffer_interval_seconds}: allowed {low} to {high}")
     if args.partner and _out_of(args.http_retry_seconds, HTTP_RETRY_SECONDS):
         low, high = HTTP_RETRY_SECONDS
         problems.append(f"http_retry_seconds {args.http_retry_seconds}: allowed {low} to {high}")
@@ -113,27 +129,25 @@ def check_args(name: str, args: LogArchiveArgs) -> None:
 
 class LogArchive(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
-    bucket_arn: pulumi.Output[str]
     delivery_stream_name: pulumi.Output[str]
     delivery_stream_arn: pulumi.Output[str]
     error_log_group_name: pulumi.Output[str]
     http_endpoint: bool  # the stream delivers to a partner HTTP endpoint (metrics DeliveryToHttpEndpoint.*)
 
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("httpd-firelens:logs:LogArchive", name, None, opts)
         check_args(name, args)
+        super().__init__("httpd-firelens:logs:LogArchive", name, None, opts)
         self._name = name
         self._args = args
         self.http_endpoint = args.partner is not None
-        settings = args.settings
 
         bucket = PrivateBucket(
             f"{name}-bucket",
             PrivateBucketArgs(
-                expiration_days=settings.expiration_days,
-                force_destroy=settings.force_destroy,
-                protect=settings.protect,
-                kms_key_arn=settings.kms_key_arn,
+                expiration_days=args.expiration_days,
+                force_destroy=args.force_destroy,
+                protect=args.protect,
+                kms_key_arn=args.kms_key_arn,
                 lifecycle_rule_id="expire-archive",
             ),
             opts=self._child(),
@@ -141,8 +155,8 @@ class LogArchive(pulumi.ComponentResource):
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-delivery-errors",
             name_prefix=f"/aws/kinesisfirehose/{pulumi.get_project()}-{pulumi.get_stack()}-{name}-",
-            retention_in_days=settings.log_retention_days,
-            opts=self._child(protect=settings.protect),
+            retention_in_days=args.log_retention_days,
+            opts=self._child(protect=args.protect),
         )
         log_stream = aws.cloudwatch.LogStream(
             f"{name}-delivery-errors-stream", log_group_name=log_group.name, opts=self._child()
@@ -164,14 +178,12 @@ class LogArchive(pulumi.ComponentResource):
         )
 
         self.bucket_name = bucket.bucket
-        self.bucket_arn = bucket.arn
         self.delivery_stream_name = stream.name
         self.delivery_stream_arn = stream.arn
         self.error_log_group_name = log_group.name
         self.register_outputs(
             {
                 "bucketName": self.bucket_name,
-                "bucketArn": self.bucket_arn,
                 "deliveryStreamName": self.delivery_stream_name,
                 "deliveryStreamArn": self.delivery_stream_arn,
                 "errorLogGroupName": self.error_log_group_name,
@@ -186,14 +198,14 @@ class LogArchive(pulumi.ComponentResource):
 
     def _archive_writes(self, role: aws.iam.Role, bucket: PrivateBucket) -> dict[str, Any]:
         """How the stream writes to the archive bucket, as the S3 destination or as the partner's S3 backup."""
-        settings, prefix = self._args.settings, self._args.s3_prefix
+        args, prefix = self._args, self._args.s3_prefix
         return {
             "role_arn": role.arn,
             "bucket_arn": bucket.arn,
             "prefix": delivery_prefix(prefix),
             "error_output_prefix": error_output_prefix(prefix),
-            "buffering_size": settings.buffer_size_mib,
-            "buffering_interval": settings.buffer_interval_seconds,
+            "buffering_size": args.buffer_size_mib,
+            "buffering_interval": args.buffer_interval_seconds,
             "compression_format": COMPRESSION,
         }
 
@@ -220,7 +232,7 @@ class LogArchive(pulumi.ComponentResource):
     def _http(
         self, partner: PartnerEndpoint, role: aws.iam.Role, bucket: PrivateBucket, logging: dict[str, Any]
     ) -> aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationArgs:
-        settings = self._args.settings
+        args = self._args
         # No processor: Firehose backs up source records untransformed, so AppendDelimiterToRecord would change
         # only what the partner receives (each record is its own element of the request's `records` array and
         # needs no delimiter). The producer ends each record with a newline instead (records_end_with_newline).
@@ -229,8 +241,8 @@ class LogArchive(pulumi.ComponentResource):
             name=partner.name,
             access_key=partner.api_key,
             role_arn=role.arn,
-            buffering_size=settings.buffer_size_mib,
-            buffering_interval=settings.buffer_interval_seconds,
+            buffering_size=args.buffer_size_mib,
+            buffering_interval=args.buffer_interval_seconds,
             retry_duration=self._args.http_retry_seconds,
             request_configuration=aws.kinesis.FirehoseDeliveryStreamHttpEndpointConfigurationRequestConfigurationArgs(
                 content_encoding=COMPRESSION
@@ -270,7 +282,7 @@ class LogArchive(pulumi.ComponentResource):
             },
             {"Sid": "DeliveryErrorLog", "Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": log_stream.arn},
         ]
-        key_arn = self._args.settings.kms_key_arn
+        key_arn = self._args.kms_key_arn
         if key_arn is not None:
             region = aws.get_region_output(opts=invoke).region
             dns_suffix = aws.get_partition_output(opts=invoke).dns_suffix

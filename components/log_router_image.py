@@ -55,7 +55,7 @@ class LogRouterImageArgs:
     """aws-for-fluent-bit release the image builds on, an exact version such as 2.34.3."""
     cpu_architecture: str
     """The task's CPU architecture, X86_64 or ARM64; the image is built for it."""
-    force_delete: bool = False
+    force_destroy: bool = False
     """Let `pulumi destroy` delete the repository with its images. Only for disposable stacks."""
     context_dir: str = "fluentbit"
     """The build context, relative to the project directory (where Pulumi runs the program)."""
@@ -212,7 +212,6 @@ def lifecycle_policy() -> dict[str, Any]:
 
 class LogRouterImage(pulumi.ComponentResource):
     repository_url: pulumi.Output[str]
-    repository_name: pulumi.Output[str]
     repository_arn: pulumi.Output[str]
     image_ref: pulumi.Output[str]  # <repositoryUrl>@sha256:<digest>, what the task definition uses
 
@@ -226,7 +225,7 @@ class LogRouterImage(pulumi.ComponentResource):
             image_tag_mutability="IMMUTABLE",
             image_scanning_configuration=aws.ecr.RepositoryImageScanningConfigurationArgs(scan_on_push=True),
             encryption_configurations=[aws.ecr.RepositoryEncryptionConfigurationArgs(encryption_type="AES256")],
-            force_delete=args.force_delete,
+            force_delete=args.force_destroy,  # the provider's name for it
             opts=child,
         )
         aws.ecr.LifecyclePolicy(
@@ -266,7 +265,6 @@ class LogRouterImage(pulumi.ComponentResource):
         )
 
         self.repository_url = repository.repository_url
-        self.repository_name = repository.name
         self.repository_arn = repository.arn
         self.image_ref = image.repo_digest
         self.register_outputs({"repositoryUrl": self.repository_url, "imageRef": self.image_ref})

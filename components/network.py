@@ -9,7 +9,7 @@ Creates:
   with `0.0.0.0/0` to a NAT gateway (the shared one, or the one in the same AZ), each NAT gateway with its
   own Elastic IP in a public subnet. "none" creates no private subnet and no NAT (tasks run in the public
   subnets with public IPs).
-Needs: `NetworkSettings` (VPC CIDR, AZ names already chosen from the region's available AZs, NAT mode).
+Needs: the VPC CIDR, the AZ names (already chosen from the region's available AZs) and the NAT mode.
 
 Subnet CIDR scheme (`subnet_cidrs`): the VPC CIDR is cut into 16 equal blocks (4 more prefix bits: a /16
 gives /20 subnets, a /23 gives /27, the smallest an ALB takes; `components/subnet_sizing.py` checks that the
@@ -21,12 +21,12 @@ on or off or an AZ is added (existing subnets keep their CIDRs).
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.settings import NetworkSettings
 from components.subnet_sizing import MAX_AZS, SUBNET_PREFIX_BITS
 
 ANYWHERE = "0.0.0.0/0"
@@ -34,6 +34,8 @@ ANYWHERE = "0.0.0.0/0"
 
 @dataclass(frozen=True)
 class SubnetPlan:
+    """The subnets of one availability zone."""
+
     availability_zone: str
     public_cidr: str
     private_cidr: str
@@ -52,12 +54,21 @@ def subnet_cidrs(vpc_cidr: str, availability_zones: tuple[str, ...]) -> list[Sub
 
 @dataclass(frozen=True)
 class NetworkArgs:
-    settings: NetworkSettings
+    vpc_cidr: str
+    """The VPC's IPv4 CIDR, /16 to /23 (components/subnet_sizing.py checks that the subnets fit)."""
+    availability_zones: Sequence[str]
+    """The AZs to spread the subnets over, at least two, at most 8 (chosen from the region's available AZs)."""
+    nat_gateways: str = "none"
+    """`none` (tasks in the public subnets with public IPs), `single` (one shared NAT gateway) or `per-az`."""
+
+    @property
+    def private_subnets(self) -> bool:
+        """Tasks run in private subnets exactly when NAT gateways give them a way out."""
+        return self.nat_gateways != "none"
 
 
 class Network(pulumi.ComponentResource):
     vpc_id: pulumi.Output[str]
-    vpc_cidr_block: pulumi.Output[str]
     public_subnet_ids: pulumi.Output[list[str]]
     private_subnet_ids: pulumi.Output[list[str]]  # empty when nat_gateways is "none"
     task_subnet_ids: pulumi.Output[list[str]]  # private subnets when NAT is on, else the public ones
@@ -66,12 +77,11 @@ class Network(pulumi.ComponentResource):
     def __init__(self, name: str, args: NetworkArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:network:Network", name, None, opts)
         self._name = name
-        settings = args.settings
-        plans = subnet_cidrs(settings.vpc_cidr, settings.availability_zones)
+        plans = subnet_cidrs(args.vpc_cidr, tuple(args.availability_zones))
 
         self._vpc = aws.ec2.Vpc(
             f"{name}-vpc",
-            cidr_block=settings.vpc_cidr,
+            cidr_block=args.vpc_cidr,
             enable_dns_support=True,
             enable_dns_hostnames=True,  # needed for interface endpoints and private DNS names
             opts=self._child(),
@@ -81,14 +91,13 @@ class Network(pulumi.ComponentResource):
         self._igw = aws.ec2.InternetGateway(f"{name}-igw", vpc_id=self._vpc.id, opts=self._child())
 
         public_subnets = self._public_subnets(plans)
-        private_subnets = self._private_subnets(plans, public_subnets, settings.nat_gateways)
+        private_subnets = self._private_subnets(plans, public_subnets, args.nat_gateways)
 
         self.vpc_id = self._vpc.id
-        self.vpc_cidr_block = self._vpc.cidr_block
         self.public_subnet_ids = _ids(public_subnets)
         self.private_subnet_ids = _ids(private_subnets)
-        self.task_subnet_ids = self.private_subnet_ids if settings.private_subnets else self.public_subnet_ids
-        self.assign_public_ip = not settings.private_subnets
+        self.task_subnet_ids = self.private_subnet_ids if args.private_subnets else self.public_subnet_ids
+        self.assign_public_ip = not args.private_subnets
         self.register_outputs(
             {
                 "vpcId": self.vpc_id,
@@ -101,9 +110,9 @@ class Network(pulumi.ComponentResource):
     def _child(self, depends_on: list[pulumi.Resource] | None = None) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=depends_on)
 
-    def _subnet(self, role: str, cidr: str, zone: str) -> aws.ec2.Subnet:
+    def _subnet(self, label: str, cidr: str, zone: str) -> aws.ec2.Subnet:
         return aws.ec2.Subnet(
-            f"{self._name}-{role}",
+            f"{self._name}-{label}",
             vpc_id=self._vpc.id,
             cidr_block=cidr,
             availability_zone=zone,
@@ -113,9 +122,9 @@ class Network(pulumi.ComponentResource):
             opts=self._child(),
         )
 
-    def _associate(self, role: str, route_table: aws.ec2.RouteTable, subnet: aws.ec2.Subnet) -> None:
+    def _associate(self, label: str, route_table: aws.ec2.RouteTable, subnet: aws.ec2.Subnet) -> None:
         aws.ec2.RouteTableAssociation(
-            f"{self._name}-{role}-rta", route_table_id=route_table.id, subnet_id=subnet.id, opts=self._child()
+            f"{self._name}-{label}-rta", route_table_id=route_table.id, subnet_id=subnet.id, opts=self._child()
         )
 
     def _public_subnets(self, plans: list[SubnetPlan]) -> list[aws.ec2.Subnet]:

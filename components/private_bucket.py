@@ -37,21 +37,21 @@ def no_statements(_bucket_arn: pulumi.Output[str]) -> Sequence[Mapping[str, Any]
 
 @dataclass(frozen=True)
 class PrivateBucketArgs:
-    # Days after which every object expires (the lifecycle rule covers the whole bucket).
     expiration_days: int
-    # Let `pulumi destroy` delete the bucket with objects in it. Default False: only for disposable stacks.
+    """Days after which every object expires (the lifecycle rule covers the whole bucket)."""
     force_destroy: bool = False
-    # Pulumi `protect` on the bucket. Default False.
+    """Let `pulumi destroy` delete the bucket with objects in it. Only for disposable stacks."""
     protect: bool = False
-    # None (default): SSE-S3, the only encryption some log-delivery services (ALB) can write to.
-    # A KMS key ARN: SSE-KMS with that key and an S3 Bucket Key.
+    """Pulumi `protect` on the bucket."""
     kms_key_arn: str | None = None
-    # Extra bucket policy statements, given the bucket ARN. Default: none, only the TLS-only Deny.
+    """A KMS key ARN: SSE-KMS with that key and an S3 Bucket Key. Default None: SSE-S3, the only encryption some
+    log-delivery services (ALB) can write to."""
     policy_statements: PolicyStatements = no_statements
-    # Days before an incomplete multipart upload is aborted. Default 1.
+    """Extra bucket policy statements, given the bucket ARN. Default: none, only the TLS-only Deny."""
     abort_incomplete_upload_days: int = 1
-    # Id of the lifecycle rule, as shown in the S3 console. Default "expire-objects".
+    """Days before an incomplete multipart upload is aborted."""
     lifecycle_rule_id: str = "expire-objects"
+    """Id of the lifecycle rule, as shown in the S3 console."""
 
 
 class PrivateBucket(pulumi.ComponentResource):

@@ -20,6 +20,7 @@ import pulumi_aws as aws
 
 from components.limits import (
     BUFFER_INTERVAL_SECONDS,
+    CONTAINER_INSIGHTS_MODES,
     CPU_ARCHITECTURE_PLATFORMS,
     HTTP_BUFFER_SIZE_MIB,
     LOG_ROUTER_MIN_RESERVATION_MIB,
@@ -30,8 +31,6 @@ from components.limits import (
     image_pin_problem,
 )
 from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
-
-PROJECT = "httpd-firelens"
 
 # Fargate task sizes (Linux): cpu units -> the memory values (MiB) AWS accepts with it.
 FARGATE_MEMORY_BY_CPU: dict[int, tuple[int, ...]] = {
@@ -52,7 +51,6 @@ LOG_RETENTION_DAYS: tuple[int, ...] = (
 
 NAT_GATEWAY_MODES = ("none", "single", "per-az")
 CPU_ARCHITECTURES = tuple(CPU_ARCHITECTURE_PLATFORMS)
-CONTAINER_INSIGHTS_MODES = ("disabled", "enabled", "enhanced")
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
 _MATCHER_RE = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
@@ -76,11 +74,6 @@ class NetworkSettings:
     vpc_cidr: str
     availability_zones: tuple[str, ...]
     nat_gateways: str  # none | single | per-az
-
-    @property
-    def private_subnets(self) -> bool:
-        """Tasks run in private subnets exactly when NAT gateways give them a way out."""
-        return self.nat_gateways != "none"
 
 
 @dataclass(frozen=True)

@@ -81,12 +81,19 @@ FAILED_STARTS_QUERY = """fields @timestamp, detail.group, detail.taskArn, detail
 @dataclass(frozen=True)
 class TaskStopCaptureArgs:
     cluster_arn: pulumi.Input[str]
-    scope: str  # cluster | account: which clusters' stops are captured and alerted on
-    capture_all_task_states: bool  # also log every other state change of this cluster's tasks
-    delivery_stream_arn: pulumi.Input[str]  # the task stop archive (LogArchive)
+    """The cluster whose task stops are captured (with scope `cluster`)."""
+    scope: str
+    """`cluster` or `account`: which clusters' stops are captured and alerted on."""
+    capture_all_task_states: bool
+    """Also log every other state change of this cluster's tasks."""
+    delivery_stream_arn: pulumi.Input[str]
+    """The task stop archive's Firehose stream (LogArchive)."""
     alert_topic_arn: pulumi.Input[str]
+    """The SNS topic of the unexpected-stop alerts."""
     log_retention_days: int
-    protect: bool = False  # Pulumi `protect` on the log group
+    """Retention of the task stop log group, one of CloudWatch's values."""
+    protect: bool = False
+    """Pulumi `protect` on the log group."""
     max_event_age_seconds: int = 24 * 60 * 60
     """How long EventBridge retries a failing delivery before the event goes to the dead-letter queue."""
     max_retry_attempts: int = 185
@@ -136,22 +143,15 @@ def other_states_pattern(cluster_arn: pulumi.Input[str]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class _Rule:
-    role: str  # "stopped", "stop-alert", "state-change"
+    label: str  # "stopped", "stop-alert", "state-change"
     resource: aws.cloudwatch.EventRule
 
 
 class TaskStopCapture(pulumi.ComponentResource):
     log_group_name: pulumi.Output[str]
-    log_group_arn: pulumi.Output[str]
-    stop_rule_name: pulumi.Output[str]
-    stop_rule_arn: pulumi.Output[str]
-    alert_rule_name: pulumi.Output[str]
-    alert_rule_arn: pulumi.Output[str]
-    state_change_rule_name: pulumi.Output[str] | None  # None unless capture_all_task_states
-    rule_names: dict[str, pulumi.Output[str]]  # role ("stopped", "stop-alert", ...) -> rule name, for alarms
+    rule_names: dict[str, pulumi.Output[str]]  # label ("stopped", "stop-alert", ...) -> rule name, for alarms
     dead_letter_queue_url: pulumi.Output[str]
     dead_letter_queue_name: pulumi.Output[str]
-    dead_letter_queue_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: TaskStopCaptureArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:events:TaskStopCapture", name, None, opts)
@@ -192,21 +192,13 @@ class TaskStopCapture(pulumi.ComponentResource):
         self._queries(log_group.name)
 
         self.log_group_name = log_group.name
-        self.log_group_arn = log_group.arn
-        self.stop_rule_name = stop_rule.resource.name
-        self.stop_rule_arn = stop_rule.resource.arn
-        self.alert_rule_name = alert_rule.resource.name
-        self.alert_rule_arn = alert_rule.resource.arn
-        self.state_change_rule_name = None if state_rule is None else state_rule.resource.name
-        self.rule_names = {rule.role: rule.resource.name for rule in all_rules}
+        self.rule_names = {rule.label: rule.resource.name for rule in all_rules}
         self.dead_letter_queue_url = self._queue.url
         self.dead_letter_queue_name = self._queue.name
-        self.dead_letter_queue_arn = self._queue.arn
         self.register_outputs(
             {
                 "logGroupName": self.log_group_name,
-                "stopRuleArn": self.stop_rule_arn,
-                "alertRuleArn": self.alert_rule_arn,
+                "ruleNames": self.rule_names,
                 "deadLetterQueueUrl": self.dead_letter_queue_url,
             }
         )
@@ -234,28 +226,28 @@ class TaskStopCapture(pulumi.ComponentResource):
         )
         return stopped, alert, states
 
-    def _rule(self, role: str, description: str, pattern: dict[str, Any]) -> _Rule:
+    def _rule(self, label: str, description: str, pattern: dict[str, Any]) -> _Rule:
         rule = aws.cloudwatch.EventRule(
-            f"{self._name}-{role}",
+            f"{self._name}-{label}",
             description=description,
             event_pattern=pulumi.Output.json_dumps(pattern),
             opts=self._child(),
         )
-        return _Rule(role, rule)
+        return _Rule(label, rule)
 
     def _target(
         self,
         rule: _Rule,
-        role: str,
+        label: str,
         arn: pulumi.Input[str],
         policies: Sequence[pulumi.Resource],
         **kwargs: Any,
     ) -> aws.cloudwatch.EventTarget:
         """A target that retries, then parks what it cannot deliver in the dead-letter queue."""
         return aws.cloudwatch.EventTarget(
-            f"{self._name}-{rule.role}-{role}",
+            f"{self._name}-{rule.label}-{label}",
             rule=rule.resource.name,
-            target_id=role,
+            target_id=label,
             arn=arn,
             dead_letter_config=aws.cloudwatch.EventTargetDeadLetterConfigArgs(arn=self._queue.arn),
             retry_policy=aws.cloudwatch.EventTargetRetryPolicyArgs(
@@ -319,12 +311,12 @@ class TaskStopCapture(pulumi.ComponentResource):
 
     def _queries(self, log_group_name: pulumi.Output[str]) -> None:
         folder = self._args.query_folder or f"{pulumi.get_project()}-{pulumi.get_stack()}"
-        for role, title, query in (
+        for label, title, query in (
             ("stops-by-reason", "ECS task stops by reason", STOPS_BY_REASON_QUERY),
             ("failed-starts", "ECS tasks that failed to start", FAILED_STARTS_QUERY),
         ):
             aws.cloudwatch.QueryDefinition(
-                f"{self._name}-{role}",
+                f"{self._name}-{label}",
                 name=f"{folder}/{title}",  # "/" makes a folder in the Logs Insights console
                 query_string=query,
                 log_group_names=[log_group_name],

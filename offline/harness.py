@@ -12,18 +12,25 @@ from __future__ import annotations
 import logging
 import runpy
 import sys
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import rpc
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.stack import run_pulumi_func
-from pulumi.runtime.sync_await import _sync_await
 
+from offline.aliases import AliasSpec, Match, Registration, match_previous
 from offline.mocks import AwsMocks
+from offline.pulumi_runtime import (
+    MockMonitor,
+    deserialize_properties,
+    is_secret,
+    resolve,
+    root_resource,
+    run_program,
+    start_mock_runtime,
+    unwrap_secret,
+)
 from offline.stack_config import StackConfig
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -44,6 +51,8 @@ class RecordedResource:
     state: dict[str, Any]
     protect: bool = False  # resource options the inputs do not show
     ignore_changes: tuple[str, ...] = ()
+    delete_before_replace: bool = False
+    aliases: tuple[AliasSpec, ...] = ()  # the registration's `aliases`, as the engine receives them
 
     def plain_inputs(self) -> dict[str, Any]:
         """Inputs with secret envelopes opened, for assertions that need the value inside."""
@@ -58,6 +67,7 @@ class Evaluation:
     outputs: dict[str, Any]  # secret outputs already replaced by "[secret]"
     secret_outputs: frozenset[str]
     warnings: tuple[str, ...] = ()  # what the program logged with pulumi.log.warn, as `pulumi up` would show it
+    registration_order: tuple[str, ...] = ()  # the URNs in the order the program registered them
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -78,6 +88,16 @@ class Evaluation:
     def children(self, parent: RecordedResource) -> list[RecordedResource]:
         return [r for r in self.resources if r.parent == parent.urn]
 
+    def match_previous(self, previous: Collection[str]) -> Match:
+        """Which resource of a previous deployment (its URNs) each resource takes over, as `pulumi up` would
+        decide by URN and aliases (offline/aliases.py)."""
+        by_urn = {r.urn: r for r in self.resources}
+        registrations = [
+            Registration(r.urn, r.name, r.type, r.parent, r.aliases)
+            for r in (by_urn[urn] for urn in self.registration_order)
+        ]
+        return match_previous(registrations, previous)
+
     def descendants(self, parent: RecordedResource) -> list[RecordedResource]:
         """Children, their children and so on: everything a component creates, however deeply nested."""
         found: list[RecordedResource] = []
@@ -88,7 +108,7 @@ class Evaluation:
 
 def mask_secrets(value: Any) -> Any:
     """Replace every secret envelope, at any depth, with "[secret]"."""
-    if rpc.is_rpc_secret(value):
+    if is_secret(value):
         return SECRET_MASK
     if isinstance(value, dict):
         return {k: mask_secrets(v) for k, v in value.items()}
@@ -98,8 +118,8 @@ def mask_secrets(value: Any) -> Any:
 
 
 def unwrap_secrets(value: Any) -> Any:
-    if rpc.is_rpc_secret(value):
-        return unwrap_secrets(rpc.unwrap_rpc_secret(value))
+    if is_secret(value):
+        return unwrap_secrets(unwrap_secret(value))
     if isinstance(value, dict):
         return {k: unwrap_secrets(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -118,7 +138,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class RecordingMonitor(pulumi_mocks.MockMonitor):
+class RecordingMonitor(MockMonitor):
     """The stock mock monitor, plus a record of what the engine would receive for each resource."""
 
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
@@ -142,15 +162,32 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 name=request.name,
                 parent=request.parent or None,
                 custom=bool(request.custom),
-                inputs=_plain(rpc.deserialize_properties(request.object)),
+                inputs=_plain(deserialize_properties(request.object)),
                 dependencies=tuple(request.dependencies),
                 id=state.id if state else None,
                 state=_plain(dict(state.state)) if state else {},
                 protect=bool(request.protect),
                 ignore_changes=tuple(request.ignoreChanges),
+                delete_before_replace=bool(request.deleteBeforeReplace),
+                aliases=tuple(_alias_spec(alias) for alias in request.aliases),
             )
         )
         return response
+
+
+def _alias_spec(alias: Any) -> AliasSpec:
+    """One alias_pb2.Alias: a full URN, or a spec whose parent is a URN or `noParent`."""
+    if alias.WhichOneof("alias") == "urn":
+        return AliasSpec(urn=alias.urn)
+    spec = alias.spec
+    return AliasSpec(
+        name=spec.name,
+        type=spec.type,
+        parent_urn=spec.parentUrn if spec.WhichOneof("parent") == "parentUrn" else "",
+        no_parent=spec.WhichOneof("parent") == "noParent" and bool(spec.noParent),
+        project=spec.project,
+        stack=spec.stack,
+    )
 
 
 class _WarningRecorder(logging.Handler):
@@ -174,41 +211,41 @@ def _engine_logger() -> tuple[logging.Logger, _WarningRecorder]:
     return logger, recorder
 
 
-async def _resolve_output(value: Any) -> tuple[Any, bool]:
-    output = pulumi.Output.from_input(value)
-    resolved = await output.future()
-    return resolved, bool(await output.is_secret())
-
-
-def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR) -> Evaluation:
-    """Run `__main__.py` for `config` under the mocks; raise whatever the program raises."""
+def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR, program: Path | None = None) -> Evaluation:
+    """Run the project's `__main__.py` (or another `program` that uses the project's components, such as a test
+    program) for `config` under the mocks; raise whatever the program raises."""
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
     monitor = RecordingMonitor(AwsMocks(config.region, project_dir))
     logger, recorder = _engine_logger()
-    pulumi_settings.ROOT.set(None)
-    pulumi.runtime.set_mocks(
-        monitor.mocks, project=config.project, stack=config.stack, preview=False, logger=logger, monitor=monitor
+    start_mock_runtime(
+        monitor.mocks, config.project, config.stack, dict(config.values), config.secret_keys, monitor, logger
     )
-    pulumi.runtime.set_all_config(dict(config.values), sorted(config.secret_keys))
-    root = pulumi_settings.get_root_resource()
+    root = root_resource()
     if root is None:
         raise RuntimeError("the mock runtime did not create a root stack")
-    main = str(project_dir / "__main__.py")
+    main = str(program or project_dir / "__main__.py")
 
-    def run_program() -> None:
+    def program_function() -> None:
         runpy.run_path(main, run_name="__main__")
 
-    _sync_await(run_pulumi_func(run_program))
+    run_program(program_function)
 
     outputs: dict[str, Any] = {}
     secret_outputs: set[str] = set()
     for name, value in getattr(root, "outputs", {}).items():
-        resolved, is_secret = _sync_await(_resolve_output(value))
-        outputs[name] = SECRET_MASK if is_secret else _plain(resolved)
-        if is_secret:
+        resolved, secret = resolve(pulumi.Output.from_input(value))
+        outputs[name] = SECRET_MASK if secret else _plain(resolved)
+        if secret:
             secret_outputs.add(name)
 
     # Registrations complete in thread-pool order; sort so that every run prints the same document.
     records = sorted(monitor.records, key=lambda r: (r.type != STACK_TYPE, r.urn))
-    return Evaluation(config, tuple(records), outputs, frozenset(secret_outputs), tuple(recorder.messages))
+    return Evaluation(
+        config,
+        tuple(records),
+        outputs,
+        frozenset(secret_outputs),
+        tuple(recorder.messages),
+        tuple(r.urn for r in monitor.records),
+    )

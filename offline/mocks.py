@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-from pulumi.runtime import rpc
 
 from offline.aws_formats import (
     ACCOUNT_ID,
@@ -30,6 +29,7 @@ from offline.aws_formats import (
     arn,
     global_arn,
 )
+from offline.pulumi_runtime import is_secret, unwrap_secret
 
 Outputs = dict[str, Any]
 
@@ -183,6 +183,14 @@ def _listener(ctx: ResourceContext) -> tuple[str, Outputs]:
     lb_part = lb_arn.split(":loadbalancer/", 1)[-1]
     listener_arn = ctx.arn("elasticloadbalancing", f"listener/{lb_part}/{ctx.ident.hex(16)}")
     return listener_arn, {"arn": listener_arn}
+
+
+@handles("aws:lb/listenerRule:ListenerRule")
+def _listener_rule(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """arn:...:listener-rule/app/<lb name>/<lb id>/<listener id>/<rule id>: the listener's ARN, one more id."""
+    listener_arn = str(ctx.inputs.get("listenerArn", ""))
+    rule_arn = f"{listener_arn.replace(':listener/', ':listener-rule/', 1)}/{ctx.ident.hex(16, 'rule')}"
+    return rule_arn, {"arn": rule_arn}
 
 
 # --- S3 ------------------------------------------------------------------------------------------------
@@ -541,7 +549,7 @@ class AwsMocks(pulumi.runtime.Mocks):
                 f"no offline mock for resource type {args.typ} ({args.name}); add a handler in offline/mocks.py"
             )
         inputs = {k: v for k, v in args.inputs.items()}
-        plain_inputs = {k: rpc.unwrap_rpc_secret(v) if rpc.is_rpc_secret(v) else v for k, v in inputs.items()}
+        plain_inputs = {k: unwrap_secret(v) if is_secret(v) else v for k, v in inputs.items()}
         ctx = ResourceContext(args.typ, args.name, plain_inputs, self.region, self.project_dir)
         resource_id, outputs = handler(ctx)
         return resource_id, {**inputs, **outputs}

@@ -78,6 +78,7 @@ def as_json(evaluation: Evaluation) -> dict[str, Any]:
 DIAGRAM_TYPES: dict[str, str] = {
     "aws:lb/loadBalancer:LoadBalancer": "ALB",
     "aws:lb/listener:Listener": "listener",
+    "aws:lb/listenerRule:ListenerRule": "listener rule",
     "aws:lb/targetGroup:TargetGroup": "target group",
     "aws:ecs/cluster:Cluster": "ECS cluster",
     "aws:ecs/service:Service": "ECS service",
@@ -101,6 +102,7 @@ SINK_TYPES = {
 }
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 LISTENER = "aws:lb/listener:Listener"
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 
 
@@ -138,7 +140,9 @@ def _flows(evaluation: Evaluation) -> set[tuple[str, str]]:
         for dep in deps:
             if dep.type not in DIAGRAM_TYPES:
                 continue
-            writes_into = dep.type in SINK_TYPES or (resource.type == LISTENER and dep.type == TARGET_GROUP)
+            # A listener or listener rule forwards into the target group it names.
+            forwards = resource.type in (LISTENER, LISTENER_RULE) and dep.type == TARGET_GROUP
+            writes_into = dep.type in SINK_TYPES or forwards
             edges.add((resource.urn, dep.urn) if writes_into else (dep.urn, resource.urn))
     return edges
 

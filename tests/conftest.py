@@ -1,42 +1,134 @@
 """Shared fixtures: the real program evaluated offline under the AWS mocks (offline/harness.py).
 
-`evaluate_stack("dev", cpu="512")` returns a cached Evaluation; the mocks are configured before the program
-runs, so every registration and apply happens. `dev` and `prod` are the stacks as committed.
+`evaluate_stack("dev", cpu="512")` returns an Evaluation cached by the effective configuration (an override equal
+to the stack's own value is no new evaluation); the mocks are configured before the program runs, so every
+registration and apply happens. `dev` and `prod` are the stacks as committed; `evaluate_program("two_services")`
+evaluates a test program of tests/programs/ instead of `__main__.py`. The `cached_cli` fixture makes the offline
+CLI (`python -m offline`, run in-process) use the same cache.
+
+Speed: an evaluation allocates hundreds of thousands of small objects, and the cyclic garbage collector
+rescans every long-lived one (the imported SDKs) each time it runs. After the first evaluation has imported
+everything, those objects are frozen out of the collector's view and the young generation is allowed to grow
+larger before a collection (scripts/benchmark.py measures the suite).
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 
 import pytest
 
 from offline.harness import PROJECT_DIR, Evaluation, evaluate
-from offline.stack_config import load_stack_config
+from offline.stack_config import StackConfig, load_stack_config
 
-# Every optional path of the program on: partner endpoint, HTTPS, archive KMS key, every task state, the e-mail
-# subscription (the dashboard is on by default). For checks that must see every resource type the program can
-# create: `evaluate_stack(stack, secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)`.
+GC_YOUNG_THRESHOLD = 50_000  # objects allocated before a young collection; Python's default is 700
+
+PROGRAMS = PROJECT_DIR / "tests" / "programs"
+
+# The few configurations the tests evaluate besides the committed stacks. Every distinct configuration costs an
+# evaluation, so a test that needs a setting changed uses one of these (its assertions relate what it checks to
+# the configuration's value, so the other settings of the variant do not matter) instead of a new one.
 _KEY_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
+# Every optional path of the program on: partner endpoint, HTTPS, two ingress CIDRs, archive KMS key, every task
+# state, the e-mail subscription (the dashboard is on by default). For checks that must see every resource type
+# the program can create: `evaluate_stack(stack, secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)`.
 ALL_OPTIONS = {
     "captureAllTaskStates": "true",
-    "partnerEndpointUrl": "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
+    "partnerEndpointUrl": DATADOG,
     "partnerEndpointName": "Datadog",
     "certificateArn": f"arn:aws:acm:ap-northeast-1:123456789012:certificate/{_KEY_ID}",
+    "ingressCidrs": '["203.0.113.0/24", "198.51.100.0/24"]',
     "archiveKmsKeyArn": f"arn:aws:kms:ap-northeast-1:123456789012:key/{_KEY_ID}",
     "alertEmail": "oncall@example.com",
 }
 ALL_OPTION_SECRETS = {"partnerApiKey": "0123456789abcdef"}
+# dev with stop events to a partner endpoint only, buffering at the HTTP endpoint's limits.
+PARTNER = {
+    "partnerEndpointUrl": DATADOG,
+    "partnerEndpointName": "Datadog",
+    "firehoseBufferSizeMiB": "64",
+    "firehoseBufferIntervalSeconds": "900",
+}
+PARTNER_SECRETS = {"partnerApiKey": "dd-offline-partner-key-5f1c9a"}
+# dev with every service knob turned: ARM, enhanced insights, a bigger router, another port and health check; and
+# the S3 archives' largest buffer with no interval.
+SERVICE_VARIANT = {
+    "cpuArchitecture": "ARM64",
+    "containerInsights": "enhanced",
+    "logRouterMemoryMiB": "192",
+    "appPort": "8080",
+    "healthCheckPath": "/healthz",
+    "healthCheckIntervalSeconds": "15",
+    "healthCheckTimeoutSeconds": "6",
+    "healthyThreshold": "3",
+    "unhealthyThreshold": "4",
+    "healthCheckMatcher": "200-299",
+    "firehoseBufferSizeMiB": "128",
+    "firehoseBufferIntervalSeconds": "0",
+}
+# dev with the pipeline's knobs turned: one NAT gateway, account-wide stop capture, no dashboard, other alarm
+# thresholds and task counts, a KMS key, shorter expiration, the smallest buffer with the longest interval, an
+# e-mail subscription and another aws-for-fluent-bit version.
+PIPELINE_VARIANT = {
+    "natGateways": "single",
+    "stopEventScope": "account",
+    "dashboard": "false",
+    "alarmDeliveryFreshnessSeconds": "1200",
+    "alarmEvaluationMinutes": "3",
+    "alarmTarget5xxPerMinute": "50",
+    "minCount": "2",
+    "desiredCount": "2",
+    "archiveKmsKeyArn": "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    "archiveExpirationDays": "7",
+    "firehoseBufferSizeMiB": "1",
+    "firehoseBufferIntervalSeconds": "900",
+    "alertEmail": "ops@example.com",
+    "fluentBitVersion": "2.32.0",
+}
 
 
-@functools.lru_cache(maxsize=64)
-def _evaluate(stack: str, plain: tuple[tuple[str, str], ...], secret: tuple[tuple[str, str], ...]) -> Evaluation:
-    config = load_stack_config(PROJECT_DIR, stack).with_overrides(dict(plain), dict(secret))
-    return evaluate(config)
+_ConfigKey = tuple[str, str, tuple[tuple[str, str], ...], tuple[str, ...]]
+_EVALUATIONS: dict[_ConfigKey, Evaluation] = {}
+
+
+def _key(config: StackConfig) -> _ConfigKey:
+    return config.project, config.stack, tuple(sorted(config.values.items())), tuple(sorted(config.secret_keys))
+
+
+def evaluate_config(config: StackConfig) -> Evaluation:
+    """`offline.harness.evaluate`, once per effective configuration."""
+    key = _key(config)
+    if key not in _EVALUATIONS:
+        first = not _EVALUATIONS
+        _EVALUATIONS[key] = evaluate(config)
+        if first:  # everything is imported now: keep it out of the collector's work
+            gc.freeze()
+            gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+    return _EVALUATIONS[key]
+
+
+@pytest.fixture
+def cached_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline CLI's `main()` evaluates through the cache (its own behaviour is what the test checks)."""
+    monkeypatch.setattr("offline.__main__.evaluate", evaluate_config)
+
+
+@functools.lru_cache(maxsize=4)
+def evaluate_program(name: str) -> Evaluation:
+    """Evaluate a test program, tests/programs/<name>.py, with the dev stack's config (region, project)."""
+    return evaluate(_stack_config("dev"), program=PROGRAMS / f"{name}.py")
 
 
 def evaluate_stack(stack: str, secrets: dict[str, str] | None = None, **overrides: str) -> Evaluation:
     """Evaluate a committed stack with config overrides (`key=value`, key without namespace)."""
-    return _evaluate(stack, tuple(sorted(overrides.items())), tuple(sorted((secrets or {}).items())))
+    return evaluate_config(_stack_config(stack).with_overrides(overrides, secrets))
+
+
+@functools.cache
+def _stack_config(stack: str) -> StackConfig:
+    return load_stack_config(PROJECT_DIR, stack)
 
 
 @pytest.fixture(scope="session")

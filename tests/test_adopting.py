@@ -26,6 +26,7 @@ from offline.harness import PROJECT_DIR, Evaluation
 from offline.mocks import _invoke_results
 from offline.stack_config import load_stack_config
 from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
+from tests.helpers import statements
 from tests.iam_lint import as_list, findings_at_least
 
 DOCS = PROJECT_DIR / "docs"
@@ -180,6 +181,15 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "elasticloadbalancing:ModifyListenerAttributes",
         "elasticloadbalancing:AddListenerCertificates",
         "elasticloadbalancing:RemoveListenerCertificates",
+        *TAGS_ELB,
+    ),
+    # pike src/mapping/aws/resource/elasticloadbalancing/aws_lb_listener_rule.json
+    "aws:lb/listenerRule:ListenerRule": (
+        "elasticloadbalancing:CreateRule",
+        "elasticloadbalancing:SetRulePriorities",
+        "elasticloadbalancing:ModifyRule",
+        "elasticloadbalancing:DeleteRule",
+        "elasticloadbalancing:DescribeRules",
         *TAGS_ELB,
     ),
     "aws:ecs/cluster:Cluster": (
@@ -410,10 +420,6 @@ GLOBAL_SERVICES = {"iam"}
 def load_policy(path: Path) -> dict[str, Any]:
     document: dict[str, Any] = json.loads(path.read_text())
     return document
-
-
-def statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(policy["Statement"])
 
 
 def granting(policy: dict[str, Any], action: str, resource: str | None = None) -> list[dict[str, Any]]:

@@ -8,8 +8,9 @@ from typing import Any
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
-from tests.iam_lint import lint_policy
+from tests.conftest import PIPELINE_VARIANT, evaluate_stack
+from tests.helpers import config_value, inside, only, statements
+from tests.iam_lint import as_list, lint_policy, policy_of
 
 KEY = "aws:kms/key:Key"
 TOPIC = "aws:sns/topic:Topic"
@@ -19,27 +20,15 @@ PUBLISHERS = {"events.amazonaws.com", "cloudwatch.amazonaws.com"}
 
 
 def _children(evaluation: Evaluation, type_token: str) -> list[RecordedResource]:
-    component = evaluation.one("httpd-firelens:alerts:Alerts", "alerts")
-    return [r for r in evaluation.children(component) if r.type == type_token]
+    return inside(evaluation, "httpd-firelens:alerts:Alerts", "alerts", type_token)
 
 
 def _one(evaluation: Evaluation, type_token: str) -> RecordedResource:
-    matches = _children(evaluation, type_token)
-    assert len(matches) == 1, [r.name for r in matches]
-    return matches[0]
-
-
-def _document(resource: RecordedResource, key: str = "policy") -> dict[str, Any]:
-    document: dict[str, Any] = json.loads(resource.plain_inputs()[key])
-    return document
-
-
-def _as_list(value: str | list[str]) -> list[str]:
-    return [value] if isinstance(value, str) else value
+    return only(_children(evaluation, type_token))
 
 
 def _statements_for(document: dict[str, Any], service: str) -> list[dict[str, Any]]:
-    return [s for s in document["Statement"] if service in _as_list(s["Principal"].get("Service", []))]
+    return [s for s in statements(document) if service in as_list(s["Principal"].get("Service", []))]
 
 
 def test_topic_is_encrypted_with_its_own_rotating_key(stack: Evaluation) -> None:
@@ -51,28 +40,28 @@ def test_topic_is_encrypted_with_its_own_rotating_key(stack: Evaluation) -> None
 
 
 def test_key_policy_lets_the_account_administer_and_the_publishing_services_use_the_key(stack: Evaluation) -> None:
-    policy = _document(_one(stack, KEY))
-    actions = [action for s in policy["Statement"] for action in _as_list(s["Action"])]
+    policy = policy_of(_one(stack, KEY))
+    actions = [action for s in policy["Statement"] for action in as_list(s["Action"])]
     assert "kms:*" not in actions and "*" not in actions
     admin = [s for s in policy["Statement"] if s["Principal"].get("AWS") == f"arn:aws:iam::{ACCOUNT_ID}:root"]
-    admin_actions = {a for s in admin for a in _as_list(s["Action"])}
+    admin_actions = {a for s in admin for a in as_list(s["Action"])}
     # PutKeyPolicy keeps the key manageable; ScheduleKeyDeletion lets `pulumi destroy` retire it.
     assert {"kms:PutKeyPolicy", "kms:DescribeKey", "kms:EnableKeyRotation", "kms:ScheduleKeyDeletion"} <= admin_actions
     for service in PUBLISHERS:
         (statement,) = _statements_for(policy, service)
         assert statement["Effect"] == "Allow"
-        assert sorted(_as_list(statement["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
+        assert sorted(as_list(statement["Action"])) == ["kms:Decrypt", "kms:GenerateDataKey*"]
 
 
 def test_account_principals_use_the_key_only_through_sns(dev: Evaluation) -> None:
-    policy = _document(_one(dev, KEY))
+    policy = policy_of(_one(dev, KEY))
     (use,) = [s for s in policy["Statement"] if s.get("Sid") == "AccountUsesKeyThroughSns"]
     assert use["Condition"]["StringEquals"]["kms:ViaService"] == f"sns.{dev.config.region}.amazonaws.com"
     assert use["Condition"]["StringEquals"]["kms:CallerAccount"] == ACCOUNT_ID
 
 
 def test_key_policy_passes_parliament(stack: Evaluation) -> None:
-    findings = lint_policy(_document(_one(stack, KEY)))
+    findings = lint_policy(policy_of(_one(stack, KEY)))
     # In a key policy "Resource" must be "*" and means "this key" (KMS rejects anything else), so parliament's
     # identity-policy finding RESOURCE_STAR does not apply; every other finding does.
     assert [f for f in findings if not f.startswith("RESOURCE_STAR:")] == []
@@ -82,8 +71,8 @@ def test_topic_policy_lets_only_this_accounts_rules_and_alarms_publish(stack: Ev
     topic = _one(stack, TOPIC)
     policy_resource = _one(stack, TOPIC_POLICY)
     assert policy_resource.inputs["arn"] == topic.state["arn"]
-    policy = _document(policy_resource)
-    principals = {p for s in policy["Statement"] for p in _as_list(s["Principal"]["Service"])}
+    policy = policy_of(policy_resource)
+    principals = {p for s in policy["Statement"] for p in as_list(s["Principal"]["Service"])}
     assert principals == PUBLISHERS
     region = stack.config.region
     source_arns = {
@@ -93,7 +82,7 @@ def test_topic_policy_lets_only_this_accounts_rules_and_alarms_publish(stack: Ev
     for service, source_arn in source_arns.items():
         (statement,) = _statements_for(policy, service)
         assert statement["Effect"] == "Allow"
-        assert _as_list(statement["Action"]) == ["sns:Publish"]
+        assert as_list(statement["Action"]) == ["sns:Publish"]
         assert statement["Resource"] == topic.state["arn"]
         assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": ACCOUNT_ID}
         assert statement["Condition"]["ArnLike"] == {"aws:SourceArn": source_arn}
@@ -113,10 +102,10 @@ def test_no_subscription_without_an_address(stack: Evaluation) -> None:
 
 
 def test_email_subscription_when_an_address_is_configured() -> None:
-    evaluation = evaluate_stack("dev", alertEmail="ops@example.com")
+    evaluation = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
     subscription = _one(evaluation, SUBSCRIPTION)
     assert subscription.inputs["protocol"] == "email"
-    assert subscription.inputs["endpoint"] == "ops@example.com"
+    assert subscription.inputs["endpoint"] == config_value(evaluation, "alertEmail") != ""
     assert subscription.inputs["topic"] == _one(evaluation, TOPIC).state["arn"]
 
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from components.dashboard import DashboardService, PipelineDashboardArgs, dashboard_widgets
 from offline.harness import Evaluation
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
-from tests.test_pipeline_alarms import ALB, PARTNER, PARTNER_SECRETS, QUEUE, alarms, stream_name
+from tests.conftest import PARTNER, PARTNER_SECRETS, PIPELINE_VARIANT, evaluate_stack
+from tests.helpers import config_value, delivery_stream
+from tests.test_pipeline_alarms import QUEUE, alarms
 
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
 
@@ -26,9 +28,9 @@ def widget_metrics(body: dict[str, Any]) -> list[list[Any]]:
 def test_dashboard_graphs_the_stacks_own_resources(stack: Evaluation) -> None:
     body = dashboard_body(stack)
     rows = widget_metrics(body)
-    streams = {stream_name(stack, a) for a in ("app-log-archive", "task-stop-archive")}
+    streams = {delivery_stream(stack, a).state["name"] for a in ("app-log-archive", "task-stop-archive")}
     assert {row[3] for row in rows if row[0] == "AWS/Firehose"} == streams
-    alb_suffix = stack.one(ALB).state["arnSuffix"]
+    alb_suffix = stack.one("aws:lb/loadBalancer:LoadBalancer").state["arnSuffix"]
     assert all(row[row.index("LoadBalancer") + 1] == alb_suffix for row in rows if row[0] == "AWS/ApplicationELB")
     assert [row[3] for row in rows if row[0] == "AWS/SQS"] == [stack.one(QUEUE).state["name"]]
     (log_widget,) = [w for w in body["widgets"] if w["type"] == "log"]
@@ -65,7 +67,7 @@ def test_dashboard_passes_the_cloudwatch_api_model_and_is_exported(stack: Evalua
 
 def test_a_partner_stream_graphs_its_http_endpoint_deliveries() -> None:
     ev = evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
-    partner_stream = stream_name(ev, "task-stop-archive")
+    partner_stream = delivery_stream(ev, "task-stop-archive").state["name"]
     metrics = {
         row[1] for row in widget_metrics(dashboard_body(ev)) if row[0] == "AWS/Firehose" and row[3] == partner_stream
     }
@@ -73,7 +75,29 @@ def test_a_partner_stream_graphs_its_http_endpoint_deliveries() -> None:
 
 
 def test_dashboard_can_be_turned_off() -> None:
-    ev = evaluate_stack("dev", dashboard="false")
+    ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
+    assert config_value(ev, "dashboard") == "false"
     assert ev.of_type(DASHBOARD) == []
     assert "dashboardUrl" not in ev.outputs
     assert alarms(ev)  # the alarms stay
+
+
+def test_every_service_gets_its_target_health_and_task_rows() -> None:
+    """A second service behind the ALB is graphed beside the first, each row labelled with its service."""
+    services = [
+        DashboardService("httpd", "apps", "httpd-service", "targetgroup/httpd-tg/1"),
+        DashboardService("api", "apps", "api-service", "targetgroup/api-tg/2"),
+    ]
+    for insights, metrics in ((False, ("CPUUtilization", "MemoryUtilization")), (True, ("RunningTaskCount",))):
+        args = PipelineDashboardArgs("ap-northeast-1", "app/web/0", services, [], "stops", "dlq", insights)
+        rows = widget_metrics({"widgets": dashboard_widgets(args)})
+        for service in services:
+            health = [
+                r
+                for r in rows
+                if "TargetGroup" in r and r[r.index("TargetGroup") + 1] == service.target_group_arn_suffix
+            ]
+            assert {r[1] for r in health} == {"HealthyHostCount", "UnHealthyHostCount"}
+            assert all(r[-1]["label"].startswith(f"{service.label} ") for r in health)
+            tasks = [r for r in rows if "ServiceName" in r and r[r.index("ServiceName") + 1] == service.service_name]
+            assert set(metrics) <= {r[1] for r in tasks}

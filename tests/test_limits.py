@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from components.firelens_task import ROUTER_HEALTH_CHECK
 from components.limits import LOG_ROUTER_FORWARD_PORT, LOG_ROUTER_HTTP_PORT, LOG_ROUTER_PORTS
-from components.service import ROUTER_HEALTH_CHECK
 from offline.harness import PROJECT_DIR
 from tests.fluentbit_config import parse_file
 

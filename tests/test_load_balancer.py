@@ -1,31 +1,28 @@
-"""components/load_balancer.py: ALB, its security group, target group, listeners and access-log bucket."""
+"""components/load_balancer.py: ALB, its security group, listeners and access-log bucket."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pulumi
 import pytest
-from pulumi.runtime import set_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.sync_await import _sync_await
 
 from components.limits import LOG_ROUTER_PORTS
-from components.load_balancer import TLS_POLICY, LoadBalancer, LoadBalancerArgs
-from components.settings import HealthCheckSettings, LoadBalancerSettings
+from components.load_balancer import SECURITY_GROUP_DESCRIPTION, TLS_POLICY, LoadBalancer, LoadBalancerArgs
 from offline.aws_formats import ACCOUNT_ID, ELB_ACCOUNT_IDS
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
+from offline.pulumi_runtime import start_mock_runtime
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
+from tests.helpers import config_value, inside, only, value_of
 from tests.iam_lint import lint_policy
 
 REGION = "ap-northeast-1"
-CERT = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-4909-8807-060504030201"
+CERT = ALL_OPTIONS["certificateArn"]
 COMPONENT = "httpd-firelens:loadbalancer:LoadBalancer"
 ALB = "aws:lb/loadBalancer:LoadBalancer"
-TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 LISTENER = "aws:lb/listener:Listener"
 SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -40,17 +37,17 @@ LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 
 @pytest.fixture(scope="module")
 def https() -> Evaluation:
-    return evaluate_stack("dev", certificateArn=CERT)
+    """Every optional path on: HTTPS with a certificate, two ingress CIDRs."""
+    return evaluate_stack("dev", secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)
 
 
 def of(ev: Evaluation, type_token: str) -> list[RecordedResource]:
     """Resources of one type inside the LoadBalancer component (the access-log bucket is a PrivateBucket in it)."""
-    return [r for r in ev.descendants(ev.one(COMPONENT, "web")) if r.type == type_token]
+    return inside(ev, COMPONENT, "web", type_token)
 
 
 def one(ev: Evaluation, type_token: str) -> RecordedResource:
-    (resource,) = of(ev, type_token)
-    return resource
+    return only(of(ev, type_token))
 
 
 def listeners(ev: Evaluation) -> dict[int, dict[str, Any]]:
@@ -96,21 +93,36 @@ def test_alb_logs_to_its_bucket_after_the_bucket_policy_exists(stack: Evaluation
 # --- listeners ---------------------------------------------------------------------------------------------
 
 
-def test_without_certificate_http_forwards_to_the_target_group(dev: Evaluation) -> None:
+NO_SERVICE_MATCHED = [
+    {
+        "type": "fixed-response",
+        "fixedResponse": {"statusCode": "404", "contentType": "text/plain", "messageBody": "no service matched"},
+    }
+]
+
+
+def test_without_certificate_http_is_the_traffic_listener_and_answers_404_by_default(dev: Evaluation) -> None:
+    """A listener's default action is what a request gets when no rule matches ("If none of the conditions for
+    any other rules are met, then the action for the default rule is performed", https://docs.aws.amazon.com/
+    elasticloadbalancing/latest/application/listener-rules.html): services attach with rules, the rest is a 404."""
     assert set(listeners(dev)) == {80}
     http = listeners(dev)[80]
     assert http["protocol"] == "HTTP"
     assert http["loadBalancerArn"] == one(dev, ALB).id
-    assert http["defaultActions"] == [{"type": "forward", "targetGroupArn": one(dev, TARGET_GROUP).id}]
+    assert http["defaultActions"] == NO_SERVICE_MATCHED
+    (traffic,) = of(dev, LISTENER)
+    assert {rule.inputs["listenerArn"] for rule in dev.of_type(LISTENER_RULE)} == {traffic.state["arn"]}
     assert dev.outputs["serviceUrl"] == f"http://{one(dev, ALB).state['dnsName']}"
 
 
-def test_with_certificate_https_forwards_and_http_redirects(https: Evaluation) -> None:
+def test_with_certificate_https_is_the_traffic_listener_and_http_redirects(https: Evaluation) -> None:
     assert set(listeners(https)) == {80, 443}
     tls = listeners(https)[443]
     assert (tls["protocol"], tls["sslPolicy"], tls["certificateArn"]) == ("HTTPS", TLS_POLICY, CERT)
     assert tls["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
-    assert tls["defaultActions"] == [{"type": "forward", "targetGroupArn": one(https, TARGET_GROUP).id}]
+    assert tls["defaultActions"] == NO_SERVICE_MATCHED
+    (traffic,) = [r for r in of(https, LISTENER) if r.inputs["port"] == 443]
+    assert {rule.inputs["listenerArn"] for rule in https.of_type(LISTENER_RULE)} == {traffic.state["arn"]}
     http = listeners(https)[80]
     assert http["protocol"] == "HTTP"
     assert "sslPolicy" not in http and "certificateArn" not in http
@@ -123,9 +135,9 @@ def test_with_certificate_https_forwards_and_http_redirects(https: Evaluation) -
 # --- security group ----------------------------------------------------------------------------------------
 
 
-def test_security_group_admits_only_listener_ports_from_each_ingress_cidr() -> None:
-    cidrs = ["203.0.113.0/24", "198.51.100.0/24"]
-    ev = evaluate_stack("dev", ingressCidrs=json.dumps(cidrs), certificateArn=CERT)
+def test_security_group_admits_only_listener_ports_from_each_ingress_cidr(https: Evaluation) -> None:
+    ev, cidrs = https, json.loads(config_value(https, "ingressCidrs"))
+    assert len(cidrs) == 2
     expected = sorted((port, port, "tcp", cidr) for port in (80, 443) for cidr in cidrs)
     assert rule_ports(ev, INGRESS) == expected
     group_id = one(ev, SECURITY_GROUP).id
@@ -136,12 +148,19 @@ def test_security_group_default_stack_opens_port_80_to_the_default_cidr(dev: Eva
     assert rule_ports(dev, INGRESS) == [(80, 80, "tcp", "0.0.0.0/0")]
 
 
-def test_security_group_egress_only_reaches_the_app_port_inside_the_vpc(stack: Evaluation) -> None:
-    vpc_cidr = stack.one("aws:ec2/vpc:Vpc").inputs["cidrBlock"]
-    assert rule_ports(stack, EGRESS) == [(80, 80, "tcp", vpc_cidr)]
+def test_security_group_has_no_egress_of_its_own(stack: Evaluation) -> None:
+    """Each service adds the ALB's egress to its own tasks (tests/test_service.py); the component adds none."""
+    assert of(stack, EGRESS) == []
     assert "egress" not in one(stack, SECURITY_GROUP).inputs  # no inline allow-all rule either
-    ev = evaluate_stack("dev", appPort="8080")
-    assert rule_ports(ev, EGRESS) == [(8080, 8080, "tcp", vpc_cidr)]
+
+
+def test_security_group_keeps_the_description_it_was_created_with(stack: Evaluation) -> None:
+    """A security group's description cannot be changed: the provider replaces the group instead ("Changing AWS
+    Security Group description forces new resource", hashicorp/terraform#14330; the attribute "maps to the AWS
+    GroupDescription attribute, for which there is no Update API", pulumi-awsx SecurityGroup docs). Replacing the
+    ALB's group would replace every rule in it, so the text stays what today's stacks were created with."""
+    assert one(stack, SECURITY_GROUP).inputs["description"] == SECURITY_GROUP_DESCRIPTION
+    assert SECURITY_GROUP_DESCRIPTION == "ALB: listener ports from the ingress CIDRs, the app port to the VPC"
 
 
 def test_security_group_never_opens_the_log_router_or_all_ports(stack: Evaluation, https: Evaluation) -> None:
@@ -153,57 +172,20 @@ def test_security_group_never_opens_the_log_router_or_all_ports(stack: Evaluatio
         assert all(cidr != "0.0.0.0/0" for *_, cidr in rule_ports(ev, EGRESS))
 
 
-# --- target group ------------------------------------------------------------------------------------------
+# --- listeners as requests ----------------------------------------------------------------------------------
 
 
-def test_target_group_registers_task_ips_with_the_configured_health_check() -> None:
-    ev = evaluate_stack(
-        "dev",
-        healthCheckPath="/healthz",
-        healthCheckIntervalSeconds="15",
-        healthCheckTimeoutSeconds="6",
-        healthyThreshold="3",
-        unhealthyThreshold="4",
-        healthCheckMatcher="200-299",
-        appPort="8080",
-    )
-    tg = one(ev, TARGET_GROUP).inputs
-    assert (tg["targetType"], tg["protocol"], tg["port"]) == ("ip", "HTTP", 8080)
-    assert tg["vpcId"] == ev.one("aws:ec2/vpc:Vpc").id
-    assert tg["deregistrationDelay"] <= 60
-    check = tg["healthCheck"]
-    assert check["enabled"] is True
-    assert (check["path"], check["matcher"], check["port"]) == ("/healthz", "200-299", "traffic-port")
-    assert (check["interval"], check["timeout"]) == (15, 6)
-    assert (check["healthyThreshold"], check["unhealthyThreshold"]) == (3, 4)
-
-
-def test_target_group_and_listeners_are_valid_elbv2_requests(https: Evaluation) -> None:
-    tg = one(https, TARGET_GROUP)
-    check = tg.inputs["healthCheck"]
-    create_target_group = {
-        "Name": tg.state["name"],
-        "Protocol": tg.inputs["protocol"],
-        "Port": int(tg.inputs["port"]),
-        "VpcId": tg.inputs["vpcId"],
-        "TargetType": tg.inputs["targetType"],
-        "HealthCheckProtocol": check["protocol"],
-        "HealthCheckPort": check["port"],
-        "HealthCheckEnabled": check["enabled"],
-        "HealthCheckPath": check["path"],
-        "HealthCheckIntervalSeconds": int(check["interval"]),
-        "HealthCheckTimeoutSeconds": int(check["timeout"]),
-        "HealthyThresholdCount": int(check["healthyThreshold"]),
-        "UnhealthyThresholdCount": int(check["unhealthyThreshold"]),
-        "Matcher": {"HttpCode": check["matcher"]},
-    }
-    assert validate_request("elbv2", "CreateTargetGroup", create_target_group) == []
+def test_listeners_are_valid_elbv2_requests(https: Evaluation) -> None:
     for port, listener in listeners(https).items():
         actions = [
             {
                 "Type": a["type"],
-                **({"TargetGroupArn": a["targetGroupArn"]} if "targetGroupArn" in a else {}),
                 **({"RedirectConfig": {_pascal(k): v for k, v in a["redirect"].items()}} if "redirect" in a else {}),
+                **(
+                    {"FixedResponseConfig": {_pascal(k): v for k, v in a["fixedResponse"].items()}}
+                    if "fixedResponse" in a
+                    else {}
+                ),
             }
             for a in listener["defaultActions"]
         ]
@@ -217,6 +199,8 @@ def test_target_group_and_listeners_are_valid_elbv2_requests(https: Evaluation) 
             create_listener["SslPolicy"] = listener["sslPolicy"]
             create_listener["Certificates"] = [{"CertificateArn": listener["certificateArn"]}]
         assert validate_request("elbv2", "CreateListener", create_listener) == []
+        modify_listener = {"ListenerArn": "arn", **{k: v for k, v in create_listener.items() if k != "LoadBalancerArn"}}
+        assert validate_request("elbv2", "ModifyListener", modify_listener) == []
 
 
 def _pascal(wire_name: str) -> str:
@@ -277,36 +261,27 @@ def test_bucket_expires_logs_and_abandoned_uploads(name: str, days: int, force_d
 
 def load_balancer_outputs(certificate_arn: str | None) -> dict[str, str]:
     """Build a LoadBalancer alone under the mocks and resolve its string outputs."""
-    pulumi_settings.ROOT.set(None)
-    set_mocks(AwsMocks(REGION, PROJECT_DIR), project="httpd-firelens", stack="unit", preview=False)
-    check = HealthCheckSettings("/", 10, 5, 2, 2, "200")
-    settings = LoadBalancerSettings(("0.0.0.0/0",), certificate_arn, False, check)
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
     lb = LoadBalancer(
         "web",
         LoadBalancerArgs(
             vpc_id="vpc-0123456789abcdef0",
-            vpc_cidr="10.0.0.0/16",
             subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-            settings=settings,
-            app_port=80,
             access_log_expiration_days=30,
+            certificate_arn=certificate_arn,
         ),
     )
-    names = ("url", "dns_name", "scaling_resource_label", "load_balancer_arn_suffix", "target_group_arn_suffix")
+    names = ("url", "dns_name", "load_balancer_arn_suffix", "listener_arn", "security_group_id")
 
-    def resolve(output: pulumi.Output[str]) -> str:
-        value = _sync_await(output.future())
-        assert value is not None
-        return value
-
-    return {n: resolve(getattr(lb, n)) for n in names}
+    return {n: value_of(getattr(lb, n)) for n in names}
 
 
 @pytest.mark.parametrize(("certificate_arn", "scheme"), [(None, "http"), (CERT, "https")])
-def test_outputs_url_and_request_count_resource_label(certificate_arn: str | None, scheme: str) -> None:
+def test_outputs_a_service_attaches_with(certificate_arn: str | None, scheme: str) -> None:
     out = load_balancer_outputs(certificate_arn)
     assert out["url"] == f"{scheme}://{out['dns_name']}"
     assert out["load_balancer_arn_suffix"].startswith("app/")
-    assert out["target_group_arn_suffix"].startswith("targetgroup/")
-    label = f"{out['load_balancer_arn_suffix']}/{out['target_group_arn_suffix']}"
-    assert out["scaling_resource_label"] == label
+    assert out["listener_arn"].startswith(
+        f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}:listener/{out['load_balancer_arn_suffix']}/"
+    )
+    assert out["security_group_id"].startswith("sg-")

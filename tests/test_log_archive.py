@@ -19,17 +19,17 @@ import boto3
 import pulumi
 import pytest
 from moto import mock_aws
-from pulumi.runtime import rpc, set_mocks
-from pulumi.runtime import settings as pulumi_settings
 
 from components.log_archive import LogArchive, LogArchiveArgs, check_args
-from components.settings import ArchiveSettings, PartnerEndpoint
+from components.settings import PartnerEndpoint
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
+from offline.pulumi_runtime import is_secret, start_mock_runtime, unwrap_secret
 from offline.render import as_json
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import DATADOG, PARTNER, PARTNER_SECRETS, PIPELINE_VARIANT, SERVICE_VARIANT, evaluate_stack
+from tests.helpers import config_value, delivery_stream, inside, only
 from tests.iam_lint import as_list, lint_policy, policy_of
 
 REGION = "ap-northeast-1"
@@ -49,9 +49,8 @@ ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 
 PREFIXES = {"app-log-archive": "app-logs/", "task-stop-archive": "ecs-task-stop-log/"}
-DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
-PARTNER_KEY = "dd-log-archive-test-key-5f1c9a"
-KEY_ARN = f"arn:aws:kms:{REGION}:{ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+PARTNER_KEY = PARTNER_SECRETS["partnerApiKey"]
+KEY_ARN = PIPELINE_VARIANT["archiveKmsKeyArn"]
 # The actions Firehose's developer guide lists for an S3 destination ("Grant Firehose access to an Amazon S3
 # destination"), which also covers an HTTP endpoint's S3 backup.
 FIREHOSE_S3_ACTIONS = {
@@ -66,14 +65,12 @@ FIREHOSE_S3_ACTIONS = {
 
 @pytest.fixture(scope="module")
 def partner() -> Evaluation:
-    return evaluate_stack(
-        "dev", secrets={"partnerApiKey": PARTNER_KEY}, partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog"
-    )
+    return evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
 
 
 @pytest.fixture(scope="module")
 def kms() -> Evaluation:
-    return evaluate_stack("dev", archiveKmsKeyArn=KEY_ARN)
+    return evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
 
 
 # Every (evaluation, archive) the program builds: the two S3 archives of both stacks, the KMS variant and the
@@ -100,23 +97,12 @@ def case(request: pytest.FixtureRequest) -> tuple[Evaluation, str]:
 # --- reading the recorded program --------------------------------------------------------------------------
 
 
-def inside(ev: Evaluation, archive: str, type_token: str) -> list[RecordedResource]:
-    return [r for r in ev.descendants(ev.one(ARCHIVE, archive)) if r.type == type_token]
+def of(ev: Evaluation, archive: str, type_token: str) -> list[RecordedResource]:
+    return inside(ev, ARCHIVE, archive, type_token)
 
 
 def one(ev: Evaluation, archive: str, type_token: str) -> RecordedResource:
-    (resource,) = inside(ev, archive, type_token)
-    return resource
-
-
-def stream(ev: Evaluation, archive: str) -> RecordedResource:
-    """The delivery stream, a direct child of the archive component."""
-    (found,) = [r for r in ev.children(ev.one(ARCHIVE, archive)) if r.type == STREAM]
-    return found
-
-
-def config_value(ev: Evaluation, key: str) -> str:
-    return ev.config.values[ev.config.full_key(key)]
+    return only(of(ev, archive, type_token))
 
 
 # --- the wire inputs as the CreateDeliveryStream request -----------------------------------------------------
@@ -260,7 +246,7 @@ def hive_partitions(key_prefix: str, base: str) -> dict[str, str]:
 
 @pytest.mark.parametrize("archive", sorted(PREFIXES))
 def test_each_archive_delivers_gzip_to_its_own_bucket_with_its_prefix(stack: Evaluation, archive: str) -> None:
-    resource = stream(stack, archive)
+    resource = delivery_stream(stack, archive)
     config = resource.inputs["extendedS3Configuration"]
     assert resource.inputs["destination"] == "extended_s3"
     assert "httpEndpointConfiguration" not in resource.inputs
@@ -293,9 +279,9 @@ def test_only_the_stream_fed_without_a_delimiter_appends_one(stack: Evaluation) 
     line after every archived log record. EventBridge writes records with no delimiter, so the task stop archive
     keeps the processor, which takes no parameter (Firehose API reference, Processor: "You don't have to put a
     processor parameter when you select AppendDelimiterToRecord")."""
-    app = stream(stack, "app-log-archive").inputs["extendedS3Configuration"]
+    app = delivery_stream(stack, "app-log-archive").inputs["extendedS3Configuration"]
     assert "processingConfiguration" not in app
-    stops = stream(stack, "task-stop-archive").inputs["extendedS3Configuration"]["processingConfiguration"]
+    stops = delivery_stream(stack, "task-stop-archive").inputs["extendedS3Configuration"]["processingConfiguration"]
     assert stops == {"enabled": True, "processors": [{"type": "AppendDelimiterToRecord"}]}
 
 
@@ -311,7 +297,7 @@ def producer_records(ev: Evaluation, archive: str, events: list[dict[str, Any]])
     """
     if archive == "app-log-archive":
         return [json.dumps(event) + "\n" for event in events]
-    arn = stream(ev, archive).state["arn"]
+    arn = delivery_stream(ev, archive).state["arn"]
     (target,) = [t for t in ev.of_type(EVENT_TARGET) if t.inputs["arn"] == arn]
     transformer = target.inputs.get("inputTransformer")
     if transformer is None:
@@ -350,17 +336,17 @@ def test_every_archive_holds_one_json_object_per_line(case: tuple[Evaluation, st
         {"detail-type": "ECS Task State Change", "detail": {"lastStatus": "STOPPED", "stopCode": "TaskFailedToStart"}},
         {"log": '10.0.1.5 - - "GET / HTTP/1.1" 200 45', "source": "stdout", "ecs_cluster": "httpd-cluster"},
     ]
-    written = archived_object(stream(ev, archive), producer_records(ev, archive, events))
+    written = archived_object(delivery_stream(ev, archive), producer_records(ev, archive, events))
     assert written.endswith("\n")
     assert [json.loads(line) for line in written[:-1].split("\n")] == events
 
 
 def test_the_archives_feed_the_router_and_the_stop_rule(dev: Evaluation) -> None:
     outputs = dev.outputs
-    assert outputs["appDeliveryStream"] == stream(dev, "app-log-archive").state["name"]
+    assert outputs["appDeliveryStream"] == delivery_stream(dev, "app-log-archive").state["name"]
     assert outputs["appArchiveBucket"] == one(dev, "app-log-archive", BUCKET).id
     assert outputs["appDeliveryErrorLogGroup"] == one(dev, "app-log-archive", LOG_GROUP).state["name"]
-    assert outputs["taskStopDeliveryStream"] == stream(dev, "task-stop-archive").state["name"]
+    assert outputs["taskStopDeliveryStream"] == delivery_stream(dev, "task-stop-archive").state["name"]
     assert outputs["taskStopArchiveBucket"] == one(dev, "task-stop-archive", BUCKET).id
 
 
@@ -374,7 +360,7 @@ def test_delivery_errors_go_to_a_log_stream_the_archive_creates(case: tuple[Eval
     assert group.state["name"].startswith(f"/aws/kinesisfirehose/httpd-firelens-{ev.config.stack}-{archive}-")
     assert log_stream.inputs["logGroupName"] == group.state["name"]
     expected = {"Enabled": True, "LogGroupName": group.state["name"], "LogStreamName": log_stream.state["name"]}
-    request = create_request(stream(ev, archive))
+    request = create_request(delivery_stream(ev, archive))
     assert s3_destination(request)["CloudWatchLoggingOptions"] == expected
     if "HttpEndpointDestinationConfiguration" in request:
         assert request["HttpEndpointDestinationConfiguration"]["CloudWatchLoggingOptions"] == expected
@@ -393,30 +379,24 @@ def test_log_stream_arn_is_in_the_aws_format(dev: Evaluation) -> None:
 
 def test_every_stream_is_a_valid_create_delivery_stream_request(case: tuple[Evaluation, str]) -> None:
     ev, archive = case
-    assert validate_request("firehose", "CreateDeliveryStream", create_request(stream(ev, archive))) == []
+    assert validate_request("firehose", "CreateDeliveryStream", create_request(delivery_stream(ev, archive))) == []
 
 
-@pytest.mark.parametrize(("size", "interval"), [(128, 0), (1, 900), (5, 300)])
-def test_buffering_limits_of_an_s3_destination_are_accepted(size: int, interval: int) -> None:
-    ev = evaluate_stack("dev", firehoseBufferSizeMiB=str(size), firehoseBufferIntervalSeconds=str(interval))
-    request = create_request(stream(ev, "app-log-archive"))
+@pytest.mark.parametrize("variant", [SERVICE_VARIANT, PIPELINE_VARIANT, {}], ids=["128-0", "1-900", "default"])
+def test_buffering_limits_of_an_s3_destination_are_accepted(variant: dict[str, str]) -> None:
+    """S3 buffering from 1 to 128 MiB and 0 to 900 s (the variants hold both ends of each range)."""
+    ev = evaluate_stack("dev", secrets=None, **variant)
+    request = create_request(delivery_stream(ev, "app-log-archive"))
     assert request["ExtendedS3DestinationConfiguration"]["BufferingHints"] == {
-        "SizeInMBs": size,
-        "IntervalInSeconds": interval,
+        "SizeInMBs": int(config_value(ev, "firehoseBufferSizeMiB")),
+        "IntervalInSeconds": int(config_value(ev, "firehoseBufferIntervalSeconds")),
     }
     assert validate_request("firehose", "CreateDeliveryStream", request) == []
 
 
-def test_partner_buffering_at_the_http_endpoint_limits_is_accepted() -> None:
-    ev = evaluate_stack(
-        "dev",
-        secrets={"partnerApiKey": PARTNER_KEY},
-        partnerEndpointUrl=DATADOG,
-        partnerEndpointName="Datadog",
-        firehoseBufferSizeMiB="64",
-        firehoseBufferIntervalSeconds="900",
-    )
-    request = create_request(stream(ev, "task-stop-archive"))
+def test_partner_buffering_at_the_http_endpoint_limits_is_accepted(partner: Evaluation) -> None:
+    ev = partner  # 64 MiB and 900 s, the HTTP endpoint's largest buffer and longest interval
+    request = create_request(delivery_stream(ev, "task-stop-archive"))
     assert request["HttpEndpointDestinationConfiguration"]["BufferingHints"] == {
         "SizeInMBs": 64,
         "IntervalInSeconds": 900,
@@ -456,7 +436,7 @@ def test_the_validation_reports_a_wrong_value(
     """A mapping or validator that checked nothing would pass every valid request too; this one must fail."""
     evaluation: Evaluation = request.getfixturevalue(evaluation_name)
     archive = "task-stop-archive"
-    valid = create_request(stream(evaluation, archive))
+    valid = create_request(delivery_stream(evaluation, archive))
     assert validate_request("firehose", "CreateDeliveryStream", valid) == []
     problems = validate_request("firehose", "CreateDeliveryStream", _break(valid, path, value))
     assert any(fragment in problem for problem in problems), problems
@@ -467,7 +447,7 @@ def test_the_validation_reports_a_wrong_value(
 
 def test_the_prefixes_follow_the_firehose_prefix_rules(case: tuple[Evaluation, str]) -> None:
     ev, archive = case
-    destination = s3_destination(create_request(stream(ev, archive)))
+    destination = s3_destination(create_request(delivery_stream(ev, archive)))
     assert prefix_problems(destination["Prefix"], destination["ErrorOutputPrefix"]) == []
     # Without a timestamp expression Firehose would append its own yyyy/MM/dd/HH/ and break the partitions.
     assert "!{timestamp:" in destination["Prefix"] and "!{timestamp:" in destination["ErrorOutputPrefix"]
@@ -489,7 +469,7 @@ def test_the_prefix_rules_fire(prefix: str, error_prefix: str | None, fragment: 
 
 @pytest.mark.parametrize("archive", sorted(PREFIXES))
 def test_objects_and_errors_land_in_two_hive_partitioned_trees(dev: Evaluation, archive: str) -> None:
-    destination = s3_destination(create_request(stream(dev, archive)))
+    destination = s3_destination(create_request(delivery_stream(dev, archive)))
     at = datetime(2026, 1, 5, 23, 59, tzinfo=UTC)
     objects = evaluate_prefix(destination["Prefix"], at)
     errors = evaluate_prefix(destination["ErrorOutputPrefix"], at, "processing-failed")
@@ -505,7 +485,7 @@ def test_objects_and_errors_land_in_two_hive_partitioned_trees(dev: Evaluation, 
 
 
 def test_partner_stream_delivers_to_the_http_endpoint_and_backs_up_everything(partner: Evaluation) -> None:
-    resource = stream(partner, "task-stop-archive")
+    resource = delivery_stream(partner, "task-stop-archive")
     assert resource.inputs["destination"] == "http_endpoint"
     assert "extendedS3Configuration" not in resource.inputs
     config = resource.plain_inputs()["httpEndpointConfiguration"]
@@ -521,13 +501,13 @@ def test_partner_stream_delivers_to_the_http_endpoint_and_backs_up_everything(pa
     assert backup["compressionFormat"] == "GZIP"
     assert backup["prefix"].startswith("ecs-task-stop-log/")
     # The application logs stay an S3 archive: the partner receives stop events only.
-    assert stream(partner, "app-log-archive").inputs["destination"] == "extended_s3"
+    assert delivery_stream(partner, "app-log-archive").inputs["destination"] == "extended_s3"
 
 
 def test_partner_key_is_a_secret_in_the_registered_inputs(partner: Evaluation) -> None:
-    raw = stream(partner, "task-stop-archive").inputs["httpEndpointConfiguration"]
-    assert rpc.is_rpc_secret(raw)
-    assert rpc.unwrap_rpc_secret(raw)["accessKey"] == PARTNER_KEY
+    raw = delivery_stream(partner, "task-stop-archive").inputs["httpEndpointConfiguration"]
+    assert is_secret(raw)
+    assert unwrap_secret(raw)["accessKey"] == PARTNER_KEY
 
 
 def test_partner_key_never_appears_in_the_offline_json(partner: Evaluation) -> None:
@@ -542,57 +522,55 @@ def test_partner_key_never_appears_in_the_offline_json(partner: Evaluation) -> N
 
 def test_alarm_code_can_tell_an_http_endpoint_stream() -> None:
     """`http_endpoint` is a plain bool on the component, known before anything is deployed."""
-    pulumi_settings.ROOT.set(None)
-    set_mocks(AwsMocks(REGION, PROJECT_DIR), project="httpd-firelens", stack="unit", preview=False)
-    settings = ArchiveSettings(14, 30, None, 5, 300, True, False)
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
-    s3_only = LogArchive("s3", LogArchiveArgs("s3/", settings))
-    to_partner = LogArchive("partner", LogArchiveArgs("partner/", settings, endpoint, records_end_with_newline=True))
+    s3_only = LogArchive("s3", archive_args("s3/"))
+    to_partner = LogArchive("partner", archive_args("partner/", partner=endpoint, records_end_with_newline=True))
     assert (s3_only.http_endpoint, to_partner.http_endpoint) == (False, True)
 
 
 # --- argument checks --------------------------------------------------------------------------------------------
 
 
-def archive_settings(size: int = 5, interval: int = 300) -> ArchiveSettings:
-    return ArchiveSettings(14, 30, None, size, interval, False, False)
+def archive_args(prefix: str, size: int = 5, interval: int = 300, **more: Any) -> LogArchiveArgs:
+    return LogArchiveArgs(
+        prefix,
+        log_retention_days=14,
+        expiration_days=30,
+        buffer_size_mib=size,
+        buffer_interval_seconds=interval,
+        **more,
+    )
 
 
 def test_valid_arguments_pass_the_checks() -> None:
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
-    check_args("a", LogArchiveArgs("app-logs/", archive_settings(128, 0)))
+    check_args("a", archive_args("app-logs/", 128, 0))
     check_args(
         "b",
-        LogArchiveArgs(
-            "stops/", archive_settings(64, 900), endpoint, http_retry_seconds=7200, records_end_with_newline=True
-        ),
+        archive_args("stops/", 64, 900, partner=endpoint, http_retry_seconds=7200, records_end_with_newline=True),
     )
 
 
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (LogArchiveArgs("app-logs", archive_settings()), "s3_prefix 'app-logs'"),
-        (LogArchiveArgs("/app-logs/", archive_settings()), "s3_prefix '/app-logs/'"),
-        (LogArchiveArgs("logs/!{timestamp:yyyy}/", archive_settings()), "s3_prefix"),
-        (LogArchiveArgs("app-logs/", archive_settings(size=129)), "buffer_size_mib 129: allowed 1 to 128"),
-        (LogArchiveArgs("app-logs/", archive_settings(interval=901)), "buffer_interval_seconds 901: allowed 0"),
+        (archive_args("app-logs"), "s3_prefix 'app-logs'"),
+        (archive_args("/app-logs/"), "s3_prefix '/app-logs/'"),
+        (archive_args("logs/!{timestamp:yyyy}/"), "s3_prefix"),
+        (archive_args("app-logs/", size=129), "buffer_size_mib 129: allowed 1 to 128"),
+        (archive_args("app-logs/", interval=901), "buffer_interval_seconds 901: allowed 0"),
         (
-            LogArchiveArgs("s/", archive_settings(size=65), PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
+            archive_args("s/", size=65, partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
             "buffer_size_mib 65: allowed 1 to 64",
         ),
         (
-            LogArchiveArgs(
-                "s/",
-                archive_settings(),
-                PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k")),
-                http_retry_seconds=-1,
-            ),
+            archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k")), http_retry_seconds=-1),
             "http_retry_seconds -1: allowed 0 to 7200",
         ),
         # The backup keeps records as they came in: nothing in the stream could separate them.
         (
-            LogArchiveArgs("s/", archive_settings(), PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
+            archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
             "records_end_with_newline False with a partner",
         ),
     ],
@@ -666,7 +644,7 @@ def test_kms_use_is_limited_to_s3_and_this_bucket(kms: Evaluation) -> None:
 
 def test_stream_is_created_after_the_role_policy_and_the_bucket_hardening(case: tuple[Evaluation, str]) -> None:
     ev, archive = case
-    dependencies = stream(ev, archive).dependencies
+    dependencies = delivery_stream(ev, archive).dependencies
     for type_token in (ROLE_POLICY, BUCKET_POLICY, ENCRYPTION, PUBLIC_ACCESS):
         assert one(ev, archive, type_token).urn in dependencies, type_token
 
@@ -756,11 +734,12 @@ def test_bucket_expires_objects_and_abandoned_uploads(name: str, days: int, forc
         assert one(ev, archive, BUCKET).inputs.get("forceDestroy", False) is force_destroy
 
 
-def test_lifecycle_follows_the_expiration_config() -> None:
-    ev = evaluate_stack("dev", archiveExpirationDays="7")
+def test_lifecycle_follows_the_expiration_config(kms: Evaluation) -> None:
+    days = int(config_value(kms, "archiveExpirationDays"))
+    assert days != int(config_value(evaluate_stack("dev"), "archiveExpirationDays"))
     for archive in PREFIXES:
-        (rule,) = one(ev, archive, LIFECYCLE).inputs["rules"]
-        assert rule["expiration"] == {"days": 7}
+        (rule,) = one(kms, archive, LIFECYCLE).inputs["rules"]
+        assert rule["expiration"] == {"days": days}
 
 
 # --- moto: the request is accepted and records reach the bucket ----------------------------------------------
@@ -769,7 +748,7 @@ def test_lifecycle_follows_the_expiration_config() -> None:
 def test_moto_accepts_the_request_and_delivers_into_the_archive_bucket(dev: Evaluation) -> None:
     """moto neither evaluates prefix expressions nor runs processors (the tests above cover both): this shows the
     request is accepted as is and that what is put lands in the archive's own bucket under its prefix."""
-    request = create_request(stream(dev, "task-stop-archive"))
+    request = create_request(delivery_stream(dev, "task-stop-archive"))
     destination = request["ExtendedS3DestinationConfiguration"]
     bucket_name = one(dev, "task-stop-archive", BUCKET).id
     assert destination["BucketARN"] == f"arn:aws:s3:::{bucket_name}"

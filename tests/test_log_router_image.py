@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pulumi.runtime import rpc
 
 from components.log_router_image import (
     PLATFORMS,
@@ -31,11 +30,13 @@ from components.log_router_image import (
 )
 from components.service import ROUTER_CONFIG_FILE
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource, mask_secrets
+from offline.pulumi_runtime import is_secret
 from offline.stack_config import project_declarations
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import PIPELINE_VARIANT, SERVICE_VARIANT, evaluate_stack
 from tests.fluentbit_config import parse_file
-from tests.test_service import IMAGE, REPOSITORY, containers, inside, task_definition
+from tests.helpers import config_value, inside, only
+from tests.test_service import IMAGE, REPOSITORY, containers, task_definition
 
 COMPONENT = "httpd-firelens:logs:LogRouterImage"
 RANDOM_ID = "random:index/randomId:RandomId"
@@ -45,8 +46,7 @@ MOCK_PASSWORD = "offline-mock-password"  # what offline/mocks.py answers for ecr
 
 
 def ours(ev: Evaluation, type_token: str) -> RecordedResource:
-    (found,) = inside(ev, COMPONENT, "log-router", type_token)
-    return found
+    return only(inside(ev, COMPONENT, "log-router", type_token))
 
 
 def image(ev: Evaluation) -> RecordedResource:
@@ -61,10 +61,6 @@ def tag_suffix(ev: Evaluation) -> RecordedResource:
     return ours(ev, RANDOM_ID)
 
 
-def setting(ev: Evaluation, key: str) -> str:
-    return ev.config.values[f"httpd-firelens:{key}"]
-
-
 # --- the image -------------------------------------------------------------------------------------------
 
 
@@ -73,7 +69,7 @@ def test_the_image_is_pushed_to_the_repository_with_ecr_credentials(stack: Evalu
     url = repository(stack).state["repositoryUrl"]
     # The password is a secret, so the whole registry block is encrypted in the state (Pulumi marks the
     # object that holds a secret secret).
-    assert rpc.is_rpc_secret(pushed.inputs["registry"])
+    assert is_secret(pushed.inputs["registry"])
     registry = pushed.plain_inputs()["registry"]
     assert registry["server"] == url.split("/", 1)[0] == pushed.state["registryServer"]
     assert re.fullmatch(r"\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com", registry["server"])
@@ -96,11 +92,18 @@ def test_the_task_definition_runs_the_pushed_digest(stack: Evaluation) -> None:
     assert re.fullmatch(re.escape(repository(stack).state["repositoryUrl"]) + r"@sha256:[0-9a-f]{64}", digest)
 
 
-@pytest.mark.parametrize(("architecture", "platform"), sorted(PLATFORMS.items()))
-def test_the_image_is_built_for_the_task_architecture(architecture: str, platform: str) -> None:
-    ev = evaluate_stack("dev", cpuArchitecture=architecture)
+@pytest.mark.parametrize("variant", [{}, SERVICE_VARIANT], ids=["X86_64", "ARM64"])
+def test_the_image_is_built_for_the_task_architecture(variant: dict[str, str]) -> None:
+    ev = evaluate_stack("dev", secrets=None, **variant)
+    architecture = config_value(ev, "cpuArchitecture")
     assert task_definition(ev)["runtimePlatform"]["cpuArchitecture"] == architecture
-    assert image(ev).inputs["build"]["platform"] == platform
+    assert image(ev).inputs["build"]["platform"] == PLATFORMS[architecture]
+
+
+def test_both_architectures_are_built() -> None:
+    assert {
+        config_value(evaluate_stack("dev", secrets=None, **v), "cpuArchitecture") for v in ({}, SERVICE_VARIANT)
+    } == set(PLATFORMS)
 
 
 def test_an_unknown_architecture_is_refused() -> None:
@@ -110,7 +113,7 @@ def test_an_unknown_architecture_is_refused() -> None:
 
 def test_the_build_uses_the_fluentbit_context_and_the_configured_version(stack: Evaluation) -> None:
     build = image(stack).inputs["build"]
-    version = setting(stack, "fluentBitVersion")
+    version = config_value(stack, "fluentBitVersion")
     assert build["context"] == "fluentbit"
     assert build["dockerfile"] == "fluentbit/Dockerfile"
     assert build["args"] == {VERSION_BUILD_ARG: version}
@@ -120,11 +123,13 @@ def test_the_build_uses_the_fluentbit_context_and_the_configured_version(stack: 
     assert len(tag) <= 128 and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", tag)  # a valid image tag
 
 
-def test_another_version_is_another_build_and_tag() -> None:
-    ev = evaluate_stack("dev", fluentBitVersion="2.32.0")
+def test_another_version_is_another_build_and_tag(dev: Evaluation) -> None:
+    ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
+    version = config_value(ev, "fluentBitVersion")
+    assert version != config_value(dev, "fluentBitVersion")
     built = image(ev).inputs
-    assert built["build"]["args"] == {VERSION_BUILD_ARG: "2.32.0"}
-    assert built["imageName"].split(":")[-1].startswith("2.32.0-")
+    assert built["build"]["args"] == {VERSION_BUILD_ARG: version}
+    assert built["imageName"].split(":")[-1].startswith(f"{version}-")
 
 
 # --- the tag: never repeated, new exactly when pulumi-docker builds ------------------------------------------
@@ -142,7 +147,7 @@ def test_the_tag_suffix_keeps_every_input_pulumi_docker_rebuilds_on(stack: Evalu
     inputs = image(stack).inputs
     for key, value in inputs["build"].items():
         assert keepers[key] == (json.dumps(value, sort_keys=True) if isinstance(value, dict) else value), key
-    build = router_build("fluentbit", setting(stack, "fluentBitVersion"), inputs["build"]["platform"])
+    build = router_build("fluentbit", config_value(stack, "fluentBitVersion"), inputs["build"]["platform"])
     assert keepers["contextDigest"] == build.context_digest
     assert build.context_digest == context_digest(FLUENTBIT_DIR, FLUENTBIT_DIR / "Dockerfile")
     for key in set(inputs) - {"build", "imageName", "registry"}:
@@ -325,7 +330,7 @@ def test_only_disposable_stacks_force_delete_the_repository(dev: Evaluation, pro
     assert repository(dev).inputs["forceDelete"] is True
     assert repository(prod).inputs["forceDelete"] is False
     for ev in (dev, prod):
-        assert repository(ev).inputs["forceDelete"] == (setting(ev, "forceDestroy") == "true")
+        assert repository(ev).inputs["forceDelete"] == (config_value(ev, "forceDestroy") == "true")
 
 
 def lifecycle_problems(policy: dict[str, Any]) -> list[str]:

@@ -5,19 +5,16 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-import pulumi
 import pytest
-from pulumi.runtime import set_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.sync_await import _sync_await
 
 from components.network import Network, NetworkArgs, subnet_cidrs
-from components.settings import NetworkSettings
 from components.subnet_sizing import MAX_AZS
 from offline.aws_formats import AVAILABILITY_ZONES
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
-from tests.conftest import evaluate_stack
+from offline.pulumi_runtime import start_mock_runtime
+from tests.conftest import PIPELINE_VARIANT, evaluate_stack
+from tests.helpers import config_value, inside, value_of
 
 REGION = "ap-northeast-1"
 ZONES = AVAILABILITY_ZONES[REGION]
@@ -35,8 +32,7 @@ DEFAULT_SG = "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"
 
 def of(ev: Evaluation, type_token: str) -> list[RecordedResource]:
     """Resources of one type inside the Network component."""
-    network = ev.one(NETWORK, "network")
-    return [r for r in ev.children(network) if r.type == type_token]
+    return inside(ev, NETWORK, "network", type_token)
 
 
 def subnets(ev: Evaluation, kind: str) -> list[RecordedResource]:
@@ -112,7 +108,8 @@ def test_nat_gateways_use_their_own_elastic_ips_and_wait_for_the_internet_gatewa
 
 
 def test_single_nat_gateway_is_shared_by_every_private_subnet() -> None:
-    ev = evaluate_stack("dev", natGateways="single")
+    ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
+    assert config_value(ev, "natGateways") == "single"
     (nat,) = of(ev, NAT)
     private = subnets(ev, "private")
     assert len(private) == 2
@@ -156,16 +153,10 @@ def test_cidr_scheme_rejects_more_azs_than_it_has_blocks_for() -> None:
 
 def network_outputs(nat_gateways: str) -> tuple[list[str], list[str], list[str], bool]:
     """Build a Network alone under the mocks and resolve (public, private, task subnet ids, assign_public_ip)."""
-    pulumi_settings.ROOT.set(None)
-    set_mocks(AwsMocks(REGION, PROJECT_DIR), project="httpd-firelens", stack="unit", preview=False)
-    network = Network("net", NetworkArgs(NetworkSettings("10.0.0.0/16", ZONES[:2], nat_gateways)))
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
+    network = Network("net", NetworkArgs("10.0.0.0/16", ZONES[:2], nat_gateways))
 
-    def resolve(output: pulumi.Output[list[str]]) -> list[str]:
-        value = _sync_await(output.future())
-        assert value is not None
-        return value
-
-    ids = (resolve(network.public_subnet_ids), resolve(network.private_subnet_ids), resolve(network.task_subnet_ids))
+    ids = (value_of(network.public_subnet_ids), value_of(network.private_subnet_ids), value_of(network.task_subnet_ids))
     return (*ids, network.assign_public_ip)
 
 

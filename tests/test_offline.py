@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -14,10 +15,12 @@ from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.mocks import HANDLERS, UnmockedCallError
 from offline.render import as_json, diagram
 from offline.stack_config import SECRET_PLACEHOLDER, load_stack_config, project_declarations
-from tests.conftest import evaluate_stack
+from tests.conftest import PARTNER, PARTNER_SECRETS, evaluate_stack
 
-DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
-PARTNER_KEY = "dd-offline-test-key-0123456789"
+PARTNER_KEY = PARTNER_SECRETS["partnerApiKey"]
+
+
+pytestmark = pytest.mark.usefixtures("cached_cli")  # the CLI's main() evaluates through the tests' cache
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -88,10 +91,9 @@ def test_the_program_really_ran_under_the_mocks(dev: Evaluation) -> None:
     assert all(value not in (None, "") for value in dev.outputs.values()), dev.outputs
 
 
-def test_evaluations_are_deterministic() -> None:
-    config = load_stack_config(PROJECT_DIR, "dev")
-    first, second = as_json(evaluate(config)), as_json(evaluate(config))
-    assert first == second
+def test_evaluations_are_deterministic(dev: Evaluation) -> None:
+    """A fresh evaluation prints the same document as the (cached) one before it."""
+    assert as_json(evaluate(load_stack_config(PROJECT_DIR, "dev"))) == as_json(dev)
 
 
 # --- CLI -------------------------------------------------------------------------------------------------
@@ -134,10 +136,7 @@ def test_secrets_are_masked_everywhere_in_the_json(capsys: pytest.CaptureFixture
         "json",
         "--stack",
         "dev",
-        "--config",
-        f"partnerEndpointUrl={DATADOG}",
-        "--config",
-        "partnerEndpointName=Datadog",
+        *(arg for key, value in PARTNER.items() for arg in ("--config", f"{key}={value}")),
         "--secret",
         f"partnerApiKey={PARTNER_KEY}",
     )
@@ -215,10 +214,11 @@ def test_diagram_is_derived_from_the_resource_graph(dev: Evaluation) -> None:
     assert edges, chart
     for source, target in edges:
         assert source in nodes | {"internet"} and target in nodes, (source, target)
+    # Traffic flows from the internet through the listener and the service's rule to its target group and tasks.
+    path = ["internet", "n_web_alb", "n_web_http_listener", "n_httpd_rule", "n_httpd_tg", "n_httpd_service"]
+    assert all([a, b] in edges for a, b in itertools.pairwise(path)), chart
 
 
 def test_partner_variant_evaluates_with_the_key_as_a_secret() -> None:
-    evaluation = evaluate_stack(
-        "dev", secrets={"partnerApiKey": PARTNER_KEY}, partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog"
-    )
+    evaluation = evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
     assert PARTNER_KEY not in json.dumps(as_json(evaluation))

@@ -712,6 +712,7 @@ def test_prod_rule_fires_when_prod_turns_deletion_protection_off() -> None:
 # --- the offline preview -----------------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("cached_cli")
 def test_offline_preview_exits_1_on_a_mandatory_violation(capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["preview", "--stack", "prod", "--config", "deletionProtection=false"])
     out = capsys.readouterr().out
@@ -719,6 +720,7 @@ def test_offline_preview_exits_1_on_a_mandatory_violation(capsys: pytest.Capture
     assert re.search(r"\[mandatory\] prod-deletion-protection: web-alb\S*: stack prod", out), out
 
 
+@pytest.mark.usefixtures("cached_cli")
 @pytest.mark.parametrize(("enforcement", "exit_code"), [("advisory", 0), ("mandatory", 1)])
 def test_offline_preview_prints_findings_and_fails_only_on_mandatory(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], enforcement: str, exit_code: int

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from offline.harness import PROJECT_DIR, Evaluation
 from scripts.readme_sections import sections
+from tests.conftest import evaluate_config, evaluate_program
 
 README = (PROJECT_DIR / "README.md").read_text()
 CI = (PROJECT_DIR / ".ci" / "run").read_text()
@@ -17,7 +20,8 @@ def _newcomer_commands() -> list[str]:
     return [block.strip() for block in re.findall(r"```sh\n(.*?)```", part, re.S)][:2]
 
 
-def test_generated_sections_are_current() -> None:
+def test_generated_sections_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("offline.harness.evaluate", lambda config: evaluate_config(config))  # the cached dev
     for name, section in sections().items():
         assert section in README, f"README {name} section is stale: run scripts/readme_sections.py --write"
 
@@ -34,3 +38,19 @@ def test_every_output_is_documented(dev: Evaluation) -> None:
     outputs_section = README.split("## Outputs", 1)[1].split("\n## ", 1)[0]
     for name in dev.outputs:
         assert f"`{name}`" in outputs_section, name
+
+
+def test_the_second_service_example_works_as_written() -> None:
+    """The README's example, run after `__main__.py`, adds a service with its own rule before httpd's on the same
+    listener, its own target group and alarms, and the policy pack finds nothing wrong with it."""
+    from offline.policy_findings import evaluate_policies
+
+    ev = evaluate_program("readme_second_service")
+    component = ev.one("httpd-firelens:service:FirelensService", "api")
+    rules = {r.name: r for r in ev.of_type("aws:lb/listenerRule:ListenerRule")}
+    assert set(rules) == {"httpd-rule", "api-rule"}
+    assert rules["api-rule"].parent == component.urn
+    assert rules["api-rule"].inputs["listenerArn"] == rules["httpd-rule"].inputs["listenerArn"]
+    assert rules["api-rule"].inputs["priority"] < rules["httpd-rule"].inputs["priority"]
+    assert ev.one("httpd-firelens:monitoring:ServiceAlarms", "api-alarms").parent == component.urn
+    assert [f for f in evaluate_policies(ev) if f.enforcement == "mandatory"] == []

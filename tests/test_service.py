@@ -1,24 +1,54 @@
-"""components/service.py (and log_router_sizing.py): cluster, task definition with the FireLens log router,
-roles, security group, service and autoscaling, checked on the recorded resources of the real program."""
+"""components/firelens_service.py (with firelens_task.py and log_router_sizing.py) as the stack's httpd service:
+task definition with the FireLens log router, roles, security groups, target group, listener rule, service and
+autoscaling, checked on the recorded resources of the real program. tests/test_two_services.py checks a second
+service beside it."""
 
 from __future__ import annotations
 
-import json
+import dataclasses
 import re
 from typing import Any
 
+import pulumi
 import pytest
 
+from components.firelens_service import (
+    AlarmThresholds,
+    AppContainer,
+    FirelensService,
+    FirelensServiceArgs,
+    ListenerAttachment,
+    LogRouter,
+    TaskNetwork,
+    args_problems,
+    child_labels,
+)
+from components.firelens_task import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib
 from components.limits import LOG_ROUTER_PORTS
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
-from components.service import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib, ecr_repository_arn
 from components.settings import FARGATE_MEMORY_BY_CPU, ServiceSettings
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import SERVICE_VARIANT, evaluate_stack
+from tests.helpers import (
+    FIREHOSE,
+    config_int,
+    config_value,
+    create_rule_request,
+    create_service_request,
+    create_target_group_request,
+    delivery_stream,
+    environment,
+    inside,
+    only,
+    register_task_definition_request,
+    statements,
+    task_containers,
+)
 from tests.iam_lint import as_list, lint_policy, policy_of
 
-COMPONENT = "httpd-firelens:service:HttpdService"
+COMPONENT = "httpd-firelens:service:FirelensService"
+CLUSTER_COMPONENT = "httpd-firelens:service:EcsCluster"
 CLUSTER = "aws:ecs/cluster:Cluster"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 SERVICE = "aws:ecs/service:Service"
@@ -31,12 +61,13 @@ EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 SCALING_TARGET = "aws:appautoscaling/target:Target"
 SCALING_POLICY = "aws:appautoscaling/policy:Policy"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 ALB = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER = "aws:lb/listener:Listener"
 SUBNET = "aws:ec2/subnet:Subnet"
 REPOSITORY = "aws:ecr/repository:Repository"
 IMAGE = "docker:index/image:Image"
-FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
+LOAD_BALANCER = "httpd-firelens:loadbalancer:LoadBalancer"
 ROUTER_ENV = {
     "AWS_REGION",
     "APP_LOG_GROUP",
@@ -47,23 +78,21 @@ ROUTER_ENV = {
 }
 FLUENT_BIT_GRACE_SECONDS = 25  # extra.conf's Grace; the router's stopTimeout must exceed it
 
+__all__ = ["FIREHOSE", "environment", "inside", "statements"]  # what tests/test_fluentbit.py imports from here
+
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
 
-def inside(ev: Evaluation, component_type: str, component_name: str, type_token: str) -> list[RecordedResource]:
-    return [r for r in ev.descendants(ev.one(component_type, component_name)) if r.type == type_token]
-
-
 def ours(ev: Evaluation, type_token: str) -> list[RecordedResource]:
-    """Resources of one type inside the HttpdService component."""
-    return inside(ev, COMPONENT, "httpd", type_token)
+    """Resources of one type of the httpd service: its FirelensService and the EcsCluster it runs in (both named
+    `httpd`, so the cluster is `httpd-cluster`)."""
+    return inside(ev, COMPONENT, "httpd", type_token) + inside(ev, CLUSTER_COMPONENT, "httpd", type_token)
 
 
-def one(ev: Evaluation, type_token: str, role: str | None = None) -> RecordedResource:
-    matches = [r for r in ours(ev, type_token) if role is None or r.name == f"httpd-{role}"]
-    assert len(matches) == 1, [r.name for r in ours(ev, type_token)]
-    return matches[0]
+def one(ev: Evaluation, type_token: str, label: str | None = None) -> RecordedResource:
+    """The httpd service's one resource of a type (named `httpd-<label>` when given)."""
+    return only([r for r in ours(ev, type_token) if label is None or r.name == f"httpd-{label}"])
 
 
 def settings_of(ev: Evaluation) -> ServiceSettings:
@@ -92,37 +121,11 @@ def task_definition(ev: Evaluation) -> dict[str, Any]:
 
 
 def containers(ev: Evaluation) -> dict[str, dict[str, Any]]:
-    definitions = json.loads(task_definition(ev)["containerDefinitions"])
-    return {c["name"]: c for c in definitions}
+    return task_containers(one(ev, TASK_DEFINITION))
 
 
-def environment(container: dict[str, Any]) -> dict[str, str]:
-    return {e["name"]: e["value"] for e in container["environment"]}
-
-
-def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return list(document["Statement"])
-
-
-def register_task_definition_request(ev: Evaluation) -> dict[str, Any]:
-    """The recorded task definition in RegisterTaskDefinition's API shape."""
-    inputs = task_definition(ev)
-    platform = inputs["runtimePlatform"]
-    return {
-        "family": inputs["family"],
-        "taskRoleArn": inputs["taskRoleArn"],
-        "executionRoleArn": inputs["executionRoleArn"],
-        "networkMode": inputs["networkMode"],
-        "containerDefinitions": json.loads(inputs["containerDefinitions"]),
-        "volumes": [{"name": v["name"]} for v in inputs["volumes"]],
-        "requiresCompatibilities": inputs["requiresCompatibilities"],
-        "cpu": inputs["cpu"],
-        "memory": inputs["memory"],
-        "runtimePlatform": {
-            "cpuArchitecture": platform["cpuArchitecture"],
-            "operatingSystemFamily": platform["operatingSystemFamily"],
-        },
-    }
+def alb_security_group(ev: Evaluation) -> RecordedResource:
+    return only(inside(ev, LOAD_BALANCER, "web", SECURITY_GROUP))
 
 
 # --- buffer sizing (pure) --------------------------------------------------------------------------------
@@ -169,60 +172,19 @@ def test_reservations_and_driver_buffer_fit_every_fargate_size() -> None:
     for cpu, memories in FARGATE_MEMORY_BY_CPU.items():
         for memory in memories:
             for router in (64, memory // 2):  # the range the settings accept
-                settings = _settings(cpu=cpu, memory=memory, log_router_memory_mib=router)
                 buffers = log_router_buffers(router)
-                app = app_memory_reservation_mib(settings, buffers)
+                app = app_memory_reservation_mib(memory, router, buffers)
                 assert app >= memory // 2 - buffers.log_driver_buffer_mib > 0, (cpu, memory, router)
                 assert app + router + buffers.log_driver_buffer_mib == memory
 
 
-def _settings(**overrides: Any) -> ServiceSettings:
-    base: dict[str, Any] = dict(
-        app_image="public.ecr.aws/docker/library/httpd:2.4.65",
-        app_port=80,
-        cpu=256,
-        memory=512,
-        cpu_architecture="X86_64",
-        log_router_memory_mib=128,
-        desired_count=1,
-        min_count=1,
-        max_count=2,
-        cpu_target_percent=60,
-        requests_per_target=1000,
-        health_check_grace_period_seconds=60,
-        container_insights="disabled",
-        fluent_bit_version="2.34.3",
-    )
-    return ServiceSettings(**{**base, **overrides})
-
-
-def test_ecr_repository_arn_from_an_image_uri() -> None:
-    digest = "sha256:" + "a" * 64
-    image = f"123456789012.dkr.ecr.ap-northeast-1.amazonaws.com/log-router-1a2b3c4@{digest}"
-    assert ecr_repository_arn("aws", image) == "arn:aws:ecr:ap-northeast-1:123456789012:repository/log-router-1a2b3c4"
-    china = "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/router:1.0"
-    assert ecr_repository_arn("aws-cn", china) == "arn:aws-cn:ecr:cn-north-1:123456789012:repository/team/router"
-    with pytest.raises(ValueError, match="not an ECR image"):
-        ecr_repository_arn("aws", "public.ecr.aws/aws-observability/aws-for-fluent-bit:2.34.3")
-
-
-# --- cluster and task definition -------------------------------------------------------------------------
+# --- task definition -------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def variant() -> Evaluation:
-    """dev with every service knob turned: ARM, enhanced insights, a bigger router, another port."""
-    return evaluate_stack(
-        "dev", cpuArchitecture="ARM64", containerInsights="enhanced", logRouterMemoryMiB="192", appPort="8080"
-    )
-
-
-def test_cluster_container_insights_follows_settings(stack: Evaluation, variant: Evaluation) -> None:
-    for ev in (stack, variant):
-        assert one(ev, CLUSTER).inputs["settings"] == [
-            {"name": "containerInsights", "value": settings_of(ev).container_insights}
-        ]
-    assert one(variant, CLUSTER).inputs["settings"][0]["value"] == "enhanced"
+    """dev with every service knob turned (tests/conftest.py SERVICE_VARIANT)."""
+    return evaluate_stack("dev", secrets=None, **SERVICE_VARIANT)
 
 
 def test_task_definition_is_fargate_sized_from_settings(stack: Evaluation, variant: Evaluation) -> None:
@@ -266,15 +228,16 @@ def test_app_container(stack: Evaluation, variant: Evaluation) -> None:
             "options": {"log-driver-buffer-limit": str(buffers.log_driver_buffer_limit)},
         }
         assert app["dependsOn"] == [{"containerName": "log_router", "condition": "HEALTHY"}]
-        assert app["memoryReservation"] == app_memory_reservation_mib(settings, buffers)
+        assert app["memoryReservation"] == app_memory_reservation_mib(
+            settings.memory, settings.log_router_memory_mib, buffers
+        )
     assert containers(variant)["httpd"]["portMappings"][0]["containerPort"] == 8080
 
 
 def test_log_router_runs_the_built_image_by_digest(stack: Evaluation) -> None:
     router = containers(stack)["log_router"]
-    image = inside(stack, "httpd-firelens:logs:LogRouterImage", "log-router", IMAGE)
-    assert len(image) == 1
-    assert router["image"] == image[0].state["repoDigest"]
+    image = only(inside(stack, "httpd-firelens:logs:LogRouterImage", "log-router", IMAGE))
+    assert router["image"] == image.state["repoDigest"]
     assert re.fullmatch(
         r"\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com/[a-z0-9._/-]+@sha256:[0-9a-f]{64}", router["image"]
     )
@@ -308,13 +271,12 @@ def test_log_router_environment_is_the_contract(stack: Evaluation, variant: Eval
 
 
 def test_log_router_delivers_to_the_app_archive_stream(stack: Evaluation) -> None:
-    streams = inside(stack, "httpd-firelens:logs:LogArchive", "app-log-archive", FIREHOSE)
-    assert len(streams) == 1
+    stream = delivery_stream(stack, "app-log-archive")
     env = environment(containers(stack)["log_router"])
-    assert env["DELIVERY_STREAM"] == streams[0].state["name"]
+    assert env["DELIVERY_STREAM"] == stream.state["name"]
     task_policy = policy_of(one(stack, ROLE_POLICY, "task-policy"))
     (firehose,) = [s for s in statements(task_policy) if s["Action"][0].startswith("firehose:")]
-    assert as_list(firehose["Resource"]) == [streams[0].state["arn"]]
+    assert as_list(firehose["Resource"]) == [stream.state["arn"]]
 
 
 def test_log_router_filesystem(stack: Evaluation) -> None:
@@ -364,7 +326,12 @@ def test_log_groups_have_the_configured_retention(stack: Evaluation) -> None:
 
 def test_task_definition_passes_the_ecs_api_model(stack: Evaluation, variant: Evaluation) -> None:
     for ev in (stack, variant):
-        assert validate_request("ecs", "RegisterTaskDefinition", register_task_definition_request(ev)) == []
+        assert (
+            validate_request(
+                "ecs", "RegisterTaskDefinition", register_task_definition_request(one(ev, TASK_DEFINITION))
+            )
+            == []
+        )
 
 
 @pytest.mark.parametrize(
@@ -378,7 +345,7 @@ def test_task_definition_passes_the_ecs_api_model(stack: Evaluation, variant: Ev
     ],
 )
 def test_the_api_model_catches_a_wrong_value(dev: Evaluation, container: str, key: str, bad: Any) -> None:
-    request = register_task_definition_request(dev)
+    request = register_task_definition_request(one(dev, TASK_DEFINITION))
     for definition in request["containerDefinitions"]:
         if definition["name"] == container:
             definition[key] = bad
@@ -439,13 +406,12 @@ def test_task_role_allows_exactly_the_router_outputs(stack: Evaluation) -> None:
     assert re.fullmatch(r"arn:aws:firehose:[a-z0-9-]+:123456789012:deliverystream/[\w.-]+", stream)
 
 
-def test_execution_role_pulls_only_the_router_repository(stack: Evaluation) -> None:
+def test_execution_role_pulls_only_the_router_repository_for_a_public_app_image(stack: Evaluation) -> None:
     document = policy_of(one(stack, ROLE_POLICY, "execution-policy"))
     by_sid = {s["Sid"]: s for s in statements(document)}
     assert set(by_sid) == {"EcrAuthorizationToken", "PullLogRouterImage", "WriteLogRouterLogs"}
-    repositories = inside(stack, "httpd-firelens:logs:LogRouterImage", "log-router", REPOSITORY)
-    assert len(repositories) == 1
-    assert by_sid["PullLogRouterImage"]["Resource"] == [repositories[0].state["arn"]]
+    repository = only(inside(stack, "httpd-firelens:logs:LogRouterImage", "log-router", REPOSITORY))
+    assert by_sid["PullLogRouterImage"]["Resource"] == [repository.state["arn"]]
     assert sorted(by_sid["PullLogRouterImage"]["Action"]) == [
         "ecr:BatchCheckLayerAvailability",
         "ecr:BatchGetImage",
@@ -470,16 +436,14 @@ def test_tasks_admit_only_the_app_port_from_the_alb(stack: Evaluation, variant: 
         group = one(ev, SECURITY_GROUP)
         assert not group.inputs.get("ingress") and not group.inputs.get("egress")  # rules are resources
         (rule,) = ours(ev, INGRESS)
-        alb_group = inside(ev, "httpd-firelens:loadbalancer:LoadBalancer", "web", SECURITY_GROUP)
-        assert len(alb_group) == 1
         assert rule.inputs["securityGroupId"] == group.id
-        assert rule.inputs["referencedSecurityGroupId"] == alb_group[0].id
+        assert rule.inputs["referencedSecurityGroupId"] == alb_security_group(ev).id
         assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", port, port)
         assert "cidrIpv4" not in rule.inputs and "cidrIpv6" not in rule.inputs
 
 
 def test_tasks_reach_out_on_https_only(stack: Evaluation) -> None:
-    (rule,) = ours(stack, EGRESS)
+    (rule,) = [r for r in ours(stack, EGRESS) if r.inputs["securityGroupId"] == one(stack, SECURITY_GROUP).id]
     assert rule.inputs["securityGroupId"] == one(stack, SECURITY_GROUP).id
     assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 443, 443)
     assert rule.inputs["cidrIpv4"] == "0.0.0.0/0"
@@ -503,7 +467,7 @@ def test_no_security_group_in_the_stack_opens_the_router_ports_or_all_ports(stac
 def test_service_runs_the_task_definition_on_fargate(stack: Evaluation) -> None:
     service = one(stack, SERVICE)
     inputs = service.inputs
-    assert inputs["cluster"] == one(stack, CLUSTER).state["arn"]
+    assert inputs["cluster"] == stack.one(CLUSTER).state["arn"]
     assert inputs["taskDefinition"] == one(stack, TASK_DEFINITION).state["arn"]
     assert (inputs["launchType"], inputs["platformVersion"]) == ("FARGATE", "1.4.0")
     assert inputs["desiredCount"] == settings_of(stack).desired_count
@@ -512,12 +476,11 @@ def test_service_runs_the_task_definition_on_fargate(stack: Evaluation) -> None:
     assert (inputs["enableEcsManagedTags"], inputs["propagateTags"]) == (True, "TASK_DEFINITION")
 
 
-def test_service_is_behind_the_target_group(stack: Evaluation, variant: Evaluation) -> None:
+def test_service_is_behind_its_target_group(stack: Evaluation, variant: Evaluation) -> None:
     for ev in (stack, variant):
-        (target_group,) = ev.of_type(TARGET_GROUP)
         assert one(ev, SERVICE).inputs["loadBalancers"] == [
             {
-                "targetGroupArn": target_group.state["arn"],
+                "targetGroupArn": one(ev, TARGET_GROUP).state["arn"],
                 "containerName": "httpd",
                 "containerPort": settings_of(ev).app_port,
             }
@@ -543,11 +506,18 @@ def test_service_network(stack: Evaluation) -> None:
     assert network["assignPublicIp"] is (not private)  # public IPs only where no NAT gateway gives a way out
 
 
-def test_service_waits_for_its_permissions_and_the_listener(stack: Evaluation) -> None:
+def test_service_waits_for_its_permissions_and_its_listener_rule(stack: Evaluation) -> None:
+    """ECS refuses to create a service whose target group no listener or rule forwards to yet ("The target group
+    with targetGroupArn ... does not have an associated load balancer": aws/aws-cdk#1160, the fix in
+    aws-samples/ecs-refarch-cloudformation#5 is a DependsOn on the listener rule), and tasks must find their
+    roles' permissions in place when they start."""
     dependencies = set(one(stack, SERVICE).dependencies)
     assert {p.urn for p in ours(stack, ROLE_POLICY)} <= dependencies
-    listeners = stack.of_type(LISTENER)
-    assert listeners and {listener.urn for listener in listeners} <= dependencies
+    assert one(stack, LISTENER_RULE).urn in dependencies
+
+
+def test_service_passes_the_ecs_api_model(stack: Evaluation) -> None:
+    assert validate_request("ecs", "CreateService", create_service_request(one(stack, SERVICE))) == []
 
 
 # --- autoscaling -----------------------------------------------------------------------------------------
@@ -556,7 +526,7 @@ def test_service_waits_for_its_permissions_and_the_listener(stack: Evaluation) -
 def test_autoscaling_target_spans_the_configured_range(stack: Evaluation) -> None:
     settings = settings_of(stack)
     target = one(stack, SCALING_TARGET).inputs
-    resource_id = f"service/{one(stack, CLUSTER).state['name']}/{one(stack, SERVICE).state['name']}"
+    resource_id = f"service/{stack.one(CLUSTER).state['name']}/{one(stack, SERVICE).state['name']}"
     assert target == {
         "serviceNamespace": "ecs",
         "scalableDimension": "ecs:service:DesiredCount",
@@ -570,7 +540,7 @@ def test_target_tracking_on_cpu_and_requests_per_target(stack: Evaluation) -> No
     settings = settings_of(stack)
     target = one(stack, SCALING_TARGET).inputs
     (alb,) = stack.of_type(ALB)
-    (target_group,) = stack.of_type(TARGET_GROUP)
+    target_group = one(stack, TARGET_GROUP)
     by_metric = {}
     for scaling_policy in ours(stack, SCALING_POLICY):
         inputs = scaling_policy.inputs
@@ -607,6 +577,140 @@ def test_target_tracking_on_cpu_and_requests_per_target(stack: Evaluation) -> No
         )
         == []
     )
+
+
+# --- target group and listener rule ---------------------------------------------------------------------------
+
+
+def test_target_group_registers_task_ips_with_the_configured_health_check(
+    stack: Evaluation, variant: Evaluation
+) -> None:
+    for ev in (stack, variant):
+        tg = one(ev, TARGET_GROUP).inputs
+        assert (tg["targetType"], tg["protocol"], tg["port"]) == ("ip", "HTTP", settings_of(ev).app_port)
+        assert tg["vpcId"] == ev.one("aws:ec2/vpc:Vpc").id
+        assert tg["deregistrationDelay"] <= 60
+        check = tg["healthCheck"]
+        assert check["enabled"] is True
+        assert (check["path"], check["matcher"], check["port"]) == (
+            config_value(ev, "healthCheckPath"),
+            config_value(ev, "healthCheckMatcher"),
+            "traffic-port",
+        )
+        assert (check["interval"], check["timeout"]) == (
+            config_int(ev, "healthCheckIntervalSeconds"),
+            config_int(ev, "healthCheckTimeoutSeconds"),
+        )
+        assert (check["healthyThreshold"], check["unhealthyThreshold"]) == (
+            config_int(ev, "healthyThreshold"),
+            config_int(ev, "unhealthyThreshold"),
+        )
+        request = create_target_group_request(one(ev, TARGET_GROUP))
+        assert validate_request("elbv2", "CreateTargetGroup", request) == []
+    assert one(variant, TARGET_GROUP).inputs["healthCheck"] != one(stack, TARGET_GROUP).inputs["healthCheck"]
+
+
+def test_the_rule_forwards_every_path_to_httpd_last_on_the_traffic_listener(stack: Evaluation) -> None:
+    """httpd answers every path (`/*`) with the last priority there is, so that any other service's rule on the
+    listener is evaluated first: rules are evaluated "in priority order, from the lowest value to the highest
+    value", the default rule last (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/
+    listener-rules.html); priorities range from 1 to 50000 (elbv2 CreateRule, botocore's model)."""
+    rule = one(stack, LISTENER_RULE)
+    (traffic,) = inside(stack, LOAD_BALANCER, "web", LISTENER)  # no certificate: the HTTP listener
+    assert rule.inputs["listenerArn"] == traffic.state["arn"]
+    assert rule.inputs["priority"] == 50000
+    assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
+    assert rule.inputs["actions"] == [{"type": "forward", "targetGroupArn": one(stack, TARGET_GROUP).state["arn"]}]
+    assert validate_request("elbv2", "CreateRule", create_rule_request(rule)) == []
+
+
+def test_the_api_model_refuses_a_priority_outside_its_range(dev: Evaluation) -> None:
+    request = create_rule_request(one(dev, LISTENER_RULE)) | {"Priority": 50001}
+    assert any("Priority" in problem for problem in validate_request("elbv2", "CreateRule", request))
+
+
+def test_the_alb_reaches_exactly_this_service_on_its_port(stack: Evaluation, variant: Evaluation) -> None:
+    """The ALB's egress to the tasks is the service's rule on the ALB's security group, referencing the tasks'
+    group on the app port (not the VPC's CIDR): the ALB reaches the services behind it and nothing else."""
+    for ev in (stack, variant):
+        port = settings_of(ev).app_port
+        (rule,) = [r for r in ev.of_type(EGRESS) if r.inputs["securityGroupId"] == alb_security_group(ev).id]
+        assert rule.parent == ev.one(COMPONENT, "httpd").urn
+        assert rule.inputs["referencedSecurityGroupId"] == one(ev, SECURITY_GROUP).id
+        assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", port, port)
+        assert "cidrIpv4" not in rule.inputs
+
+
+# --- args: what the component refuses before anything is created ------------------------------------------------
+
+
+def make_args(listener: ListenerAttachment | None = None, **app: Any) -> FirelensServiceArgs:
+    container: dict[str, Any] = {"name": "api", "image": "public.ecr.aws/nginx/nginx:1.27", "port": 8080} | app
+    return FirelensServiceArgs(
+        cluster_name="c",
+        cluster_arn="arn:aws:ecs:ap-northeast-1:123456789012:cluster/c",
+        network=TaskNetwork("vpc-0123456789abcdef0", ["subnet-0123456789abcdef0"]),
+        listener=listener or ListenerAttachment("arn:l", "sg-0123456789abcdef0", "app/web/0123", 100, ("/api/*",)),
+        app=AppContainer(**container),
+        log_router=LogRouter("image@sha256:" + "0" * 64, "arn:r", "stream", "arn:s"),
+        alarms=AlarmThresholds("arn:t"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("listener", "problem"),
+    [
+        (ListenerAttachment("l", "g", "s", 0, ("/*",)), "priority 0 is not from 1 to 50000"),
+        (ListenerAttachment("l", "g", "s", 50001, ("/*",)), "priority 50001 is not from 1 to 50000"),
+        (ListenerAttachment("l", "g", "s", 10), "at least one path pattern or host header"),
+        (ListenerAttachment("l", "g", "s", 10, ("/a", "/b", "/c", "/d")), "path_patterns: 4 values, at most 3"),
+        (
+            ListenerAttachment("l", "g", "s", 10, ("/a", "/b", "/c"), ("a.example", "b.example", "c.example")),
+            "6 path patterns and host headers, at most 5 per rule",
+        ),
+        (ListenerAttachment("l", "g", "s", 10, ("/" + "a" * 128,)), "is longer than 128"),
+    ],
+)
+def test_rules_elb_would_refuse_are_refused(listener: ListenerAttachment, problem: str) -> None:
+    """Each rule may have one path-pattern and one host-header condition, "up to three comparison strings per
+    condition and up to five per rule" (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/
+    listener-update-rules.html); a path pattern or host name is at most 128 characters
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_PathPatternConditionConfig.html).
+    botocore's model checks only the priority's range."""
+    problems = args_problems(make_args(listener))
+    assert any(problem in p for p in problems), problems
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        FirelensService("api", make_args(listener))
+
+
+@pytest.mark.parametrize(
+    ("app", "problem"),
+    [
+        ({"name": "log_router"}, "app container name 'log_router'"),
+        ({"name": "my app"}, "app container name 'my app'"),
+        ({"port": 24224}, "app port 24224"),
+        ({"port": 2020}, "app port 2020"),
+        ({"access_log_parser": "nginx"}, "access log parser 'nginx'"),
+        ({"cpu_architecture": "arm64"}, "cpu architecture 'arm64'"),
+    ],
+)
+def test_apps_the_task_cannot_run_are_refused(app: dict[str, Any], problem: str) -> None:
+    assert any(problem in p for p in args_problems(make_args(**app)))
+    assert args_problems(make_args()) == []
+
+
+def test_a_moved_from_label_no_child_has_is_refused() -> None:
+    args = dataclasses.replace(make_args(), moved_from={"target-group": pulumi.Alias(name="web-tg")})
+    with pytest.raises(ValueError, match=r"moved_from has no child labelled \['target-group'\]"):
+        FirelensService("api", args)
+
+
+def test_every_child_is_labelled_as_moved_from_knows_it(stack: Evaluation) -> None:
+    """moved_from accepts exactly the labels of the children the component creates (child_labels)."""
+    labels = set(child_labels(settings_of(stack).app_port))
+    created = {r.name.removeprefix("httpd-") for r in stack.descendants(stack.one(COMPONENT, "httpd"))}
+    assert created <= labels
+    assert labels - created <= {"alarms-tasks-below-floor", "alarms-tasks-below-desired"}  # one of the two
 
 
 # --- resource options: protect and ignoreChanges -----------------------------------------------------------

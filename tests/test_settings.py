@@ -10,9 +10,6 @@ import logging
 
 import pytest
 import yaml
-from pulumi.runtime import set_all_config, set_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.sync_await import _sync_await
 
 from components.limits import image_pin_problem
 from components.settings import (
@@ -25,6 +22,7 @@ from components.settings import (
 )
 from offline.harness import PROJECT_DIR
 from offline.mocks import AwsMocks
+from offline.pulumi_runtime import resolve, start_mock_runtime
 from offline.stack_config import load_stack_config
 
 CERT = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-4909-8807-060504030201"
@@ -34,9 +32,9 @@ DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
 
 def load(stack: str = "dev", secrets: dict[str, str] | None = None, **overrides: str) -> Settings:
     config = load_stack_config(PROJECT_DIR, stack).with_overrides(overrides, secrets)
-    pulumi_settings.ROOT.set(None)
-    set_mocks(AwsMocks(config.region, PROJECT_DIR), project=config.project, stack=config.stack, preview=False)
-    set_all_config(dict(config.values), sorted(config.secret_keys))
+    start_mock_runtime(
+        AwsMocks(config.region, PROJECT_DIR), config.project, config.stack, config.values, config.secret_keys
+    )
     return load_settings()
 
 
@@ -64,8 +62,8 @@ def test_committed_stacks_are_valid() -> None:
         True,
     )
     assert prod.archive.log_retention_days > dev.archive.log_retention_days
-    assert dev.network.nat_gateways == "none" and not dev.network.private_subnets
-    assert prod.network.private_subnets
+    assert dev.network.nat_gateways == "none"
+    assert prod.network.nat_gateways == "per-az"
 
 
 def test_region_must_be_a_region() -> None:
@@ -100,7 +98,7 @@ def test_a_vpc_must_hold_the_alb_and_every_task_of_a_deployment() -> None:
     problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", maxCount="10")
     assert "each public subnet needs 28: 8 for the ALB and 20 tasks" in problem
     assert "natGateways none and maxCount 10: a prefix of /22 or shorter" in problem
-    assert load(vpcCidr="10.0.0.0/23", natGateways="single", maxCount="13").network.private_subnets
+    assert load(vpcCidr="10.0.0.0/23", natGateways="single", maxCount="13").network.nat_gateways == "single"
     problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", natGateways="per-az", maxCount="14")
     assert "each private subnet needs 28" in problem and "natGateways per-az and maxCount 14" in problem
 
@@ -120,7 +118,7 @@ def test_az_count_within_the_regions_available_zones() -> None:
 
 
 def test_nat_gateway_modes() -> None:
-    assert load(natGateways="per-az").network.private_subnets
+    assert load(natGateways="per-az").network.nat_gateways == "per-az"
     assert "none, single, per-az" in only_problem("natGateways", natGateways="two")
 
 
@@ -311,8 +309,7 @@ def test_partner_endpoint_with_a_secret_key() -> None:
     ).stop_capture.partner
     assert partner is not None
     assert (partner.url, partner.name) == (DATADOG, "Datadog")
-    assert _sync_await(partner.api_key.is_secret())
-    assert _sync_await(partner.api_key.future()) == "dd-key"
+    assert resolve(partner.api_key) == ("dd-key", True)
 
 
 def test_partner_key_in_plain_text_is_rejected_without_echoing_it() -> None:

@@ -18,7 +18,15 @@ from moto.events.models import EventPattern
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import (
+    ALL_OPTION_SECRETS,
+    ALL_OPTIONS,
+    PARTNER,
+    PARTNER_SECRETS,
+    PIPELINE_VARIANT,
+    evaluate_stack,
+)
+from tests.helpers import inside, only
 from tests.iam_lint import as_list, lint_policy, policy_of
 
 COMPONENT = "httpd-firelens:events:TaskStopCapture"
@@ -189,18 +197,15 @@ NOT_STOPPED_STATES = ["PROVISIONING", "PENDING", "ACTIVATING", "RUNNING", "DEACT
 
 
 def children(evaluation: Evaluation, type_token: str) -> list[RecordedResource]:
-    component = evaluation.one(COMPONENT, "task-stops")
-    return [r for r in evaluation.children(component) if r.type == type_token]
+    return inside(evaluation, COMPONENT, "task-stops", type_token)
 
 
 def child(evaluation: Evaluation, type_token: str, name: str | None = None) -> RecordedResource:
-    matches = [r for r in children(evaluation, type_token) if name is None or r.name == name]
-    assert len(matches) == 1, [r.name for r in children(evaluation, type_token)]
-    return matches[0]
+    return only([r for r in children(evaluation, type_token) if name is None or r.name == name])
 
 
-def rule(evaluation: Evaluation, role: str) -> RecordedResource:
-    return child(evaluation, RULE, f"task-stops-{role}")
+def rule(evaluation: Evaluation, label: str) -> RecordedResource:
+    return child(evaluation, RULE, f"task-stops-{label}")
 
 
 def matches(rule_resource: RecordedResource, event: dict[str, Any]) -> bool:
@@ -221,23 +226,18 @@ def targets_of(evaluation: Evaluation, rule_resource: RecordedResource) -> list[
 
 @pytest.fixture(scope="module")
 def all_states() -> Evaluation:
-    return evaluate_stack("dev", captureAllTaskStates="true")
+    return evaluate_stack("dev", secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)
 
 
 @pytest.fixture(scope="module")
 def account_wide() -> Evaluation:
-    return evaluate_stack("dev", stopEventScope="account")
+    return evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
 
 
 @pytest.fixture(scope="module")
 def partner() -> Evaluation:
     """Stop events to a partner endpoint (the same evaluation as test_log_archive's, so it is computed once)."""
-    return evaluate_stack(
-        "dev",
-        secrets={"partnerApiKey": "dd-log-archive-test-key-5f1c9a"},
-        partnerEndpointUrl="https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input",
-        partnerEndpointName="Datadog",
-    )
+    return evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
 
 
 # --- the `stopped` rule --------------------------------------------------------------------------------------
@@ -263,15 +263,14 @@ def test_stops_elsewhere_are_not_captured(stack: Evaluation) -> None:
 
 
 def test_the_rules_filter_on_the_services_cluster(stack: Evaluation) -> None:
-    service = stack.one("httpd-firelens:service:HttpdService", "httpd")
-    (cluster,) = [r for r in stack.children(service) if r.type == "aws:ecs/cluster:Cluster"]
+    (cluster,) = stack.of_type("aws:ecs/cluster:Cluster")
     assert this_cluster(stack) == cluster.state["arn"]
 
 
 def test_account_scope_captures_and_alerts_on_every_cluster(account_wide: Evaluation) -> None:
-    for role in ("stopped", "stop-alert"):
-        assert "clusterArn" not in json.loads(rule(account_wide, role).inputs["eventPattern"])["detail"]
-        assert matches(rule(account_wide, role), crashed(OTHER_CLUSTER))
+    for label in ("stopped", "stop-alert"):
+        assert "clusterArn" not in json.loads(rule(account_wide, label).inputs["eventPattern"])["detail"]
+        assert matches(rule(account_wide, label), crashed(OTHER_CLUSTER))
     assert not matches(rule(account_wide, "stopped"), task_event(OTHER_CLUSTER, "RUNNING"))
     assert not matches(rule(account_wide, "stop-alert"), deployment(OTHER_CLUSTER))
 
@@ -524,7 +523,7 @@ def test_eventbridge_may_create_a_stream_and_write_to_it_for_these_rules_only(
 
 def test_log_policy_covers_the_state_change_rule_when_it_exists(all_states: Evaluation) -> None:
     put = log_policy_statements(all_states)["logs:PutLogEvents"]
-    expected = {rule(all_states, role).state["arn"] for role in ("stopped", "state-change")}
+    expected = {rule(all_states, label).state["arn"] for label in ("stopped", "state-change")}
     assert set(put["Condition"]["ArnEquals"]["aws:SourceArn"]) == expected
 
 

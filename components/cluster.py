@@ -1,0 +1,45 @@
+"""The ECS cluster the FireLens services run in.
+
+Creates one `aws.ecs.Cluster` (`<name>-cluster`, auto-named) with Container Insights as asked. Needs nothing else:
+services take its name and ARN, and the task stop capture watches its ARN.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from components.limits import CONTAINER_INSIGHTS_MODES
+from components.moved import MovedFrom, aliases_of, check_moved_from
+
+CHILD_LABELS = ("cluster",)
+
+
+@dataclass(frozen=True)
+class EcsClusterArgs:
+    container_insights: str = "disabled"
+    """ECS Container Insights: disabled, enabled or enhanced (the RunningTaskCount/DesiredTaskCount metrics the
+    service alarms use exist only when it is on)."""
+    moved_from: MovedFrom = field(default_factory=dict)
+    """Former identities of the children, by label (`cluster`); see components/moved.py. Default: none."""
+
+
+class EcsCluster(pulumi.ComponentResource):
+    name: pulumi.Output[str]
+    arn: pulumi.Output[str]
+
+    def __init__(self, name: str, args: EcsClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        if args.container_insights not in CONTAINER_INSIGHTS_MODES:
+            raise ValueError(f"container_insights {args.container_insights!r} is not one of {CONTAINER_INSIGHTS_MODES}")
+        check_moved_from("EcsCluster", args.moved_from, CHILD_LABELS)
+        super().__init__("httpd-firelens:service:EcsCluster", name, None, opts)
+        cluster = aws.ecs.Cluster(
+            f"{name}-cluster",
+            settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value=args.container_insights)],
+            opts=pulumi.ResourceOptions(parent=self, aliases=aliases_of(args.moved_from, "cluster")),
+        )
+        self.name = cluster.name
+        self.arn = cluster.arn
+        self.register_outputs({"name": self.name, "arn": self.arn})

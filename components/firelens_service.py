@@ -1,0 +1,590 @@
+"""A service on ECS Fargate behind the shared ALB, its logs routed by a FireLens (Fluent Bit) sidecar.
+
+One constructor call per app. Creates:
+- two log groups with retention (and `protect`): the app log group the router writes the records a person must
+  see quickly to (`APP_LOG_GROUP`), and the router's own log group (awslogs driver);
+- the task role and the execution role with their inline policies (components/firelens_task.py), both trusted
+  only by ECS tasks of this account and region;
+- the Fargate task definition: the app container and the `log_router` container (components/firelens_task.py);
+- the tasks' security group: the app port from the ALB's security group only, HTTPS out; and on the ALB's
+  security group, one egress rule to this service's group on its port (so the ALB reaches exactly the services
+  behind it, and two services on one port never duplicate a rule);
+- its target group (type `ip`, the app's health check, a short deregistration delay) and its listener rule on the
+  shared listener (priority, path patterns and/or host headers) forwarding to it;
+- the ECS service behind that target group (circuit breaker with rollback, 100/200 % deployment), started once
+  the listener rule exists, and target-tracking autoscaling on CPU and on ALB requests per target;
+- its alarms (tasks missing, unhealthy hosts, target 5xx), in a ServiceAlarms child named `<name>-alarms`
+  (components/service_alarms.py).
+Needs: the cluster (name, ARN, whether Container Insights is on), the task network, the listener attachment (the
+listener's ARN, the ALB's security group and ARN suffix, a rule priority and conditions), the app container, the
+log router (image by digest, its ECR repository, the delivery stream), scaling, the alert topic and thresholds.
+Plain args only: `__main__.py` maps the stack's settings to them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+from components.firelens_task import (
+    ACCESS_LOG_PARSERS,
+    ROUTER_CONTAINER,
+    STATE_VOLUME,
+    app_container,
+    app_memory_reservation_mib,
+    ecs_tasks_trust_policy,
+    execution_role_policy,
+    router_container,
+    router_environment,
+    task_role_policy,
+)
+from components.limits import (
+    CPU_ARCHITECTURE_PLATFORMS,
+    DEPLOYMENT_MAXIMUM_PERCENT,
+    DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
+    LISTENER_RULE_PRIORITIES,
+    LOG_ROUTER_PORTS,
+    RULE_VALUE_MAX_LENGTH,
+    RULE_VALUES_PER_CONDITION,
+    RULE_VALUES_PER_RULE,
+)
+from components.log_router_sizing import log_router_buffers
+from components.moved import MovedFrom, aliases_of, check_moved_from
+from components.service_alarms import CHILD_LABELS as ALARM_LABELS
+from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
+
+# 1.4.0 is the first Fargate platform with the awsfirelens `log-driver-buffer-limit` option and 20 GiB of task
+# storage; pinned so that a new platform version is a reviewed change, not a surprise on redeploy.
+PLATFORM_VERSION = "1.4.0"
+HTTPS_PORT = 443
+ALARMS = "alarms"  # the ServiceAlarms child's label
+SCALE_OUT_COOLDOWN_SECONDS = 60
+SCALE_IN_COOLDOWN_SECONDS = 300  # scale in slowly: a new task needs the grace period before it takes load
+# ECS container names: letters, digits, underscores and hyphens, up to 255.
+_CONTAINER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+
+
+@dataclass(frozen=True)
+class TaskNetwork:
+    vpc_id: pulumi.Input[str]
+    """The VPC the tasks (and the target group) live in."""
+    subnet_ids: pulumi.Input[Sequence[str]]
+    """The subnets the tasks run in."""
+    assign_public_ip: bool = False
+    """Give each task a public IP: only for public subnets without a NAT gateway. Default: no."""
+
+
+@dataclass(frozen=True)
+class ListenerAttachment:
+    listener_arn: pulumi.Input[str]
+    """The shared traffic listener (LoadBalancer.listener_arn) the service's rule goes on."""
+    load_balancer_security_group_id: pulumi.Input[str]
+    """The ALB's security group: the only source the tasks admit, and where the service adds its egress rule."""
+    load_balancer_arn_suffix: pulumi.Input[str]
+    """The ALB's ARN suffix (`app/<name>/<id>`), for the request-count scaling label and the alarms."""
+    priority: int
+    """The rule's priority on the listener, 1 to 50000, unique per listener; lower is evaluated first."""
+    path_patterns: Sequence[str] = ()
+    """Path patterns the rule matches (e.g. `/api/*`; `*` and `?` wildcards), up to 3. Default: any path."""
+    host_headers: Sequence[str] = ()
+    """Host names the rule matches (e.g. `api.example.com`), up to 3. Default: any host. At least one path
+    pattern or host name is required (a rule needs a condition; `/*` matches everything)."""
+
+
+@dataclass(frozen=True)
+class HealthCheck:
+    path: str = "/"
+    """The target group's health check path."""
+    interval_seconds: int = 10
+    """Seconds between checks."""
+    timeout_seconds: int = 5
+    """Seconds before a check times out (less than the interval)."""
+    healthy_threshold: int = 2
+    """Consecutive successes before a target is healthy."""
+    unhealthy_threshold: int = 2
+    """Consecutive failures before a target is unhealthy."""
+    matcher: str = "200"
+    """HTTP codes that count as healthy, e.g. `200` or `200-299`."""
+
+
+@dataclass(frozen=True)
+class AppContainer:
+    name: str
+    """The container's name (letters, digits, `_`, `-`); FireLens tags its records `<name>-firelens-<task id>` and
+    the router writes its CloudWatch streams under `<name>/`. Not `log_router`."""
+    image: str
+    """The image, with a pinned tag or a digest."""
+    port: int
+    """The port the app listens on (not 24224 or 2020, the router's)."""
+    cpu: int = 256
+    """Task CPU units, a Fargate size."""
+    memory: int = 512
+    """Task memory in MiB, valid for `cpu` on Fargate."""
+    cpu_architecture: str = "X86_64"
+    """X86_64 or ARM64: the image (and the router image) must be built for it."""
+    health_check: HealthCheck = field(default_factory=HealthCheck)
+    """The target group's health check of the app."""
+    health_check_grace_period_seconds: int = 60
+    """Seconds the ECS service ignores failing health checks after a task starts."""
+    access_log_parser: str = "httpd_access"
+    """The fluentbit/parsers.conf parser the router applies to the app's lines (APP_LOG_PARSER)."""
+    repository_arn: pulumi.Input[str] | None = None
+    """The image's ECR repository, when the image is in the account's ECR (the execution role may pull from it).
+    Default None: a public image, pulled without credentials."""
+
+
+@dataclass(frozen=True)
+class LogRouter:
+    image: pulumi.Input[str]
+    """The router image by digest (LogRouterImage.image_ref)."""
+    repository_arn: pulumi.Input[str]
+    """The router image's ECR repository, the only one the execution role may pull the router from."""
+    delivery_stream_name: pulumi.Input[str]
+    """The Firehose stream archiving every record (DELIVERY_STREAM)."""
+    delivery_stream_arn: pulumi.Input[str]
+    """Its ARN, the only stream the task role may write to."""
+    memory_reservation_mib: int = 128
+    """The router container's memory reservation; every buffer is sized from it (log_router_sizing.py)."""
+
+
+@dataclass(frozen=True)
+class Scaling:
+    desired_count: int = 1
+    """Tasks the service starts with (autoscaling owns the count afterwards)."""
+    min_count: int = 1
+    """The autoscaling floor (and the alarm floor without Container Insights)."""
+    max_count: int = 2
+    """The autoscaling ceiling."""
+    cpu_target_percent: int = 60
+    """Target average CPU utilisation."""
+    requests_per_target: int = 1000
+    """Target ALB requests per task per minute."""
+
+
+@dataclass(frozen=True)
+class AlarmThresholds:
+    topic_arn: pulumi.Input[str]
+    """The SNS topic every alarm notifies when it fires and when it recovers."""
+    evaluation_minutes: int = 5
+    """Minutes a condition must hold before an alarm fires."""
+    target_5xx_per_minute: int = 10
+    """5xx responses per minute from the service's targets that raise an alarm."""
+
+
+@dataclass(frozen=True)
+class FirelensServiceArgs:
+    cluster_name: pulumi.Input[str]
+    """The ECS cluster (EcsCluster.name) the service runs in."""
+    cluster_arn: pulumi.Input[str]
+    """Its ARN (EcsCluster.arn)."""
+    network: TaskNetwork
+    """Where the tasks run."""
+    listener: ListenerAttachment
+    """How the ALB routes to the service."""
+    app: AppContainer
+    """The app container and the task's size."""
+    log_router: LogRouter
+    """The FireLens sidecar and where it delivers."""
+    alarms: AlarmThresholds
+    """Where and when the service's alarms notify."""
+    scaling: Scaling = field(default_factory=Scaling)
+    """Task count and autoscaling targets."""
+    container_insights: bool = False
+    """The cluster has Container Insights on: the alarms then compare running with desired tasks."""
+    log_retention_days: int = 14
+    """Retention of the service's two log groups, one of CloudWatch's values."""
+    protect: bool = False
+    """Pulumi `protect` on the service's log groups."""
+    deregistration_delay_seconds: int = 30
+    """Seconds a deregistering target keeps its in-flight requests (AWS's 300 slows every deployment)."""
+    router_log_group_prefix: str | None = None
+    """Name prefix of the router's own log group, under `/ecs/<project>-<stack>/`. Default None:
+    `<name>-log-router-`. The name is fixed at creation (a new prefix replaces the group)."""
+    moved_from: MovedFrom = field(default_factory=dict)
+    """Former identities of descendants, keyed by their logical name without `<name>-` (e.g. `tg`,
+    `alarms-target-5xx`); see components/moved.py. Default: none."""
+
+
+def child_labels(port: int) -> tuple[str, ...]:
+    """The labels of every descendant a service with an app on `port` may create (its logical name without
+    `<name>-`); the alarms are ServiceAlarms' labels under `alarms-`."""
+    return (
+        *("app-logs", "router-logs", "task-role", "task-policy", "execution-role", "execution-policy", "task"),
+        *("sg", f"sg-in-{port}-from-alb", f"sg-out-{HTTPS_PORT}", "alb-egress", "tg", "rule", "service"),
+        *("scaling-target", "scale-on-cpu", "scale-on-requests", ALARMS),
+        *(f"{ALARMS}-{label}" for label in ALARM_LABELS),
+    )
+
+
+def attachment_problems(listener: ListenerAttachment) -> list[str]:
+    """What CreateRule would refuse in the rule's priority and conditions (limits.py)."""
+    problems = []
+    low, high = LISTENER_RULE_PRIORITIES
+    if not low <= listener.priority <= high:
+        problems.append(f"priority {listener.priority} is not from {low} to {high}")
+    values = {"path_patterns": list(listener.path_patterns), "host_headers": list(listener.host_headers)}
+    if not any(values.values()):
+        problems.append("a rule needs at least one path pattern or host header (`/*` matches every path)")
+    for key, given in values.items():
+        if len(given) > RULE_VALUES_PER_CONDITION:
+            problems.append(f"{key}: {len(given)} values, at most {RULE_VALUES_PER_CONDITION} per condition")
+        too_long = [value for value in given if len(value) > RULE_VALUE_MAX_LENGTH]
+        problems += [f"{key}: {value!r} is longer than {RULE_VALUE_MAX_LENGTH}" for value in too_long]
+    total = sum(len(given) for given in values.values())
+    if total > RULE_VALUES_PER_RULE:
+        problems.append(f"{total} path patterns and host headers, at most {RULE_VALUES_PER_RULE} per rule")
+    return problems
+
+
+def args_problems(args: FirelensServiceArgs) -> list[str]:
+    """Everything wrong with `args` that AWS would refuse or that would break the router, one line each."""
+    app = args.app
+    problems = attachment_problems(args.listener)
+    if not _CONTAINER_NAME.match(app.name) or app.name == ROUTER_CONTAINER:
+        problems.append(f"app container name {app.name!r}: letters, digits, _ and - only, and not {ROUTER_CONTAINER}")
+    if app.port in LOG_ROUTER_PORTS or not 1 <= app.port <= 65535:
+        problems.append(f"app port {app.port}: 1 to 65535 but not {sorted(LOG_ROUTER_PORTS)} (the log router's)")
+    if app.access_log_parser not in ACCESS_LOG_PARSERS:
+        problems.append(f"access log parser {app.access_log_parser!r}: one of {ACCESS_LOG_PARSERS}")
+    if app.cpu_architecture not in CPU_ARCHITECTURE_PLATFORMS:
+        problems.append(f"cpu architecture {app.cpu_architecture!r}: one of {sorted(CPU_ARCHITECTURE_PLATFORMS)}")
+    return problems
+
+
+class FirelensService(pulumi.ComponentResource):
+    service_name: pulumi.Output[str]
+    app_log_group_name: pulumi.Output[str]
+    router_log_group_name: pulumi.Output[str]
+    security_group_id: pulumi.Output[str]
+    target_group_arn_suffix: pulumi.Output[str]  # "targetgroup/<name>/<id>": the TargetGroup metric dimension
+
+    def __init__(self, name: str, args: FirelensServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        problems = args_problems(args)
+        if problems:
+            raise ValueError(f"FirelensService {name!r}: " + "; ".join(problems))
+        check_moved_from(f"FirelensService {name!r}", args.moved_from, child_labels(args.app.port))
+        super().__init__("httpd-firelens:service:FirelensService", name, None, opts)
+        self._name = name
+        self._args = args
+        invoke = pulumi.InvokeOutputOptions(parent=self)
+        self._account_id = aws.get_caller_identity_output(opts=invoke).account_id
+        self._region = aws.get_region_output(opts=invoke).region
+        self._partition = aws.get_partition_output(opts=invoke).partition
+
+        app_logs = self._log_group("app-logs", f"{name}-")
+        router_logs = self._log_group("router-logs", args.router_log_group_prefix or f"{name}-log-router-")
+        task_role, task_policy = self._role("task", task_role_policy(args.log_router.delivery_stream_arn, app_logs.arn))
+        execution_role, execution_policy = self._role(
+            "execution",
+            execution_role_policy(args.log_router.repository_arn, router_logs.arn, args.app.repository_arn),
+        )
+        task_definition = self._task_definition(task_role, execution_role, app_logs, router_logs)
+        security_group = self._security_group()
+        target_group = self._target_group()
+        rule = self._listener_rule(target_group)
+        service = self._service(task_definition, security_group, target_group, [task_policy, execution_policy, rule])
+        self._autoscaling(service, target_group)
+        self._alarms(service, target_group)
+
+        self.service_name = service.name
+        self.app_log_group_name = app_logs.name
+        self.router_log_group_name = router_logs.name
+        self.security_group_id = security_group.id
+        self.target_group_arn_suffix = target_group.arn_suffix
+        self.register_outputs(
+            {
+                "serviceName": self.service_name,
+                "taskDefinitionArn": task_definition.arn,
+                "appLogGroupName": self.app_log_group_name,
+                "routerLogGroupName": self.router_log_group_name,
+                "targetGroupArn": target_group.arn,
+            }
+        )
+
+    def _child(self, label: str, **kwargs: Any) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, aliases=aliases_of(self._args.moved_from, label), **kwargs)
+
+    # --- logs --------------------------------------------------------------------------------------------------
+
+    def _log_group(self, label: str, prefix: str) -> aws.cloudwatch.LogGroup:
+        """A pre-created group (nothing auto-creates groups without retention) under /ecs/<project>-<stack>/."""
+        return aws.cloudwatch.LogGroup(
+            f"{self._name}-{label}",
+            name_prefix=f"/ecs/{pulumi.get_project()}-{pulumi.get_stack()}/{prefix}",
+            retention_in_days=self._args.log_retention_days,
+            opts=self._child(label, protect=self._args.protect),
+        )
+
+    # --- IAM ---------------------------------------------------------------------------------------------------
+
+    def _role(self, kind: str, policy: dict[str, Any]) -> tuple[aws.iam.Role, aws.iam.RolePolicy]:
+        role = aws.iam.Role(
+            f"{self._name}-{kind}-role",
+            description=f"ECS {kind} role of the {self._name} service",
+            assume_role_policy=pulumi.Output.json_dumps(
+                ecs_tasks_trust_policy(self._partition, self._region, self._account_id)
+            ),
+            opts=self._child(f"{kind}-role"),
+        )
+        role_policy = aws.iam.RolePolicy(
+            f"{self._name}-{kind}-policy",
+            role=role.id,
+            policy=pulumi.Output.json_dumps(policy),
+            opts=self._child(f"{kind}-policy"),
+        )
+        return role, role_policy
+
+    # --- task definition ---------------------------------------------------------------------------------------
+
+    def _task_definition(
+        self,
+        task_role: aws.iam.Role,
+        execution_role: aws.iam.Role,
+        app_logs: aws.cloudwatch.LogGroup,
+        router_logs: aws.cloudwatch.LogGroup,
+    ) -> aws.ecs.TaskDefinition:
+        app, router = self._args.app, self._args.log_router
+        buffers = log_router_buffers(router.memory_reservation_mib)
+        environment = router_environment(
+            app_log_group_name=app_logs.name,
+            access_log_parser=app.access_log_parser,
+            app_container_name=app.name,
+            region=self._region,
+            delivery_stream_name=router.delivery_stream_name,
+            buffers=buffers,
+        )
+        memory = app_memory_reservation_mib(app.memory, router.memory_reservation_mib, buffers)
+        containers = [
+            app_container(app.name, app.image, app.port, memory, buffers),
+            router_container(router.image, router.memory_reservation_mib, environment, router_logs.name, self._region),
+        ]
+        return aws.ecs.TaskDefinition(
+            f"{self._name}-task",
+            family=f"{pulumi.get_project()}-{pulumi.get_stack()}-{self._name}",
+            requires_compatibilities=["FARGATE"],
+            network_mode="awsvpc",
+            cpu=str(app.cpu),
+            memory=str(app.memory),
+            runtime_platform=aws.ecs.TaskDefinitionRuntimePlatformArgs(
+                operating_system_family="LINUX", cpu_architecture=app.cpu_architecture
+            ),
+            task_role_arn=task_role.arn,
+            execution_role_arn=execution_role.arn,
+            # A bind-mount volume without a host path is task storage, private to the task and writable.
+            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=STATE_VOLUME)],
+            container_definitions=pulumi.Output.json_dumps(containers),
+            opts=self._child("task"),
+        )
+
+    # --- network -----------------------------------------------------------------------------------------------
+
+    def _security_group(self) -> aws.ec2.SecurityGroup:
+        """No inline rules (the provider then removes AWS's default allow-all egress); rules as resources.
+        The router's ports (24224 forward input, 2020 HTTP server) are never opened: only containers of the
+        same task, over localhost, reach them. DNS to the VPC resolver is not subject to security groups."""
+        name, port = self._name, self._args.app.port
+        alb_group = self._args.listener.load_balancer_security_group_id
+        group = aws.ec2.SecurityGroup(
+            f"{name}-sg",
+            description=f"{name} tasks: port {port} from the ALB only, HTTPS out",
+            vpc_id=self._args.network.vpc_id,
+            opts=self._child("sg"),
+        )
+        aws.vpc.SecurityGroupIngressRule(
+            f"{name}-sg-in-{port}-from-alb",
+            security_group_id=group.id,
+            description=f"{name} from the load balancer",
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            referenced_security_group_id=alb_group,
+            opts=self._child(f"sg-in-{port}-from-alb"),
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-sg-out-{HTTPS_PORT}",
+            security_group_id=group.id,
+            # No VPC endpoints: ECR, S3 (image layers), Firehose and CloudWatch Logs are public HTTPS endpoints.
+            description="HTTPS to AWS endpoints (ECR, Firehose, CloudWatch Logs)",
+            ip_protocol="tcp",
+            from_port=HTTPS_PORT,
+            to_port=HTTPS_PORT,
+            cidr_ipv4="0.0.0.0/0",
+            opts=self._child(f"sg-out-{HTTPS_PORT}"),
+        )
+        aws.vpc.SecurityGroupEgressRule(
+            f"{name}-alb-egress",
+            security_group_id=alb_group,
+            description=f"port {port} (traffic and health checks) to the {name} tasks",
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            referenced_security_group_id=group.id,
+            opts=self._child("alb-egress"),
+        )
+        return group
+
+    # --- load balancing ----------------------------------------------------------------------------------------
+
+    def _target_group(self) -> aws.lb.TargetGroup:
+        app, check = self._args.app, self._args.app.health_check
+        return aws.lb.TargetGroup(
+            f"{self._name}-tg",
+            target_type="ip",  # Fargate tasks register by IP
+            protocol="HTTP",
+            port=app.port,
+            vpc_id=self._args.network.vpc_id,
+            deregistration_delay=self._args.deregistration_delay_seconds,
+            health_check=aws.lb.TargetGroupHealthCheckArgs(
+                enabled=True,
+                protocol="HTTP",
+                port="traffic-port",
+                path=check.path,
+                interval=check.interval_seconds,
+                timeout=check.timeout_seconds,
+                healthy_threshold=check.healthy_threshold,
+                unhealthy_threshold=check.unhealthy_threshold,
+                matcher=check.matcher,
+            ),
+            opts=self._child("tg"),
+        )
+
+    def _listener_rule(self, target_group: aws.lb.TargetGroup) -> aws.lb.ListenerRule:
+        listener = self._args.listener
+        conditions = []
+        if listener.path_patterns:
+            conditions.append(
+                aws.lb.ListenerRuleConditionArgs(
+                    path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=list(listener.path_patterns))
+                )
+            )
+        if listener.host_headers:
+            conditions.append(
+                aws.lb.ListenerRuleConditionArgs(
+                    host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=list(listener.host_headers))
+                )
+            )
+        return aws.lb.ListenerRule(
+            f"{self._name}-rule",
+            listener_arn=listener.listener_arn,
+            priority=listener.priority,
+            actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
+            conditions=conditions,
+            opts=self._child("rule"),
+        )
+
+    # --- service -----------------------------------------------------------------------------------------------
+
+    def _service(
+        self,
+        task_definition: aws.ecs.TaskDefinition,
+        security_group: aws.ec2.SecurityGroup,
+        target_group: aws.lb.TargetGroup,
+        prerequisites: list[pulumi.Resource],
+    ) -> aws.ecs.Service:
+        app, scaling, network = self._args.app, self._args.scaling, self._args.network
+        return aws.ecs.Service(
+            f"{self._name}-service",
+            cluster=self._args.cluster_arn,
+            task_definition=task_definition.arn,
+            launch_type="FARGATE",
+            platform_version=PLATFORM_VERSION,
+            desired_count=scaling.desired_count,
+            network_configuration=aws.ecs.ServiceNetworkConfigurationArgs(
+                subnets=network.subnet_ids,
+                security_groups=[security_group.id],
+                assign_public_ip=network.assign_public_ip,
+            ),
+            load_balancers=[
+                aws.ecs.ServiceLoadBalancerArgs(
+                    target_group_arn=target_group.arn, container_name=app.name, container_port=app.port
+                )
+            ],
+            health_check_grace_period_seconds=app.health_check_grace_period_seconds,
+            deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
+            deployment_minimum_healthy_percent=DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
+            deployment_maximum_percent=DEPLOYMENT_MAXIMUM_PERCENT,  # components/subnet_sizing.py counts on it
+            enable_ecs_managed_tags=True,
+            propagate_tags="TASK_DEFINITION",
+            # ECS Exec stays off: it would need SSM permissions in the task role and a shell into the task.
+            enable_execute_command=False,
+            wait_for_steady_state=False,
+            opts=self._child(
+                "service",
+                # Autoscaling owns the task count after creation.
+                ignore_changes=["desired_count"],
+                # Tasks must find their roles' permissions in place when they start, and ECS refuses a target
+                # group that no listener rule forwards to yet.
+                depends_on=prerequisites,
+            ),
+        )
+
+    def _autoscaling(self, service: aws.ecs.Service, target_group: aws.lb.TargetGroup) -> None:
+        scaling = self._args.scaling
+        target = aws.appautoscaling.Target(
+            f"{self._name}-scaling-target",
+            service_namespace="ecs",
+            scalable_dimension="ecs:service:DesiredCount",
+            resource_id=pulumi.Output.format("service/{0}/{1}", self._args.cluster_name, service.name),
+            min_capacity=scaling.min_count,
+            max_capacity=scaling.max_count,
+            opts=self._child("scaling-target"),
+        )
+        self._target_tracking(target, "cpu", "ECSServiceAverageCPUUtilization", scaling.cpu_target_percent)
+        # "app/<lb>/<id>/targetgroup/<tg>/<id>": the ALBRequestCountPerTarget resource label
+        label = pulumi.Output.format("{0}/{1}", self._args.listener.load_balancer_arn_suffix, target_group.arn_suffix)
+        self._target_tracking(
+            target, "requests", "ALBRequestCountPerTarget", scaling.requests_per_target, resource_label=label
+        )
+
+    def _alarms(self, service: aws.ecs.Service, target_group: aws.lb.TargetGroup) -> ServiceAlarms:
+        args, prefix = self._args, f"{ALARMS}-"
+        moved = {
+            label.removeprefix(prefix): alias for label, alias in args.moved_from.items() if label.startswith(prefix)
+        }
+        return ServiceAlarms(
+            f"{self._name}-{ALARMS}",
+            ServiceAlarmsArgs(
+                service_label=self._name,
+                alert_topic_arn=args.alarms.topic_arn,
+                cluster_name=args.cluster_name,
+                service_name=service.name,
+                load_balancer_arn_suffix=args.listener.load_balancer_arn_suffix,
+                target_group_arn_suffix=target_group.arn_suffix,
+                min_task_count=args.scaling.min_count,
+                container_insights=args.container_insights,
+                evaluation_minutes=args.alarms.evaluation_minutes,
+                target_5xx_per_minute=args.alarms.target_5xx_per_minute,
+                moved_from=moved,
+            ),
+            self._child(ALARMS),
+        )
+
+    def _target_tracking(
+        self,
+        target: aws.appautoscaling.Target,
+        label: str,
+        metric: str,
+        value: float,
+        resource_label: pulumi.Input[str] | None = None,
+    ) -> aws.appautoscaling.Policy:
+        return aws.appautoscaling.Policy(
+            f"{self._name}-scale-on-{label}",
+            policy_type="TargetTrackingScaling",
+            service_namespace=target.service_namespace,
+            scalable_dimension=target.scalable_dimension,
+            resource_id=target.resource_id,
+            target_tracking_scaling_policy_configuration=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationArgs(
+                target_value=value,
+                predefined_metric_specification=aws.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationPredefinedMetricSpecificationArgs(
+                    predefined_metric_type=metric, resource_label=resource_label
+                ),
+                scale_out_cooldown=SCALE_OUT_COOLDOWN_SECONDS,
+                scale_in_cooldown=SCALE_IN_COOLDOWN_SECONDS,
+            ),
+            opts=self._child(f"scale-on-{label}"),
+        )

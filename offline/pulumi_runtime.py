@@ -1,0 +1,79 @@
+"""The one place that uses the Pulumi SDK's runtime internals (besides settings.py's config reader).
+
+The offline harness needs a few things the SDK does not offer publicly: a fresh mock runtime per evaluation
+(the root stack resource is a context variable), the mock monitor to subclass, running a program function and
+waiting for every registration, awaiting an output outside a program, and the secret envelope a serialized
+secret travels in. Everything else imports them from here, so an SDK upgrade that moves them breaks one file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import pulumi
+from pulumi.runtime import mocks as _mocks
+from pulumi.runtime import rpc as _rpc
+from pulumi.runtime import settings as _settings
+from pulumi.runtime.stack import run_pulumi_func as _run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+T = TypeVar("T")
+
+MockMonitor = _mocks.MockMonitor
+"""The SDK's mock resource monitor (answers registrations with the Mocks given)."""
+
+
+def start_mock_runtime(
+    mocks: pulumi.runtime.Mocks,
+    project: str,
+    stack: str,
+    config: dict[str, str] | None = None,
+    secret_keys: Iterable[str] = (),
+    monitor: Any = None,
+    logger: Any = None,
+) -> None:
+    """A fresh mock runtime: no root stack left from an earlier evaluation, `mocks` answering, `config` set
+    (keys with their namespace)."""
+    _settings.ROOT.set(None)
+    pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)
+    pulumi.runtime.set_all_config(dict(config or {}), sorted(secret_keys))
+
+
+def root_resource() -> Any:
+    """The stack resource of the current runtime (its `outputs` are the stack exports)."""
+    return _settings.get_root_resource()
+
+
+def run_program(program: Callable[[], None]) -> None:
+    """Run a program function the way the language host does and wait for every registration and apply."""
+    _sync_await(_run_pulumi_func(program))
+
+
+def wait(awaitable: Awaitable[T]) -> T:
+    """Wait for a coroutine or future outside a program (e.g. an output's future in a test)."""
+    return _sync_await(awaitable)
+
+
+def resolve(output: pulumi.Output[T]) -> tuple[T | None, bool]:
+    """An output's value and whether it is secret."""
+
+    async def both() -> tuple[T | None, bool]:
+        return await output.future(), bool(await output.is_secret())
+
+    return _sync_await(both())
+
+
+def deserialize_properties(struct: Any) -> Any:
+    """A registration's serialized inputs as Python values (secrets stay in their envelope)."""
+    return _rpc.deserialize_properties(struct)
+
+
+def is_secret(value: Any) -> bool:
+    """Whether a deserialized value is a secret envelope."""
+    return bool(_rpc.is_rpc_secret(value))
+
+
+def unwrap_secret(value: Any) -> Any:
+    """The value inside one secret envelope."""
+    return _rpc.unwrap_rpc_secret(value)
