@@ -5,8 +5,8 @@ Creates no resource. `components/firelens_service.py` builds the task definition
   the `log_router` container (our Fluent Bit image by digest, read-only root with a writable `fluent-bit-state`
   volume for the filesystem buffer, uptime health check, stop timeout above Fluent Bit's `Grace`);
 - the router's environment, the contract with `fluentbit/extra.conf`: APP_LOG_GROUP, APP_LOG_STREAM_PREFIX
-  (`<app container>/`), AWS_REGION, DELIVERY_STREAM, FLB_MEM_BUF_LIMIT, FLB_STORAGE_LIMIT, and APP_LOG_PARSER (the
-  service's access-log parser) once extra.conf reads it;
+  (`<app container>/`), APP_LOG_PARSER (the service's access-log parser), AWS_REGION, DELIVERY_STREAM,
+  FLB_MEM_BUF_LIMIT, FLB_STORAGE_LIMIT;
 - the task role policy (only what the router's two outputs call: Firehose on the one delivery stream, CloudWatch
   Logs on the app log group), the execution role policy (pull the router image, and the app image when it is in
   ECR, from their repositories only; write the router's own logs) and the trust policy both roles share (ECS
@@ -31,12 +31,7 @@ STATE_PATH = "/var/fluent-bit/state"  # extra.conf: storage.path /var/fluent-bit
 ROUTER_CONFIG_FILE = "/fluent-bit/etc/extra.conf"  # baked into the image: config-file-type s3 fails on Fargate
 ROUTER_LOG_STREAM_PREFIX = "log-router"  # the awslogs stream prefix of the router's own logs
 # The access-log parsers fluentbit/parsers.conf defines (a [PARSER] Name each): the values APP_LOG_PARSER takes.
-ACCESS_LOG_PARSERS = ("httpd_access",)
-# Whether extra.conf takes its parser from APP_LOG_PARSER (`Parser ${APP_LOG_PARSER}`). While it does not, it
-# applies httpd_access, the one parser there is, and the variable is not passed: the router's environment is
-# exactly what its config reads. Set it together with that line of extra.conf (tests/test_firelens_task.py
-# fails while the two disagree).
-ROUTER_CONFIG_READS_APP_LOG_PARSER = False
+ACCESS_LOG_PARSERS = ("httpd_access", "app_json")
 # Fluent Bit's uptime endpoint, not its output metrics: a Firehose outage must not mark every task unhealthy.
 ROUTER_HEALTH_CHECK = {
     "command": ["CMD-SHELL", f"curl -sf http://127.0.0.1:{LOG_ROUTER_HTTP_PORT}/api/v1/uptime || exit 1"],
@@ -95,17 +90,15 @@ def router_environment(
     """What extra.conf reads from the environment."""
     if access_log_parser not in ACCESS_LOG_PARSERS:
         raise ValueError(f"access log parser {access_log_parser!r} is not one of {ACCESS_LOG_PARSERS}")
-    environment: dict[str, pulumi.Input[str]] = {
+    return {
         "APP_LOG_GROUP": app_log_group_name,
+        "APP_LOG_PARSER": access_log_parser,
         "APP_LOG_STREAM_PREFIX": app_log_stream_prefix(app_container_name),
         "AWS_REGION": region,
         "DELIVERY_STREAM": delivery_stream_name,
         "FLB_MEM_BUF_LIMIT": buffers.mem_buf_limit,
         "FLB_STORAGE_LIMIT": buffers.storage_limit,
     }
-    if ROUTER_CONFIG_READS_APP_LOG_PARSER:
-        environment["APP_LOG_PARSER"] = access_log_parser
-    return environment
 
 
 def router_container(

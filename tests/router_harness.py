@@ -75,7 +75,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from components.service import STATE_PATH
-from offline.harness import PROJECT_DIR, Evaluation
+from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 
 FLUENTBIT_DIR = PROJECT_DIR / "fluentbit"
 DEFAULT_BINARY = PROJECT_DIR.parent / "shared" / "tools" / "fluent-bit" / "fluent-bit"
@@ -135,12 +135,19 @@ class RouterTask:
         }
 
 
-def router_task(ev: Evaluation) -> RouterTask:
-    """Read the router's environment, memory reservation and the task's metadata from an evaluated stack."""
+def router_task(ev: Evaluation, app_container: str | None = None) -> RouterTask:
+    """Read the router's environment, memory reservation and the task's metadata from an evaluated program: the
+    task whose app container is `app_container` (default: the stack's httpd)."""
     from components.service import APP_CONTAINER, ROUTER_CONTAINER
 
-    (task_definition,) = ev.of_type("aws:ecs/taskDefinition:TaskDefinition")
-    containers = {c["name"]: c for c in json.loads(task_definition.inputs["containerDefinitions"])}
+    app_container = app_container or APP_CONTAINER
+
+    def containers_of(definition: RecordedResource) -> dict[str, dict[str, Any]]:
+        return {c["name"]: c for c in json.loads(definition.inputs["containerDefinitions"])}
+
+    definitions = ev.of_type("aws:ecs/taskDefinition:TaskDefinition")
+    task_definition = next(d for d in definitions if app_container in containers_of(d))
+    containers = containers_of(task_definition)
     router = containers[ROUTER_CONTAINER]
     (cluster,) = ev.of_type("aws:ecs/cluster:Cluster")
     environment = {e["name"]: e["value"] for e in router["environment"]}
@@ -155,7 +162,7 @@ def router_task(ev: Evaluation) -> RouterTask:
         memory_reservation_mib=int(router["memoryReservation"]),
         cluster=cluster.state["name"],
         task_definition=f"{task_definition.state['family']}:{task_definition.state['revision']}",
-        app_container=APP_CONTAINER,
+        app_container=app_container,
         archive_bucket=s3["bucketArn"].split(":::", 1)[1],
         archive_prefix=s3.get("prefix", ""),
     )

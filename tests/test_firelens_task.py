@@ -3,32 +3,23 @@ router environment is built for any app container."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from components.firelens_task import (
     ACCESS_LOG_PARSERS,
-    ROUTER_CONFIG_READS_APP_LOG_PARSER,
     app_log_stream_prefix,
     router_environment,
 )
 from components.log_router_sizing import log_router_buffers
 from offline.harness import PROJECT_DIR
+from tests.fluentbit_config import parse_file
 
 FLUENTBIT = PROJECT_DIR / "fluentbit"
 
 
 def parser_names() -> list[str]:
     """The Name of every [PARSER] section of parsers.conf."""
-    names, section = [], ""
-    for line in (FLUENTBIT / "parsers.conf").read_text().splitlines():
-        stripped = line.strip()
-        if stripped.startswith("["):
-            section = stripped
-        elif section == "[PARSER]" and (match := re.fullmatch(r"Name\s+(\S+)", stripped)):
-            names.append(match.group(1))
-    return names
+    return [section.name for section in parse_file(FLUENTBIT / "parsers.conf").of_kind("PARSER")]
 
 
 def environment_for(parser: str = "httpd_access", container: str = "api") -> dict[str, object]:
@@ -48,14 +39,12 @@ def test_a_service_chooses_among_exactly_the_parsers_the_router_defines() -> Non
     assert sorted(ACCESS_LOG_PARSERS) == sorted(parser_names())
 
 
-def test_the_parser_variable_is_passed_exactly_when_the_config_reads_it() -> None:
-    """Until extra.conf says `Parser ${APP_LOG_PARSER}` it names its one parser itself, which must then be the
-    only one a service can choose (the choice is then always what the router does)."""
-    extra = (FLUENTBIT / "extra.conf").read_text()
-    assert ("${APP_LOG_PARSER}" in extra) == ROUTER_CONFIG_READS_APP_LOG_PARSER
-    assert ("APP_LOG_PARSER" in environment_for()) == ROUTER_CONFIG_READS_APP_LOG_PARSER
-    if not ROUTER_CONFIG_READS_APP_LOG_PARSER:
-        assert set(re.findall(r"^\s*Parser\s+(\S+)\s*$", extra, re.MULTILINE)) == set(ACCESS_LOG_PARSERS)
+def test_the_router_applies_the_parser_the_service_chose() -> None:
+    """extra.conf's parser filter takes its parser from APP_LOG_PARSER, and the service passes its choice."""
+    (parser_filter,) = parse_file(FLUENTBIT / "extra.conf").plugin("FILTER", "parser")
+    assert parser_filter.one("Parser") == "${APP_LOG_PARSER}"
+    for parser in ACCESS_LOG_PARSERS:
+        assert environment_for(parser=parser)["APP_LOG_PARSER"] == parser
 
 
 def test_an_unknown_parser_is_refused() -> None:

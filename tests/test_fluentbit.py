@@ -120,6 +120,7 @@ KNOWN_KEYS: dict[tuple[str, str], set[str]] = {
     }
     | KEYS_NEEDING_MORE_PERMISSIONS,
     ("PARSER", "httpd_access"): {"name", "format", "regex", "time_key", "time_format", "time_keep", "types"},
+    ("PARSER", "app_json"): {"name", "format", "time_key", "time_format", "time_keep"},
 }
 
 
@@ -166,16 +167,17 @@ def test_extra_conf_defines_no_inputs() -> None:
     assert "24224" not in values and "fluent.sock" not in values
 
 
-def test_the_parser_filter_uses_the_one_parser_the_parsers_file_defines() -> None:
-    """One regex pass per record: a single parser for both of httpd's formats. `status` stays a string:
-    rewrite_tag rules only match string values (src/flb_ra_key.c, flb_ra_key_regex_match), and the 5xx
-    route is a rule on it (tests/test_router.py shows 5xx lines reaching CloudWatch)."""
-    (parser,) = PARSERS_CONFIG.of_kind("PARSER")
-    assert PARSER_FILTER.all("Parser") == [parser.name]
+def test_the_parser_filter_applies_one_parser_the_service_chose() -> None:
+    """One parser pass per record: the one filter applies the parser named by APP_LOG_PARSER (the service's
+    choice among parsers.conf's, tests/test_firelens_task.py), one regex for both of httpd's formats. `status`
+    stays a string: rewrite_tag rules only match string values (src/flb_ra_key.c, flb_ra_key_regex_match), and
+    the 5xx route is a rule on it (tests/test_router.py shows 5xx lines reaching CloudWatch)."""
+    assert PARSER_FILTER.all("Parser") == ["${APP_LOG_PARSER}"]
     assert PARSER_FILTER.one("Key_Name") == "log"
     assert flag(PARSER_FILTER.one("Preserve_Key")) and flag(PARSER_FILTER.one("Reserve_Data"))
-    assert parser.one("Format") == "regex"
-    assert "status:" not in (parser.get("Types") or "")
+    (httpd,) = PARSERS_CONFIG.plugin("PARSER", "httpd_access")
+    assert httpd.one("Format") == "regex"
+    assert "status:" not in (httpd.get("Types") or "")
     assert ["$status", "^5"] in [rule[:2] for rule in rules()]
 
 

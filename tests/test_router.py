@@ -18,6 +18,7 @@ import pytest
 
 from components.service import APP_LOG_STREAM_PREFIX, ROUTER_CONFIG_FILE
 from offline.harness import Evaluation
+from tests.conftest import evaluate_program
 from tests.fluentbit_config import Config, Include, Section, parse_file, render
 from tests.router_harness import (
     Call,
@@ -327,6 +328,48 @@ def test_time_is_iso_8601_in_utc(delivered: Delivered, case: Case) -> None:
     """The request time of an access line (parsers.conf Time_Key/Time_Format, any zone offset) or, for a line
     without one, the time the driver sent it; written back by kinesis_firehose's time_key_format."""
     assert delivered.archived(case)["time"] == (iso(NOW) if case.parsed_time else iso(ARRIVAL))
+
+
+# --- a second service, with its own parser ---------------------------------------------------------------
+
+
+def test_a_service_that_chose_app_json_gets_its_json_lines_parsed(engine: Engine, tmp_path: Path) -> None:
+    """The same image routes another service of the same ALB (tests/programs/two_services.py: `api`, which chose
+    the app_json parser): its router runs with the environment of its own task definition. JSON keys become
+    fields, an ISO 8601 `time` with fractions and an offset becomes the record's time (parsers.conf), a string
+    5xx status and stderr are copied to CloudWatch under `api/`, a line that is not JSON passes untouched."""
+    api = router_task(evaluate_program("two_services"), app_container="api")
+    assert api.environment["APP_LOG_PARSER"] == "app_json"
+    failed = {"time": time.strftime("%Y-%m-%dT%H:%M:%S.250+09:00", time.gmtime(NOW + 9 * 3600)), "status": "503"}
+    lines = [
+        (json.dumps({**failed, "path": "/api/orders", "error": "upstream timed out"}), "stdout"),
+        (json.dumps({"status": "200", "path": "/api/health"}), "stdout"),
+        ("panic: runtime error", "stderr"),
+    ]
+    with running_router(engine, api, tmp_path) as (run, fake):
+        run.send_lines(lines, when=ARRIVAL)
+
+        def everything_arrived() -> bool:
+            urgent = sum(len(events) for events in fake.cloudwatch(api).values())
+            return len(fake.firehose_records()) >= len(lines) and urgent >= 2
+
+        assert wait_until(everything_arrived, 30), run.logs()
+        assert run.stop() == 0, run.logs()
+        archive = {record["log"]: record for record in fake.archived(api)}
+        cloudwatch = fake.cloudwatch(api)
+    failed_record = archive[lines[0][0]]
+    assert {k: failed_record[k] for k in ("status", "path", "error")} == {
+        "status": "503",
+        "path": "/api/orders",
+        "error": "upstream timed out",
+    }
+    assert failed_record["time"] == iso(NOW)  # the app's own time, written back in UTC to the second
+    assert archive[lines[1][0]]["time"] == iso(ARRIVAL)  # no time of its own: when the driver sent it
+    assert set(archive["panic: runtime error"]) == DRIVER_KEYS | METADATA_KEYS | {"time"}
+    assert all(stream.startswith("api/") for stream in cloudwatch)
+    assert sorted(m["log"] for events in cloudwatch.values() for m in events) == sorted(
+        [lines[0][0], "panic: runtime error"]
+    )
 
 
 # --- what extra.conf avoids, shown in the real engine -------------------------------------------------------

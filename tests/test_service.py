@@ -26,6 +26,7 @@ from components.firelens_service import (
 from components.firelens_task import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib
 from components.limits import LOG_ROUTER_PORTS
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
+from components.service import ACCESS_LOG_PARSER
 from components.settings import FARGATE_MEMORY_BY_CPU, ServiceSettings
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
@@ -71,6 +72,7 @@ LOAD_BALANCER = "httpd-firelens:loadbalancer:LoadBalancer"
 ROUTER_ENV = {
     "AWS_REGION",
     "APP_LOG_GROUP",
+    "APP_LOG_PARSER",
     "APP_LOG_STREAM_PREFIX",
     "DELIVERY_STREAM",
     "FLB_MEM_BUF_LIMIT",
@@ -266,6 +268,7 @@ def test_log_router_environment_is_the_contract(stack: Evaluation, variant: Eval
         assert env["AWS_REGION"] == ev.config.region
         assert env["APP_LOG_GROUP"] == one(ev, LOG_GROUP, "app-logs").state["name"]
         assert env["APP_LOG_STREAM_PREFIX"] == "httpd/"
+        assert env["APP_LOG_PARSER"] == ACCESS_LOG_PARSER  # httpd's own access log format
         assert (env["FLB_MEM_BUF_LIMIT"], env["FLB_STORAGE_LIMIT"]) == (buffers.mem_buf_limit, buffers.storage_limit)
     assert environment(containers(variant)["log_router"])["FLB_MEM_BUF_LIMIT"] == "48MB"
 

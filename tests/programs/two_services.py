@@ -100,6 +100,8 @@ api = FirelensService(
             image="public.ecr.aws/nginx/nginx:1.27",
             port=8080,
             health_check=HealthCheck(path="/api/health"),
+            # This app logs one JSON object per line (fluentbit/parsers.conf app_json).
+            access_log_parser="app_json",
         ),
         log_router=log_router,
         alarms=alarms,
