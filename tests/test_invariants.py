@@ -52,8 +52,9 @@ def test_prod_protects_every_bucket_and_log_group_and_dev_none(dev: Evaluation, 
     """`pulumi destroy` or a replacing change must not silently drop prod's logs and archives; dev stays
     disposable. Compute and wiring are never protected: they can always be recreated."""
     prod_data = [r for r in prod.resources if r.type in DATA_TYPES]
-    # 3 buckets (ALB access logs, two archives) and 5 log groups (app, router, task stops, 2 delivery errors)
-    assert len(prod_data) == 8
+    # 4 buckets (ALB access logs, two archives, Athena query results) and 5 log groups (app, router, task stops,
+    # 2 delivery errors)
+    assert len(prod_data) == 9
     assert [r.name for r in prod_data if not r.protect] == []
     assert [r.name for r in prod.resources if r.protect and r.type not in DATA_TYPES] == []
     assert [r.name for r in dev.resources if r.protect] == []
