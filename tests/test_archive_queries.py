@@ -331,7 +331,9 @@ def test_the_results_bucket_is_private_short_lived_and_protected_like_every_buck
     dev: Evaluation, prod: Evaluation
 ) -> None:
     """A PrivateBucket (tests/test_log_archive.py checks every PrivateBucket's hardening); results expire after 7
-    days; prod protects the bucket and keeps the workgroup's history on destroy, dev lets both go."""
+    days; prod protects the bucket and keeps the workgroup's history on destroy, dev lets both go: the workgroup's
+    force-destroy is DeleteWorkGroup's RecursiveDeleteOption, "to delete the workgroup and its contents even if the
+    workgroup contains any named queries, query executions, or notebooks" (botocore's athena model)."""
     for ev, disposable in ((dev, True), (prod, False)):
         bucket = results_bucket(ev)
         (rule,) = one(ev, LIFECYCLE).inputs["rules"]
