@@ -65,6 +65,7 @@ BROWSE_CATALOG_ACTIONS = (
     "athena:GetTableMetadata",
 )
 LIST_ACTIONS = ("athena:ListWorkGroups", "athena:ListDataCatalogs")  # no resource type: the console's pickers
+# No glue:GetPartitions: with partition projection Athena computes the partitions instead of calling it.
 GLUE_READ_ACTIONS = ("glue:GetDatabase", "glue:GetDatabases", "glue:GetTable", "glue:GetTables")
 RESULTS_BUCKET_ACTIONS = ("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads")
 RESULTS_OBJECT_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts")

@@ -6,9 +6,9 @@ are read, as Athena does:
   `${key}` replaced by a value that the key's integer projection produces (within `range`, written with exactly
   `digits` digits); nothing else of the bucket is read (Athena user guide, "Partition projection with Amazon
   Athena" and "Supported types for partition projection");
-- compression from the file extension: `.gz` is GZIP, anything else plain text (Athena user guide, "Hive table
-  compression support by file format": "For data in CSV, TSV, and JSON, Athena determines the compression type
-  from the file extension");
+- compression from the file extension: `.gz` is GZIP, anything else plain text (Athena user guide, "Athena
+  compression support", doc_source/compression-formats.md in awsdocs/amazon-athena-user-guide: "For data in CSV,
+  TSV, and JSON, Athena determines the compression type from the file extension");
 - one record per line, read the way the OpenX JSON SerDe reads it (rcongiu/Hive-JSON-Serde,
   json-serde/src/main/java/org/openx/data/jsonserde/JsonSerDe.java `deserialize` and json/.../JSONObject.java
   `getKey`): a line that does not start with `{` is a row of NULLs; a line that fails to parse is a row of NULLs

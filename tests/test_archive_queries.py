@@ -12,6 +12,15 @@
   Firehose models of tests/test_log_archive.py), plus a malformed line in each archive and an object in the
   error tree that no table may read; and returns the expected rows.
 - The reader policy grants exactly what reading needs, and nothing of the error trees.
+
+Athena user guide pages are cited by title. Each is https://docs.aws.amazon.com/athena/latest/ug/<file>.html, and
+its text is in awsdocs/amazon-athena-user-guide, doc_source/<file>.md: partition-projection,
+partition-projection-setting-up, partition-projection-supported-types, partition-projection-kinesis-firehose-example
+("Amazon Kinesis Data Firehose example"), compression-formats, troubleshooting-athena, openx-json-serde,
+querying-network-firewall-logs, tables-databases-columns-names, engine-versions-changing,
+workgroups-settings-override, workgroups-setting-control-limits-cloudwatch, example-policies-workgroup,
+querying-with-prepared-statements ("Using parameterized queries"), fine-grained-access-to-glue-resources,
+s3-permissions, managed-policies (AmazonAthenaFullAccess), encryption ("Encryption at rest"), functions.
 """
 
 from __future__ import annotations
