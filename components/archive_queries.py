@@ -71,6 +71,18 @@ RESULTS_BUCKET_ACTIONS = ("s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucke
 RESULTS_OBJECT_ACTIONS = ("s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts")
 
 
+REGION, ACCOUNT = 3, 4  # fields of an ARN, arn:partition:service:region:account:resource
+
+
+def _arn_field(arn: pulumi.Output[str], field: int) -> pulumi.Output[str]:
+    return arn.apply(lambda value: value.split(":")[field])
+
+
+def _sibling_arn(arn: pulumi.Output[str], resource: str) -> pulumi.Output[str]:
+    """The ARN of `resource` in the same service, partition, region and account as `arn`."""
+    return arn.apply(lambda value: value.rsplit(":", 1)[0] + ":" + resource)
+
+
 def database_name(project: str, stack: str) -> str:
     """`<project>_<stack>` in the only characters Athena takes in a database name: lower case and underscores."""
     name = re.sub(r"[^a-z0-9_]", "_", f"{project}_{stack}".lower())
@@ -132,7 +144,7 @@ class ArchiveQueries(pulumi.ComponentResource):
             ),
             opts=self._child(),
         )
-        workgroup = self._workgroup(results)
+        workgroup = self._workgroup(results, database)
         for query in args.queries:
             aws.athena.NamedQuery(
                 f"{name}-{query.key}",
@@ -209,9 +221,9 @@ class ArchiveQueries(pulumi.ComponentResource):
 
     # --- Athena ----------------------------------------------------------------------------------------
 
-    def _workgroup(self, results: PrivateBucket) -> aws.athena.Workgroup:
+    def _workgroup(self, results: PrivateBucket, database: aws.glue.CatalogDatabase) -> aws.athena.Workgroup:
         args = self._args
-        account_id = aws.get_caller_identity_output(opts=pulumi.InvokeOutputOptions(parent=self)).account_id
+        account_id = _arn_field(database.arn, ACCOUNT)
         if args.kms_key_arn is None:
             encryption = aws.athena.WorkgroupConfigurationResultConfigurationEncryptionConfigurationArgs(
                 encryption_option="SSE_S3"
@@ -252,24 +264,17 @@ class ArchiveQueries(pulumi.ComponentResource):
         tables: Sequence[aws.glue.CatalogTable],
         results: PrivateBucket,
     ) -> list[dict[str, Any]]:
-        invoke = pulumi.InvokeOutputOptions(parent=self)
-        partition = aws.get_partition_output(opts=invoke)
-        region = aws.get_region_output(opts=invoke).region
-        account_id = aws.get_caller_identity_output(opts=invoke).account_id
-
-        def arn(service: str, resource: str) -> pulumi.Output[str]:
-            return pulumi.Output.format(
-                "arn:{0}:{1}:{2}:{3}:{4}", partition.partition, service, region, account_id, resource
-            )
-
+        # The catalog, the `default` database and Athena's data catalog are in the database's and the workgroup's
+        # partition, region and account: their ARNs follow from those two, without asking AWS.
+        catalog = _sibling_arn(database.arn, "catalog")
+        default_database = _sibling_arn(database.arn, f"database/{DEFAULT_DATABASE}")
+        data_catalog = _sibling_arn(workgroup.arn, f"datacatalog/{DATA_CATALOG}")
         sources = self._args.sources
-        catalog = arn("glue", "catalog")
-        default_database = arn("glue", f"database/{DEFAULT_DATABASE}")
         statements: list[dict[str, Any]] = [
             {"Sid": "RunQueriesInTheWorkgroup", "Effect": "Allow", "Action": list(RUN_QUERY_ACTIONS),
              "Resource": workgroup.arn},
             {"Sid": "BrowseTheCatalogInAthena", "Effect": "Allow", "Action": list(BROWSE_CATALOG_ACTIONS),
-             "Resource": arn("athena", f"datacatalog/{DATA_CATALOG}")},
+             "Resource": data_catalog},
             {"Sid": "ListWorkgroupsAndCatalogs", "Effect": "Allow", "Action": list(LIST_ACTIONS), "Resource": "*"},
             {"Sid": "ReadTheArchiveTables", "Effect": "Allow", "Action": list(GLUE_READ_ACTIONS),
              "Resource": [catalog, database.arn, default_database, *(table.arn for table in tables)]},
@@ -289,6 +294,8 @@ class ArchiveQueries(pulumi.ComponentResource):
         ]  # fmt: skip
         key_arn = self._args.kms_key_arn
         if key_arn is not None:
+            dns_suffix = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).dns_suffix
+            region = _arn_field(database.arn, REGION)
             buckets = [*(source.bucket_arn for source in sources), results.arn]
             statements.append(
                 {
@@ -298,7 +305,7 @@ class ArchiveQueries(pulumi.ComponentResource):
                     "Resource": key_arn,
                     "Condition": {
                         "StringEquals": {
-                            "kms:ViaService": pulumi.Output.format("s3.{0}.{1}", region, partition.dns_suffix)
+                            "kms:ViaService": pulumi.Output.format("s3.{0}.{1}", region, dns_suffix)
                         },
                         # With an S3 Bucket Key the encryption context is the bucket ARN, without one the object's.
                         "StringLike": {
