@@ -304,9 +304,7 @@ class ArchiveQueries(pulumi.ComponentResource):
                     "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
                     "Resource": key_arn,
                     "Condition": {
-                        "StringEquals": {
-                            "kms:ViaService": pulumi.Output.format("s3.{0}.{1}", region, dns_suffix)
-                        },
+                        "StringEquals": {"kms:ViaService": pulumi.Output.format("s3.{0}.{1}", region, dns_suffix)},
                         # With an S3 Bucket Key the encryption context is the bucket ARN, without one the object's.
                         "StringLike": {
                             "kms:EncryptionContext:aws:s3:arn": [

@@ -110,13 +110,19 @@ def _expect(text: str, token: str) -> str:
     return text[len(token) :]
 
 
-def duckdb_type(hive: HiveType) -> str:
+SCALAR_TYPES = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT"}
+
+
+def sql_type(hive: HiveType, dialect: str = "duckdb") -> str:
+    """The SQL type of a Hive type in DuckDB (`T[]`, `STRUCT(...)`) or Trino (`ARRAY(T)`, `ROW(...)`)."""
     if hive.kind == "array":
         assert hive.element is not None
-        return f"{duckdb_type(hive.element)}[]"
+        element = sql_type(hive.element, dialect)
+        return f"ARRAY({element})" if dialect == "trino" else f"{element}[]"
     if hive.kind == "struct":
-        return "STRUCT(" + ", ".join(f'"{name}" {duckdb_type(t)}' for name, t in hive.fields) + ")"
-    return {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT"}[hive.kind]
+        fields = ", ".join(f'"{name}" {sql_type(t, dialect)}' for name, t in hive.fields)
+        return f"ROW({fields})" if dialect == "trino" else f"STRUCT({fields})"
+    return SCALAR_TYPES[hive.kind]
 
 
 def convert(value: Any, hive: HiveType, where: str) -> Any:
@@ -212,10 +218,8 @@ class LocalAthena:
     def _load(self, table: Mapping[str, Any], objects: Mapping[str, bytes], scratch: Path) -> None:
         name = table["Name"]
         keys = [key["Name"] for key in table["PartitionKeys"]]
-        column_types = {
-            c["Name"]: duckdb_type(parse_hive_type(c["Type"])) for c in table["StorageDescriptor"]["Columns"]
-        }
-        column_types.update({key["Name"]: duckdb_type(parse_hive_type(key["Type"])) for key in table["PartitionKeys"]})
+        column_types = {c["Name"]: sql_type(parse_hive_type(c["Type"])) for c in table["StorageDescriptor"]["Columns"]}
+        column_types.update({key["Name"]: sql_type(parse_hive_type(key["Type"])) for key in table["PartitionKeys"]})
         path = scratch / f"{name}.json"
         seen = set()
         with path.open("w") as out:

@@ -50,7 +50,7 @@ from tests.aws_api import operation_model, validate_request
 from tests.conftest import evaluate_stack
 from tests.ecs_events import REGION, stopped
 from tests.iam_lint import as_list, lint_policy, policy_of
-from tests.local_athena import HiveType, LocalAthena, glue_table_input, parse_hive_type, pin_now
+from tests.local_athena import HiveType, LocalAthena, glue_table_input, parse_hive_type, pin_now, sql_type
 from tests.test_log_archive import (
     KEY_ARN,
     archived_object,
@@ -383,20 +383,11 @@ def test_every_saved_query_is_a_valid_create_named_query_request(stack: Evaluati
         assert validate_request("athena", "CreateNamedQuery", request) == [], query.name
 
 
-def trino_type(hive: HiveType) -> str:
-    if hive.kind == "array":
-        assert hive.element is not None
-        return f"ARRAY({trino_type(hive.element)})"
-    if hive.kind == "struct":
-        return "ROW(" + ", ".join(f'"{name}" {trino_type(t)}' for name, t in hive.fields) + ")"
-    return {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT"}[hive.kind]
-
-
 def schema() -> dict[str, object]:
     """The tables as the stack defines them (columns and partition keys), in Trino types, for sqlglot."""
     return {
         table.name: {
-            **{column.name: trino_type(parse_hive_type(column.type)) for column in table.columns},
+            **{column.name: sql_type(parse_hive_type(column.type), "trino") for column in table.columns},
             **{partition.key: "INTEGER" for partition in TIME_PARTITIONS},
         }
         for table in ARCHIVE_TABLES
