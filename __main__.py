@@ -11,6 +11,8 @@ import pulumi_aws as aws
 
 from components import service as httpd
 from components.alerts import Alerts, AlertsArgs
+from components.archive_queries import ArchiveQueries, ArchiveQueriesArgs, ArchiveSource, database_name
+from components.archive_tables import APP_LOG_TABLE, TASK_STOP_TABLE
 from components.cluster import EcsCluster, EcsClusterArgs
 from components.dashboard import DashboardService, PipelineDashboard, PipelineDashboardArgs
 from components.firelens_service import (
@@ -243,6 +245,22 @@ if settings.alarms.dashboard:
         opts,
     )
 
+archive_queries = ArchiveQueries(
+    "archive-queries",
+    ArchiveQueriesArgs(
+        database_name=database_name(settings.project, settings.stack),
+        sources=[
+            ArchiveSource(APP_LOG_TABLE, app_archive.bucket_name, app_archive.bucket_arn, app_archive.s3_prefix),
+            ArchiveSource(TASK_STOP_TABLE, stop_archive.bucket_name, stop_archive.bucket_arn, stop_archive.s3_prefix),
+        ],
+        bytes_scanned_cutoff_mib=settings.queries.bytes_scanned_cutoff_mib,
+        kms_key_arn=settings.archive.kms_key_arn,
+        force_destroy=settings.archive.force_destroy,
+        protect=settings.archive.protect,
+    ),
+    opts,
+)
+
 pulumi.export("region", settings.region)
 pulumi.export("serviceUrl", load_balancer.url)
 pulumi.export("albDnsName", load_balancer.dns_name)
@@ -260,5 +278,9 @@ pulumi.export("taskStopDeadLetterQueueUrl", task_stops.dead_letter_queue_url)
 pulumi.export("alertTopicArn", alerts.topic_arn)
 pulumi.export("logRouterImage", router_image.image_ref)
 pulumi.export("albAccessLogBucket", load_balancer.access_log_bucket_name)
+pulumi.export("athenaWorkgroup", archive_queries.workgroup_name)
+pulumi.export("athenaDatabase", archive_queries.database_name)
+pulumi.export("athenaResultsBucket", archive_queries.results_bucket_name)
+pulumi.export("archiveReaderPolicyArn", archive_queries.reader_policy_arn)
 if dashboard is not None:
     pulumi.export("dashboardUrl", dashboard.url)

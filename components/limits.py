@@ -16,6 +16,11 @@ HTTP_BUFFER_SIZE_MIB: Final = (1, 64)  # HttpEndpointDestinationConfiguration.Bu
 BUFFER_INTERVAL_SECONDS: Final = (0, 900)  # the same for S3 (BufferingHints) and HTTP (HttpEndpointBufferingHints)
 HTTP_RETRY_SECONDS: Final = (0, 7200)  # HttpEndpointRetryOptions.DurationInSeconds
 
+# --- Athena (CreateWorkGroup) -------------------------------------------------------------------------------
+# WorkGroupConfiguration.BytesScannedCutoffPerQuery, in MiB: the API's minimum is 10,000,000 bytes, which 10 MiB
+# (10,485,760 bytes) clears; the maximum is ours, 10 TiB (about 51 USD at Athena's 5 USD per TB scanned).
+ATHENA_BYTES_SCANNED_CUTOFF_MIB: Final = (10, 10 * 1024 * 1024)
+
 # --- task stop capture -------------------------------------------------------------------------------------
 STOP_EVENT_SCOPES: Final = ("cluster", "account")  # this stack's cluster, or every cluster of the account
 

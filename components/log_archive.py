@@ -18,7 +18,8 @@ EventBridge rule sends. Creates:
     does not), objects under
     `<s3_prefix>year=YYYY/month=MM/day=DD/` and records Firehose failed to process under
     `<s3_prefix without its slash>-errors/error_type=<error output type>/year=YYYY/month=MM/day=DD/`, two
-    Hive-style trees that Athena reads as two tables with partitions;
+    Hive-style trees that Athena reads as two tables with partitions (the layout is components/archive_layout.py,
+    which the Athena tables of components/archive_queries.py derive from too);
   - with a partner (Datadog, New Relic): an HTTP endpoint destination with the partner's URL, name and
     access key (a Pulumi secret end to end), GZIP request bodies, retries for `http_retry_seconds`, and a
     backup of ALL data to the archive bucket under the same prefixes. Firehose backs up the records as they
@@ -37,15 +38,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.archive_layout import error_output_prefix, firehose_prefix
 from components.iam import policy_document, service_trust_policy
 from components.limits import BUFFER_INTERVAL_SECONDS, HTTP_BUFFER_SIZE_MIB, HTTP_RETRY_SECONDS, S3_BUFFER_SIZE_MIB
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
 from components.settings import PartnerEndpoint
 
 COMPRESSION = "GZIP"
-# Hive-style time partitions, evaluated by Firehose from the arrival time of the oldest record of an object.
-TIME_PARTITIONS = "year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/"
-ERROR_OUTPUT_TYPE = "!{firehose:error-output-type}"
 NEWLINE_PROCESSOR = "AppendDelimiterToRecord"  # takes no parameters (Firehose API reference, Processor)
 SSE_KEY_TYPE = "AWS_OWNED_CMK"  # encryption at rest of the records Firehose buffers
 
@@ -55,16 +54,6 @@ SSE_KEY_TYPE = "AWS_OWNED_CMK"  # encryption at rest of the records Firehose buf
 # What Firehose documents for an S3 destination (and an HTTP endpoint's S3 backup), split by resource type.
 S3_BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
 S3_OBJECT_ACTIONS = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]
-
-
-def delivery_prefix(s3_prefix: str) -> str:
-    """Where delivered (or, with a partner, backed-up) objects land."""
-    return s3_prefix + TIME_PARTITIONS
-
-
-def error_output_prefix(s3_prefix: str) -> str:
-    """A sibling tree of the delivery prefix, so that a table over the delivered objects never reads errors."""
-    return f"{s3_prefix.rstrip('/')}-errors/error_type={ERROR_OUTPUT_TYPE}/{TIME_PARTITIONS}"
 
 
 @dataclass(frozen=True)
@@ -129,9 +118,11 @@ def check_args(name: str, args: LogArchiveArgs) -> None:
 
 class LogArchive(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
+    bucket_arn: pulumi.Output[str]
     delivery_stream_name: pulumi.Output[str]
     delivery_stream_arn: pulumi.Output[str]
     error_log_group_name: pulumi.Output[str]
+    s3_prefix: str  # where the archive's objects are, before the time partitions (LogArchiveArgs.s3_prefix)
     http_endpoint: bool  # the stream delivers to a partner HTTP endpoint (metrics DeliveryToHttpEndpoint.*)
 
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -140,6 +131,7 @@ class LogArchive(pulumi.ComponentResource):
         self._name = name
         self._args = args
         self.http_endpoint = args.partner is not None
+        self.s3_prefix = args.s3_prefix
 
         bucket = PrivateBucket(
             f"{name}-bucket",
@@ -178,12 +170,14 @@ class LogArchive(pulumi.ComponentResource):
         )
 
         self.bucket_name = bucket.bucket
+        self.bucket_arn = bucket.arn
         self.delivery_stream_name = stream.name
         self.delivery_stream_arn = stream.arn
         self.error_log_group_name = log_group.name
         self.register_outputs(
             {
                 "bucketName": self.bucket_name,
+                "bucketArn": self.bucket_arn,
                 "deliveryStreamName": self.delivery_stream_name,
                 "deliveryStreamArn": self.delivery_stream_arn,
                 "errorLogGroupName": self.error_log_group_name,
@@ -202,7 +196,7 @@ class LogArchive(pulumi.ComponentResource):
         return {
             "role_arn": role.arn,
             "bucket_arn": bucket.arn,
-            "prefix": delivery_prefix(prefix),
+            "prefix": firehose_prefix(prefix),
             "error_output_prefix": error_output_prefix(prefix),
             "buffering_size": args.buffer_size_mib,
             "buffering_interval": args.buffer_interval_seconds,

@@ -19,6 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.limits import (
+    ATHENA_BYTES_SCANNED_CUTOFF_MIB,
     BUFFER_INTERVAL_SECONDS,
     CONTAINER_INSIGHTS_MODES,
     CPU_ARCHITECTURE_PLATFORMS,
@@ -139,6 +140,11 @@ class StopCaptureSettings:
 
 
 @dataclass(frozen=True)
+class QuerySettings:
+    bytes_scanned_cutoff_mib: int  # Athena cancels a query of the archive workgroup that scans more
+
+
+@dataclass(frozen=True)
 class AlarmSettings:
     evaluation_minutes: int
     target_5xx_per_minute: int
@@ -157,6 +163,7 @@ class Settings:
     archive: ArchiveSettings
     stop_capture: StopCaptureSettings
     alarms: AlarmSettings
+    queries: QuerySettings
     declared_keys: frozenset[str] = frozenset()
     """The project keys this program reads: Pulumi.yaml declares exactly these (tests/test_settings.py)."""
 
@@ -486,6 +493,12 @@ def _read_alarms(reader: _ConfigReader) -> AlarmSettings:
     )
 
 
+def _read_queries(reader: _ConfigReader) -> QuerySettings:
+    return QuerySettings(
+        bytes_scanned_cutoff_mib=reader.integer("athenaBytesScannedCutoffMiB", *ATHENA_BYTES_SCANNED_CUTOFF_MIB)
+    )
+
+
 def _available_zones() -> list[str]:
     """The region's available AZs that need no opt-in (local and wavelength zones do)."""
     result = aws.get_availability_zones(
@@ -561,6 +574,7 @@ def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings
         archive=_read_archive(reader, region, protect=deletion_protection),
         stop_capture=_read_stop_capture(reader),
         alarms=_read_alarms(reader),
+        queries=_read_queries(reader),
         declared_keys=frozenset(reader.read),
     )
     warnings = undeclared_key_warnings(configured_keys(), reader.read, pulumi.get_project())

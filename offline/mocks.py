@@ -438,6 +438,37 @@ def _random_id(ctx: ResourceContext) -> tuple[str, Outputs]:
     }
 
 
+# --- Glue Data Catalog and Athena ----------------------------------------------------------------------
+
+
+@handles("aws:glue/catalogDatabase:CatalogDatabase")
+def _glue_database(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=255, lowercase=True)
+    return f"{ACCOUNT_ID}:{name}", {"name": name, "catalogId": ACCOUNT_ID, "arn": ctx.arn("glue", f"database/{name}")}
+
+
+@handles("aws:glue/catalogTable:CatalogTable")
+def _glue_table(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=255, lowercase=True)
+    database = str(ctx.inputs.get("databaseName", ""))
+    return f"{ACCOUNT_ID}:{database}:{name}", {
+        "name": name,
+        "catalogId": ACCOUNT_ID,
+        "arn": ctx.arn("glue", f"table/{database}/{name}"),
+    }
+
+
+@handles("aws:athena/workgroup:Workgroup")
+def _workgroup(ctx: ResourceContext) -> tuple[str, Outputs]:
+    name = ctx.physical_name(max_length=128)
+    return name, {"name": name, "arn": ctx.arn("athena", f"workgroup/{name}")}
+
+
+@handles("aws:athena/namedQuery:NamedQuery")
+def _named_query(ctx: ResourceContext) -> tuple[str, Outputs]:
+    return ctx.ident.uuid(), {}
+
+
 # --- SNS, SQS, KMS -------------------------------------------------------------------------------------
 
 

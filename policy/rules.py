@@ -359,6 +359,8 @@ RESOURCE_STAR_ACTIONS: Final = frozenset(
         "ssmmessages:createdatachannel",
         "ssmmessages:opencontrolchannel",
         "ssmmessages:opendatachannel",
+        "athena:listworkgroups",  # the console's workgroup and data source pickers
+        "athena:listdatacatalogs",
     }
 )
 # AWS managed policies that grant wildcard access (full access to a service, or to everything).

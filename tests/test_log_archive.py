@@ -693,9 +693,10 @@ def test_every_bucket_is_configured_one_call_at_a_time(stack: Evaluation) -> Non
     and versioning), for encryption (issue 11789), for a policy and ownership controls changed together in
     Pulumi (sevenwestmedia-labs/pulumi-components pull request 46) and for PutBucketLifecycleConfiguration
     (ansible-collections/community.aws issue 1624). Every configuration of every bucket of the stack (the two
-    archives and the ALB's access logs) must wait for every other one, directly or through others."""
+    archives, the ALB's access logs and the Athena query results) must wait for every other one, directly or
+    through others."""
     buckets = stack.of_type(PRIVATE_BUCKET)
-    assert len(buckets) == 3
+    assert len(buckets) == 4
     for component in buckets:
         children = stack.children(component)
         (bucket,) = [r for r in children if r.type == BUCKET]

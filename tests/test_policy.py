@@ -947,3 +947,24 @@ def test_main_deploys_dev_then_previews_and_deploys_prod_behind_the_prod_environ
     assert all(job["permissions"]["id-token"] == "write" for job in jobs.values())
     reusable = _workflow("pulumi.yml")["jobs"]
     assert all(job["environment"] == "${{ inputs.environment }}" for job in reusable.values())
+
+
+def test_every_action_allowed_on_any_resource_has_no_resource_type() -> None:
+    """`Resource: "*"` is accepted only for actions that have no resource-level permissions: in the Service
+    Authorization Reference, as parliament's iam_definition.json carries it, none of them lists a resource type
+    (athena:ListWorkGroups and athena:ListDataCatalogs, the Athena console's pickers, among them)."""
+    import tests.iam_lint  # noqa: F401 - imports parliament without its pkg_resources warning
+
+    parliament = sys.modules["parliament"]
+    services = json.loads((Path(str(parliament.__file__)).parent / "iam_definition.json").read_text())
+    resource_types = {
+        f"{service['prefix']}:{privilege['privilege']}".lower(): [
+            r["resource_type"] for r in privilege["resource_types"]
+        ]
+        for service in services
+        for privilege in service["privileges"]
+    }
+    for action in sorted(rules.RESOURCE_STAR_ACTIONS):
+        assert action in resource_types, action
+        assert [t for t in resource_types[action] if t] == [], (action, resource_types[action])
+    assert [t for t in resource_types["athena:startqueryexecution"] if t] == ["workgroup*"]  # the check can fail

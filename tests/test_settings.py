@@ -396,3 +396,11 @@ def test_alarm_thresholds() -> None:
     assert "from 1 to 100000" in only_problem("alarmTarget5xxPerMinute", alarmTarget5xxPerMinute="0")
     assert "from 60 to 86400" in only_problem("alarmDeliveryFreshnessSeconds", alarmDeliveryFreshnessSeconds="30")
     assert "true, false" in only_problem("dashboard", dashboard="maybe")
+
+
+def test_athena_bytes_scanned_cutoff() -> None:
+    """In MiB, 10 (the API's minimum of 10,000,000 bytes, rounded up to what the provider takes) to 10 TiB."""
+    assert load().queries.bytes_scanned_cutoff_mib == 10240
+    assert load(athenaBytesScannedCutoffMiB="10").queries.bytes_scanned_cutoff_mib == 10
+    assert "from 10 to 10485760" in only_problem("athenaBytesScannedCutoffMiB", athenaBytesScannedCutoffMiB="9")
+    assert "from 10 to 10485760" in only_problem("athenaBytesScannedCutoffMiB", athenaBytesScannedCutoffMiB="1GB")

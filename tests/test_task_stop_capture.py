@@ -1,8 +1,7 @@
 """TaskStopCapture: which ECS task events each rule matches, the alert message, and the rule -> target chain.
 
 Event patterns are evaluated with moto's EventBridge pattern matcher against task state change events
-built in AWS's documented format ("Amazon ECS task state change events" in the ECS developer guide; the
-seed article 001 records a real one).
+built in AWS's documented format (tests/ecs_events.py).
 """
 
 from __future__ import annotations
@@ -26,6 +25,20 @@ from tests.conftest import (
     PIPELINE_VARIANT,
     evaluate_stack,
 )
+from tests.ecs_events import (
+    REGION,
+    TASK_ID,
+    crashed,
+    deployment,
+    failed_health_checks,
+    failed_pull,
+    failed_secrets,
+    scale_in,
+    spot_interruption,
+    stopping,
+    task_event,
+    user_stop,
+)
 from tests.helpers import inside, only
 from tests.iam_lint import as_list, lint_policy, policy_of
 
@@ -40,152 +53,7 @@ QUEUE_POLICY = "aws:sqs/queuePolicy:QueuePolicy"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
-REGION = "ap-northeast-1"
 OTHER_CLUSTER = f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:cluster/someone-elses-cluster"
-TASK_ID = "0d8a1b2c3d4e5f60718293a4b5c6d7e8"
-
-
-# --- events in AWS's format --------------------------------------------------------------------------------
-
-
-def task_event(cluster_arn: str, last_status: str, **detail: Any) -> dict[str, Any]:
-    """An `ECS Task State Change` event of a Fargate service task with an app and a log_router container."""
-    cluster_name = cluster_arn.rsplit("/", 1)[-1]
-    task_arn = f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:task/{cluster_name}/{TASK_ID}"
-
-    def container(name: str, image: str, suffix: str) -> dict[str, Any]:
-        return {
-            "containerArn": f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:container/{cluster_name}/{TASK_ID}/{suffix}",
-            "lastStatus": last_status if last_status in ("PENDING", "RUNNING", "STOPPED") else "PENDING",
-            "name": name,
-            "image": image,
-            "taskArn": task_arn,
-            "networkInterfaces": [
-                {"attachmentId": "663cfa45-2caa-42df-ac53-26ea91c20a54", "privateIpv4Address": "10.0.1.23"}
-            ],
-            "cpu": "0",
-        }
-
-    body: dict[str, Any] = {
-        "attachments": [
-            {
-                "id": "663cfa45-2caa-42df-ac53-26ea91c20a54",
-                "type": "eni",
-                "status": "ATTACHED",
-                "details": [{"name": "subnetId", "value": "subnet-0a1b2c3d4e5f67890"}],
-            }
-        ],
-        "availabilityZone": f"{REGION}a",
-        "clusterArn": cluster_arn,
-        "containers": [
-            container("app", "public.ecr.aws/docker/library/httpd:2.4.65", "036b4462-e0c1-467b-9103-dec662299434"),
-            container("log_router", f"{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/log-router:2.34.3", "9f3c1e2a-77aa"),
-        ],
-        "cpu": "256",
-        "createdAt": "2026-01-15T10:20:02.45Z",
-        "desiredStatus": "RUNNING",
-        "enableExecuteCommand": False,
-        "ephemeralStorage": {"sizeInGiB": 20},
-        "group": "service:httpd-service-4c1d2e3",
-        "launchType": "FARGATE",
-        "lastStatus": last_status,
-        "memory": "512",
-        "overrides": {"containerOverrides": [{"name": "app"}, {"name": "log_router"}]},
-        "platformVersion": "1.4.0",
-        "startedBy": "ecs-svc/1234567890123456789",
-        "taskArn": task_arn,
-        "taskDefinitionArn": f"arn:aws:ecs:{REGION}:{ACCOUNT_ID}:task-definition/httpd:7",
-        "updatedAt": "2026-01-15T10:22:41.12Z",
-        "version": 3,
-    }
-    body.update(detail)
-    return {
-        "version": "0",
-        "id": "44f7e6da-de4d-7a11-e35c-c0155c8be065",
-        "detail-type": "ECS Task State Change",
-        "source": "aws.ecs",
-        "account": ACCOUNT_ID,
-        "time": "2026-01-15T10:22:41Z",
-        "region": REGION,
-        "resources": [task_arn],
-        "detail": body,
-    }
-
-
-def stopped(cluster_arn: str, stop_code: str, reason: str, exit_codes: tuple[int, int] | None) -> dict[str, Any]:
-    """The final event of a task: lastStatus STOPPED with the stop code and reason, exit codes if it ran."""
-    event = task_event(
-        cluster_arn,
-        "STOPPED",
-        desiredStatus="STOPPED",
-        stopCode=stop_code,
-        stoppedReason=reason,
-        stoppingAt="2026-01-15T10:22:10.01Z",
-        stoppedAt="2026-01-15T10:22:40.77Z",
-        executionStoppedAt="2026-01-15T10:22:39.50Z",
-        pullStartedAt="2026-01-15T10:20:05.10Z",
-        version=6,
-    )
-    if exit_codes is not None:  # the task reached RUNNING: its containers have exit codes
-        event["detail"].update(
-            connectivity="CONNECTED",
-            connectivityAt="2026-01-15T10:20:04.90Z",
-            pullStoppedAt="2026-01-15T10:20:12.31Z",
-            startedAt="2026-01-15T10:20:15.80Z",
-        )
-        for container, code in zip(event["detail"]["containers"], exit_codes, strict=True):
-            container["exitCode"] = code
-    return event
-
-
-def failed_pull(cluster: str) -> dict[str, Any]:
-    reason = (
-        "CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref "
-        "public.ecr.aws/docker/library/httpd:2.4.99: not found"
-    )
-    return stopped(cluster, "TaskFailedToStart", reason, None)
-
-
-def failed_secrets(cluster: str) -> dict[str, Any]:
-    reason = (
-        "ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval "
-        "failed: unable to retrieve secret from asm: service call has been retried 1 time(s)"
-    )
-    return stopped(cluster, "TaskFailedToStart", reason, None)
-
-
-def crashed(cluster: str) -> dict[str, Any]:
-    return stopped(cluster, "EssentialContainerExited", "Essential container in task exited", (139, 0))
-
-
-def failed_health_checks(cluster: str) -> dict[str, Any]:
-    target_group = f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}:targetgroup/web-tg-1a2b3c4/0123456789abcdef"
-    reason = f"Task failed ELB health checks in (target-group {target_group})"
-    return stopped(cluster, "ServiceSchedulerInitiated", reason, (143, 0))
-
-
-def deployment(cluster: str) -> dict[str, Any]:
-    reason = "Scaling activity initiated by (deployment ecs-svc/1234567890123456789)"
-    return stopped(cluster, "ServiceSchedulerInitiated", reason, (0, 0))
-
-
-def scale_in(cluster: str) -> dict[str, Any]:
-    return stopped(cluster, "ServiceSchedulerInitiated", "Scaling activity initiated by (service httpd)", (0, 0))
-
-
-def user_stop(cluster: str) -> dict[str, Any]:
-    return stopped(cluster, "UserInitiated", "Task stopped by user", (0, 0))
-
-
-def spot_interruption(cluster: str) -> dict[str, Any]:
-    return stopped(cluster, "SpotInterruption", "Your Spot Task was interrupted.", (0, 0))
-
-
-def stopping(cluster: str) -> dict[str, Any]:
-    """The intermediate event: ECS decided to stop the task (stopCode set) but it has not stopped yet."""
-    event = crashed(cluster)
-    event["detail"]["lastStatus"] = "DEPROVISIONING"
-    return event
 
 
 UNEXPECTED_STOPS = [failed_pull, failed_secrets, crashed, failed_health_checks]

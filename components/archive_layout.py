@@ -1,0 +1,89 @@
+"""Where the archives keep their objects: one definition that the writer (Firehose) and the reader (Athena) share.
+
+A plain module (no Pulumi import). `TIME_PARTITIONS` lists the Hive-style time partitions of every archive, in
+path order, each with the Firehose timestamp pattern that writes it and the integer range Athena projects for it.
+From it come:
+- `firehose_prefix` / `error_output_prefix`: the S3 prefixes the delivery stream writes under
+  (components/log_archive.py), e.g. `app-logs/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`;
+- `location_template` / `projection_parameters`: the Glue table properties that let Athena compute the same
+  paths (components/archive_queries.py), e.g. `s3://<bucket>/app-logs/year=${year}/month=${month}/day=${day}/`
+  with `projection.month.type=integer`, `projection.month.range=1,12`, `projection.month.digits=2`.
+Change a partition here and both sides change together; tests/test_archive_queries.py checks that they agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+# Firehose's expression for the kind of processing error, in the error output prefix (required there as soon as
+# the prefix holds any expression).
+ERROR_OUTPUT_TYPE: Final = "!{firehose:error-output-type}"
+PROJECTION_TYPE: Final = "integer"
+PARTITION_COLUMN_TYPE: Final = "int"  # the Hive type of the partition columns in the Glue tables
+
+
+@dataclass(frozen=True)
+class TimePartition:
+    """One `key=value/` segment of an archive's object keys."""
+
+    key: str  # the Hive partition key, and the partition column of the Glue table
+    pattern: str  # Firehose's `!{timestamp:...}` pattern letters; as many digits as letters (zero-padded)
+    first: int  # the lowest value Athena projects
+    last: int  # the highest value Athena projects
+
+    @property
+    def digits(self) -> int:
+        return len(self.pattern)
+
+    @property
+    def firehose_segment(self) -> str:
+        return f"{self.key}=!{{timestamp:{self.pattern}}}/"
+
+    @property
+    def template_segment(self) -> str:
+        return f"{self.key}=${{{self.key}}}/"
+
+
+# Firehose evaluates the timestamps in UTC, from the arrival time of the oldest record of each object. The years
+# cover any archive this program can have written; a query names its years, so the width
+# of the range costs nothing.
+TIME_PARTITIONS: Final = (
+    TimePartition("year", "yyyy", 2024, 2099),
+    TimePartition("month", "MM", 1, 12),
+    TimePartition("day", "dd", 1, 31),
+)
+
+
+def _time_path(segment: str) -> str:
+    return "".join(getattr(partition, segment) for partition in TIME_PARTITIONS)
+
+
+def firehose_prefix(s3_prefix: str) -> str:
+    """Where the delivery stream puts objects (or, with a partner, its backup)."""
+    return s3_prefix + _time_path("firehose_segment")
+
+
+def error_output_prefix(s3_prefix: str) -> str:
+    """A sibling tree of the delivery prefix, so that a table over the delivered objects never reads errors."""
+    return f"{s3_prefix.rstrip('/')}-errors/error_type={ERROR_OUTPUT_TYPE}/{_time_path('firehose_segment')}"
+
+
+def table_location(bucket: str, s3_prefix: str) -> str:
+    """The root of an archive's table: its prefix, without the time partitions."""
+    return f"s3://{bucket}/{s3_prefix}"
+
+
+def location_template(bucket: str, s3_prefix: str) -> str:
+    """Athena's `storage.location.template`: the delivery prefix with `${key}` where Firehose has a timestamp."""
+    return table_location(bucket, s3_prefix) + _time_path("template_segment")
+
+
+def projection_parameters() -> dict[str, str]:
+    """The Glue table parameters that make Athena project the time partitions instead of looking them up."""
+    parameters = {"projection.enabled": "true"}
+    for partition in TIME_PARTITIONS:
+        parameters[f"projection.{partition.key}.type"] = PROJECTION_TYPE
+        parameters[f"projection.{partition.key}.range"] = f"{partition.first},{partition.last}"
+        parameters[f"projection.{partition.key}.digits"] = str(partition.digits)
+    return parameters
