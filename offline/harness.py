@@ -138,6 +138,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
+class DuplicateUrnError(Exception):
+    """Two registrations of one URN: the engine rejects the program."""
+
+
 class RecordingMonitor(MockMonitor):
     """The stock mock monitor, plus a record of what the engine would receive for each resource."""
 
@@ -154,6 +158,10 @@ class RecordingMonitor(MockMonitor):
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
+        # The engine refuses a second registration of one URN ("Duplicate resource URN ...; try giving it a unique
+        # name", pulumi/pulumi#1682 and pull request 1687); the stock mock monitor silently accepts it.
+        if any(record.urn == response.urn for record in self.records):
+            raise DuplicateUrnError(f"Duplicate resource URN '{response.urn}'; try giving it a unique name")
         state = self.resources.get(response.urn)
         self.records.append(
             RecordedResource(

@@ -34,9 +34,12 @@ def start_mock_runtime(
     logger: Any = None,
 ) -> None:
     """A fresh mock runtime: no root stack left from an earlier evaluation, `mocks` answering, `config` set
-    (keys with their namespace)."""
+    (keys with their namespace), no output left over from an earlier program."""
     _settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)
+    # set_mocks keeps the SDK's set of pending outputs (its MockSettings carries none of its own), and a program
+    # that failed leaves its failed outputs there: the next program would wait for them and fail with their error.
+    _settings.SETTINGS.outputs = set()
     pulumi.runtime.set_all_config(dict(config or {}), sorted(secret_keys))
 
 

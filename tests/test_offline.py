@@ -15,7 +15,7 @@ from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.mocks import HANDLERS, UnmockedCallError
 from offline.render import as_json, diagram
 from offline.stack_config import SECRET_PLACEHOLDER, load_stack_config, project_declarations
-from tests.conftest import PARTNER, PARTNER_SECRETS, evaluate_stack
+from tests.conftest import PARTNER, PARTNER_SECRETS, evaluate_program, evaluate_stack
 
 PARTNER_KEY = PARTNER_SECRETS["partnerApiKey"]
 
@@ -82,6 +82,14 @@ def test_unmocked_resource_types_and_invokes_raise() -> None:
         mocks.new_resource(MockResourceArgs("aws:rds/instance:Instance", "db", {}, custom=True))
     with pytest.raises(UnmockedCallError, match="aws:rds/getEngineVersion"):
         mocks.call(MockCallArgs("aws:rds/getEngineVersion:getEngineVersion", {}, ""))
+
+
+def test_a_duplicate_urn_is_refused_as_the_engine_refuses_it() -> None:
+    """Pulumi's engine fails a program that registers one URN twice ("Duplicate resource URN ...; try giving it a
+    unique name", pulumi/pulumi#1682, fixed for good in pull request 1687); the stock mock monitor accepts it, so
+    a merge that wires one component twice would pass offline and fail on `pulumi up`."""
+    with pytest.raises(Exception, match=r"Duplicate resource URN .*aws:sqs/queue:Queue::queue"):
+        evaluate_program("duplicate_urn")
 
 
 def test_the_program_really_ran_under_the_mocks(dev: Evaluation) -> None:
