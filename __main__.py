@@ -67,6 +67,8 @@ app_archive_args = LogArchiveArgs(
     kms_key_arn=archive.kms_key_arn,
     force_destroy=archive.force_destroy,
     protect=archive.protect,
+    noncurrent_version_expiration_days=archive.noncurrent_version_days,
+    object_lock_days=archive.object_lock_days,
     records_end_with_newline=True,
 )
 app_archive = LogArchive("app-log-archive", app_archive_args, opts)
@@ -100,6 +102,7 @@ load_balancer = LoadBalancer(
         vpc_id=network.vpc_id,
         subnet_ids=network.public_subnet_ids,
         access_log_expiration_days=settings.archive.expiration_days,
+        access_log_noncurrent_days=settings.archive.noncurrent_version_days,
         ingress_cidrs=settings.load_balancer.ingress_cidrs,
         certificate_arn=settings.load_balancer.certificate_arn,
         deletion_protection=settings.load_balancer.deletion_protection,

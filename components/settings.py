@@ -121,6 +121,8 @@ class ArchiveSettings:
     buffer_interval_seconds: int
     force_destroy: bool
     protect: bool
+    noncurrent_version_days: int = 30
+    object_lock_days: int = 0
 
 
 @dataclass(frozen=True)
@@ -427,17 +429,38 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
     )
 
 
+def _read_object_lock_days(reader: _ConfigReader, expiration_days: int, force_destroy: bool) -> int:
+    """0 (no lock) up to the archive's expiration; never with forceDestroy, whose emptying of a bucket would need
+    s3:BypassGovernanceRetention, which the deploy role deliberately lacks (docs/deploy-role-policy.json)."""
+    key = "archiveObjectLockDays"
+    days = reader.integer(key, 0, 3650)
+    if reader.ok(key, "archiveExpirationDays") and days > expiration_days:
+        reader.problem(key, days, f"allowed: 0 (no lock) to archiveExpirationDays ({expiration_days})")
+    elif reader.ok(key, "forceDestroy") and days and force_destroy:
+        reader.problem(
+            key,
+            days,
+            "allowed: 0 while forceDestroy is true (pulumi destroy could not delete the locked objects: the deploy "
+            "role has no s3:BypassGovernanceRetention)",
+        )
+    return days
+
+
 def _read_archive(reader: _ConfigReader, region: str, protect: bool) -> ArchiveSettings:
     # A partner HTTP endpoint buffers less than S3 takes.
     buffer_size = HTTP_BUFFER_SIZE_MIB if reader.string("partnerEndpointUrl") else S3_BUFFER_SIZE_MIB
+    expiration_days = reader.integer("archiveExpirationDays", 1, 3650)
+    force_destroy = reader.boolean("forceDestroy")
     return ArchiveSettings(
         log_retention_days=reader.integer_in("logRetentionDays", LOG_RETENTION_DAYS),
-        expiration_days=reader.integer("archiveExpirationDays", 1, 3650),
+        expiration_days=expiration_days,
         kms_key_arn=reader.optional("archiveKmsKeyArn", _arn_checker("kms", region, r"key/[0-9a-f-]{36}")),
         buffer_size_mib=reader.integer("firehoseBufferSizeMiB", *buffer_size),
         buffer_interval_seconds=reader.integer("firehoseBufferIntervalSeconds", *BUFFER_INTERVAL_SECONDS),
-        force_destroy=reader.boolean("forceDestroy"),
+        force_destroy=force_destroy,
         protect=protect,
+        noncurrent_version_days=reader.integer("archiveNoncurrentVersionDays", 1, 365),
+        object_lock_days=_read_object_lock_days(reader, expiration_days, force_destroy),
     )
 
 

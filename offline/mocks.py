@@ -225,6 +225,13 @@ for _type in (
     HANDLERS[_type] = _by_bucket
 
 
+@handles("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
+def _object_lock_configuration(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """Identified by the bucket name; GetObjectLockConfiguration reports `ObjectLockEnabled: Enabled` (the only
+    value, and the provider's default when the program gives none) next to the rule."""
+    return str(ctx.inputs.get("bucket", ctx.name)), {"objectLockEnabled": "Enabled"}
+
+
 # --- CloudWatch Logs, metrics and EventBridge ----------------------------------------------------------
 
 

@@ -70,7 +70,8 @@ SERVICE_VARIANT = {
 }
 # dev with the pipeline's knobs turned: one NAT gateway, account-wide stop capture, no dashboard, other alarm
 # thresholds and task counts, a KMS key, shorter expiration, the smallest buffer with the longest interval, an
-# e-mail subscription and another aws-for-fluent-bit version.
+# e-mail subscription and another aws-for-fluent-bit version; the archives locked (Object Lock), so not
+# force-destroyed, and noncurrent versions kept for another number of days.
 PIPELINE_VARIANT = {
     "natGateways": "single",
     "stopEventScope": "account",
@@ -82,6 +83,9 @@ PIPELINE_VARIANT = {
     "desiredCount": "2",
     "archiveKmsKeyArn": "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     "archiveExpirationDays": "7",
+    "archiveNoncurrentVersionDays": "3",
+    "archiveObjectLockDays": "7",  # the longest lock the expiration allows; a lock needs forceDestroy off
+    "forceDestroy": "false",
     "firehoseBufferSizeMiB": "1",
     "firehoseBufferIntervalSeconds": "900",
     "alertEmail": "ops@example.com",

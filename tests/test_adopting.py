@@ -368,6 +368,14 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "s3:PutLifecycleConfiguration",
     ),
     "aws:s3/bucketPolicy:BucketPolicy": ("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"),
+    # pike's aws_s3_bucket_versioning.json and aws_s3_bucket_object_lock_configuration.json (the latter also lists
+    # ec2:DescribeAccountAttributes, the provider's partition check).
+    "aws:s3/bucketVersioning:BucketVersioning": ("s3:GetBucketVersioning", "s3:PutBucketVersioning"),
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": (
+        "s3:GetBucketObjectLockConfiguration",
+        "s3:PutBucketObjectLockConfiguration",
+        "ec2:DescribeAccountAttributes",
+    ),
     "aws:sns/topic:Topic": (
         "sns:CreateTopic",
         "sns:DeleteTopic",

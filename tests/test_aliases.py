@@ -39,7 +39,25 @@ ADDITIONS_IN_EVERY_STACK = {
     # the service's alarms' new component (the alarms themselves moved into it from the pipeline alarms)
     "httpd-firelens:service:FirelensService$httpd-firelens:monitoring:ServiceAlarms::httpd-alarms",
 }
-ADDITIONS: dict[str, set[str]] = {"dev": ADDITIONS_IN_EVERY_STACK, "prod": ADDITIONS_IN_EVERY_STACK}
+_ARCHIVE = "httpd-firelens:logs:LogArchive$httpd-firelens:storage:PrivateBucket$"
+_ACCESS_LOGS = "httpd-firelens:loadbalancer:LoadBalancer$httpd-firelens:storage:PrivateBucket$"
+_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+# Issue 15: every existing bucket gets versioning, prod's archives Object Lock: configuration resources of the same
+# buckets, which are updated in place, never replaced (tests/test_log_archive.py).
+VERSIONING = {
+    f"{_ARCHIVE}{_VERSIONING}::app-log-archive-bucket-versioning",
+    f"{_ARCHIVE}{_VERSIONING}::task-stop-archive-bucket-versioning",
+    f"{_ACCESS_LOGS}{_VERSIONING}::web-access-logs-versioning",
+}
+OBJECT_LOCK = {
+    f"{_ARCHIVE}{_OBJECT_LOCK}::app-log-archive-bucket-object-lock",
+    f"{_ARCHIVE}{_OBJECT_LOCK}::task-stop-archive-bucket-object-lock",
+}
+ADDITIONS: dict[str, set[str]] = {
+    "dev": ADDITIONS_IN_EVERY_STACK | VERSIONING,
+    "prod": ADDITIONS_IN_EVERY_STACK | VERSIONING | OBJECT_LOCK,
+}
 
 
 def previous_urns(stack: str) -> list[str]:

@@ -291,6 +291,26 @@ def test_archive_settings() -> None:
     assert load(firehoseBufferIntervalSeconds="0").archive.buffer_interval_seconds == 0
 
 
+def test_archive_versions_and_object_lock() -> None:
+    """archiveNoncurrentVersionDays 1 to 365; archiveObjectLockDays 0 (off) to archiveExpirationDays and never with
+    forceDestroy: the provider empties a force-destroyed bucket bypassing governance mode (hashicorp/
+    terraform-provider-aws internal/service/s3/delete.go, emptyBucket: "If `force` is `true` then S3 Object Lock
+    governance mode restrictions are bypassed"), which needs s3:BypassGovernanceRetention, deliberately not granted
+    to the deploy role, so `pulumi destroy` would fail on the first locked object."""
+    dev, prod = load("dev").archive, load("prod").archive
+    assert (dev.object_lock_days, dev.noncurrent_version_days) == (0, 30)
+    assert prod.object_lock_days == 90 <= prod.expiration_days
+    unlocked = load(forceDestroy="false", archiveObjectLockDays="30", archiveNoncurrentVersionDays="365").archive
+    assert (unlocked.object_lock_days, unlocked.noncurrent_version_days) == (30, 365)
+    assert "from 1 to 365" in only_problem("archiveNoncurrentVersionDays", archiveNoncurrentVersionDays="0")
+    assert "from 1 to 365" in only_problem("archiveNoncurrentVersionDays", archiveNoncurrentVersionDays="366")
+    assert "0 (no lock) to archiveExpirationDays (30)" in only_problem(
+        "archiveObjectLockDays", forceDestroy="false", archiveObjectLockDays="31"
+    )
+    assert "from 0 to 3650" in only_problem("archiveObjectLockDays", forceDestroy="false", archiveObjectLockDays="-1")
+    assert "allowed: 0 while forceDestroy is true" in only_problem("archiveObjectLockDays", archiveObjectLockDays="7")
+
+
 def test_stop_capture_settings() -> None:
     capture = load(stopEventScope="account", captureAllTaskStates="true", alertEmail="oncall@example.com").stop_capture
     assert (capture.scope, capture.capture_all_task_states, capture.alert_email) == (
