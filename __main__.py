@@ -24,6 +24,7 @@ from components.firelens_service import (
     Scaling,
     TaskNetwork,
 )
+from components.flow_logs import VpcFlowLogs, VpcFlowLogsArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
@@ -53,6 +54,18 @@ network = Network(
     ),
     opts,
 )
+if settings.network.flow_logs:
+    VpcFlowLogs(
+        "network-flow-logs",
+        VpcFlowLogsArgs(
+            vpc_id=network.vpc_id,
+            expiration_days=settings.archive.expiration_days,
+            noncurrent_version_expiration_days=settings.archive.noncurrent_version_days,
+            force_destroy=settings.archive.force_destroy,
+            protect=settings.archive.protect,
+        ),
+        opts,
+    )
 
 # Every archive holds one record per line. Fluent Bit's kinesis_firehose output ends each record with a newline;
 # EventBridge ends none, so the stop archive appends one, except with a partner: its S3 backup keeps records as

@@ -74,6 +74,7 @@ class NetworkSettings:
     vpc_cidr: str
     availability_zones: tuple[str, ...]
     nat_gateways: str  # none | single | per-az
+    flow_logs: bool = False
 
 
 @dataclass(frozen=True)
@@ -344,6 +345,7 @@ def _read_network(reader: _ConfigReader, region: str, zones: Sequence[str]) -> N
         vpc_cidr=vpc_cidr,
         availability_zones=tuple(zones[:az_count]),
         nat_gateways=reader.choice("natGateways", NAT_GATEWAY_MODES),
+        flow_logs=reader.boolean("flowLogs"),
     )
 
 

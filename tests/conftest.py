@@ -68,12 +68,13 @@ SERVICE_VARIANT = {
     "firehoseBufferSizeMiB": "128",
     "firehoseBufferIntervalSeconds": "0",
 }
-# dev with the pipeline's knobs turned: one NAT gateway, account-wide stop capture, no dashboard, other alarm
-# thresholds and task counts, a KMS key, shorter expiration, the smallest buffer with the longest interval, an
-# e-mail subscription and another aws-for-fluent-bit version; the archives locked (Object Lock), so not
+# dev with the pipeline's knobs turned: one NAT gateway and VPC flow logs, account-wide stop capture, no dashboard,
+# other alarm thresholds and task counts, a KMS key, shorter expiration, the smallest buffer with the longest
+# interval, an e-mail subscription and another aws-for-fluent-bit version; the archives locked (Object Lock), so not
 # force-destroyed, and noncurrent versions kept for another number of days.
 PIPELINE_VARIANT = {
     "natGateways": "single",
+    "flowLogs": "true",
     "stopEventScope": "account",
     "dashboard": "false",
     "alarmDeliveryFreshnessSeconds": "1200",

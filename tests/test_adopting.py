@@ -114,6 +114,18 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "ec2:DescribeRouteTables",
         *TAGS_EC2,
     ),
+    # pike's aws_flow_log.json; an S3 destination needs no role (no iam:PassRole) but logs:CreateLogDelivery and
+    # logs:DeleteLogDelivery ("Create a flow log that publishes to Amazon S3", Prerequisite,
+    # https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-create-flow-log.html).
+    "aws:ec2/flowLog:FlowLog": (
+        "ec2:CreateFlowLogs",
+        "ec2:DescribeFlowLogs",
+        "ec2:DeleteFlowLogs",
+        "ec2:DescribeAccountAttributes",
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
+        *TAGS_EC2,
+    ),
     "aws:ec2/route:Route": ("ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute", "ec2:DescribeRouteTables"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (
         "ec2:AssociateRouteTable",
@@ -613,7 +625,8 @@ def test_parliament_finds_nothing_serious(path: Path) -> None:
         for line in findings_at_least(path.read_text(), "MEDIUM")
         if not re.fullmatch(
             r"MEDIUM RESOURCE_POLICY_PRIVILEGE_ESCALATION: Possible resource policy privilege escalation on "
-            r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|web-access-logs)-\* due to "
+            r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|web-access-logs|network-flow-logs-bucket)"
+            r"-\* due to "
             r"s3:(Get|Put)Object not being allowed, but does allow s3:PutBucketPolicy",
             line,
         )

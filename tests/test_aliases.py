@@ -54,9 +54,32 @@ OBJECT_LOCK = {
     f"{_ARCHIVE}{_OBJECT_LOCK}::app-log-archive-bucket-object-lock",
     f"{_ARCHIVE}{_OBJECT_LOCK}::task-stop-archive-bucket-object-lock",
 }
+# prod's new VPC flow logs: a component of their own, with their own bucket.
+_FLOW_LOGS = "httpd-firelens:network:VpcFlowLogs"
+_FLOW_LOG_BUCKET = f"{_FLOW_LOGS}$httpd-firelens:storage:PrivateBucket"
+FLOW_LOGS = {
+    f"{_FLOW_LOGS}::network-flow-logs",
+    f"{_FLOW_LOGS}$aws:ec2/flowLog:FlowLog::network-flow-logs-vpc",
+    f"{_FLOW_LOGS}$httpd-firelens:storage:PrivateBucket::network-flow-logs-bucket",
+    *(
+        f"{_FLOW_LOG_BUCKET}${type_}::network-flow-logs-bucket{suffix}"
+        for type_, suffix in (
+            ("aws:s3/bucket:Bucket", ""),
+            ("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "-ownership"),
+            ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-public-access"),
+            (
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "-encryption",
+            ),
+            (_VERSIONING, "-versioning"),
+            ("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "-lifecycle"),
+            ("aws:s3/bucketPolicy:BucketPolicy", "-policy"),
+        )
+    ),
+}
 ADDITIONS: dict[str, set[str]] = {
     "dev": ADDITIONS_IN_EVERY_STACK | VERSIONING,
-    "prod": ADDITIONS_IN_EVERY_STACK | VERSIONING | OBJECT_LOCK,
+    "prod": ADDITIONS_IN_EVERY_STACK | VERSIONING | OBJECT_LOCK | FLOW_LOGS,
 }
 
 

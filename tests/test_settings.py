@@ -64,6 +64,7 @@ def test_committed_stacks_are_valid() -> None:
     assert prod.archive.log_retention_days > dev.archive.log_retention_days
     assert dev.network.nat_gateways == "none"
     assert prod.network.nat_gateways == "per-az"
+    assert (dev.network.flow_logs, prod.network.flow_logs) == (False, True)
 
 
 def test_region_must_be_a_region() -> None:
@@ -149,6 +150,11 @@ def test_certificate_arn_must_be_acm_in_the_stack_region() -> None:
         "certificateArn", certificateArn=CERT.replace("ap-northeast-1", "us-east-1")
     )
     assert "acm ARN" in only_problem("certificateArn", certificateArn="arn:aws:iam::123456789012:server-certificate/x")
+
+
+def test_flow_logs_are_a_boolean() -> None:
+    assert load(flowLogs="true").network.flow_logs is True
+    assert "allowed: true, false" in only_problem("flowLogs", flowLogs="on")
 
 
 def test_booleans() -> None:
