@@ -170,6 +170,8 @@ service = FirelensService(
             ),
             health_check_grace_period_seconds=service_settings.health_check_grace_period_seconds,
             access_log_parser=httpd.ACCESS_LOG_PARSER,
+            read_only_root_filesystem=service_settings.read_only_root_filesystem,
+            writable_paths=service_settings.writable_paths,
         ),
         log_router=LogRouter(
             image=router_image.image_ref,

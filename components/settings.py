@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.firelens_task import writable_path_problem
 from components.limits import (
     BUFFER_INTERVAL_SECONDS,
     CONTAINER_INSIGHTS_MODES,
@@ -74,7 +75,7 @@ class NetworkSettings:
     vpc_cidr: str
     availability_zones: tuple[str, ...]
     nat_gateways: str  # none | single | per-az
-    flow_logs: bool = False
+    flow_logs: bool
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class ServiceSettings:
     health_check_grace_period_seconds: int
     container_insights: str  # disabled | enabled | enhanced
     fluent_bit_version: str
+    read_only_root_filesystem: bool
+    writable_paths: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,8 @@ class ArchiveSettings:
     buffer_interval_seconds: int
     force_destroy: bool
     protect: bool
-    noncurrent_version_days: int = 30
-    object_lock_days: int = 0
+    noncurrent_version_days: int
+    object_lock_days: int
 
 
 @dataclass(frozen=True)
@@ -413,6 +416,12 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
     fluent_bit_version = reader.string("fluentBitVersion")
     if not _VERSION_RE.match(fluent_bit_version):
         reader.problem("fluentBitVersion", fluent_bit_version, "allowed: an exact version such as 2.34.3")
+    writable_paths = reader.string_list("appWritablePaths")
+    for path in writable_paths:
+        if (allowed := writable_path_problem(path)) is not None:
+            reader.problem("appWritablePaths", path, allowed)
+    if len(set(writable_paths)) != len(writable_paths):
+        reader.problem("appWritablePaths", writable_paths, "allowed: each path once")
     return ServiceSettings(
         app_image=app_image,
         app_port=app_port,
@@ -428,6 +437,8 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
         health_check_grace_period_seconds=reader.integer("healthCheckGracePeriodSeconds", 0, 7200),
         container_insights=reader.choice("containerInsights", CONTAINER_INSIGHTS_MODES),
         fluent_bit_version=fluent_bit_version,
+        read_only_root_filesystem=reader.boolean("appReadOnlyRootFilesystem"),
+        writable_paths=tuple(writable_paths),
     )
 
 

@@ -52,7 +52,8 @@ PARTNER = {
     "firehoseBufferIntervalSeconds": "900",
 }
 PARTNER_SECRETS = {"partnerApiKey": "dd-offline-partner-key-5f1c9a"}
-# dev with every service knob turned: ARM, enhanced insights, a bigger router, another port and health check; and
+# dev with every service knob turned: ARM, enhanced insights, a bigger router, another port and health check, a
+# writable root filesystem with other writable paths; and
 # the S3 archives' largest buffer with no interval.
 SERVICE_VARIANT = {
     "cpuArchitecture": "ARM64",
@@ -65,6 +66,8 @@ SERVICE_VARIANT = {
     "healthyThreshold": "3",
     "unhealthyThreshold": "4",
     "healthCheckMatcher": "200-299",
+    "appReadOnlyRootFilesystem": "false",
+    "appWritablePaths": '["/tmp", "/var/run"]',
     "firehoseBufferSizeMiB": "128",
     "firehoseBufferIntervalSeconds": "0",
 }

@@ -157,6 +157,22 @@ def test_flow_logs_are_a_boolean() -> None:
     assert "allowed: true, false" in only_problem("flowLogs", flowLogs="on")
 
 
+def test_app_filesystem() -> None:
+    """The app's root filesystem is read-only by default with the stock httpd image's writable path
+    (components/service.py WRITABLE_PATHS); appWritablePaths takes absolute paths in normal form, each once."""
+    dev = load().service
+    assert (dev.read_only_root_filesystem, dev.writable_paths) == (True, ("/usr/local/apache2/logs",))
+    other = load(appReadOnlyRootFilesystem="false", appWritablePaths='["/tmp", "/var/cache/nginx"]').service
+    assert (other.read_only_root_filesystem, other.writable_paths) == (False, ("/tmp", "/var/cache/nginx"))
+    assert load(appWritablePaths="[]").service.writable_paths == ()
+    for bad in ("tmp", "/", "/tmp/", "/var/../etc", "//tmp"):
+        assert "allowed: absolute paths in normal form" in only_problem(
+            "appWritablePaths", appWritablePaths=f'["{bad}"]'
+        )
+    assert "each path once" in only_problem("appWritablePaths", appWritablePaths='["/tmp", "/tmp"]')
+    assert "allowed: true, false" in only_problem("appReadOnlyRootFilesystem", appReadOnlyRootFilesystem="yes")
+
+
 def test_booleans() -> None:
     assert load(deletionProtection="true").load_balancer.deletion_protection
     assert "true, false" in only_problem("deletionProtection", deletionProtection="yes")
