@@ -54,8 +54,9 @@ network = Network(
     ),
     opts,
 )
+flow_logs = None
 if settings.network.flow_logs:
-    VpcFlowLogs(
+    flow_logs = VpcFlowLogs(
         "network-flow-logs",
         VpcFlowLogsArgs(
             vpc_id=network.vpc_id,
@@ -280,3 +281,5 @@ pulumi.export("logRouterImage", router_image.image_ref)
 pulumi.export("albAccessLogBucket", load_balancer.access_log_bucket_name)
 if dashboard is not None:
     pulumi.export("dashboardUrl", dashboard.url)
+if flow_logs is not None:
+    pulumi.export("flowLogBucket", flow_logs.bucket_name)

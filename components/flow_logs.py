@@ -8,9 +8,9 @@ Creates:
   account and region (`aws:SourceAccount`, `aws:SourceArn`: confused deputy). SSE-S3, not the archives' KMS key: the
   delivery service would need a grant in that key's policy, which this program does not manage;
 - the flow log itself on the VPC: traffic type ALL, delivered to that bucket as Apache Parquet under Hive-compatible
-  prefixes partitioned by hour (`.../AWSLogs/aws-account-id=<id>/aws-service=vpcflowlogs/aws-region=<region>/
-  year=/month=/day=/hour=/`), so a query engine finds the partitions without a crawler. It is created after the
-  bucket policy: with the policy in place, the delivery service has nothing to add to it.
+  prefixes (below `AWSLogs/aws-account-id=<id>/`) partitioned by day and hour, so a query engine loads the
+  partitions with MSCK REPAIR TABLE, no crawler. It is created after the bucket policy: with the policy in place,
+  the delivery service has nothing to add to it.
 Needs: the VPC id, the objects' expiration and the force-destroy / protect choices.
 """
 

@@ -572,6 +572,21 @@ def test_deploy_role_reaches_exactly_the_stack_roles_and_passes_them_only_to_the
     assert set(passing["Condition"]["StringEquals"]["iam:PassedToService"]) == trusted
 
 
+def test_no_role_may_bypass_the_archives_object_lock(
+    deploy_policy: dict[str, Any], everything: list[Evaluation]
+) -> None:
+    """Governance mode keeps a locked version from being deleted or overwritten except with
+    s3:BypassGovernanceRetention ("To use this header, you must have the s3:BypassGovernanceRetention permission",
+    DeleteObject's BypassGovernanceRetention in botocore's model). Neither the deploy role nor any role the stack
+    creates is granted it, so a leaked CI credential cannot erase what is locked."""
+    assert granting(deploy_policy, "s3:BypassGovernanceRetention") == []
+    for ev in everything:
+        for resource in ev.of_type("aws:iam/rolePolicy:RolePolicy"):
+            document = json.loads(resource.plain_inputs()["policy"])
+            actions = [a.lower() for s in statements(document) for a in as_list(s["Action"])]
+            assert not any(fnmatchcase("s3:bypassgovernanceretention", a) for a in actions), resource.name
+
+
 def test_deploy_role_reaches_exactly_the_stack_buckets(
     deploy_policy: dict[str, Any], everything: list[Evaluation]
 ) -> None:

@@ -71,6 +71,11 @@ def create_flow_logs_request(flow_log: RecordedResource) -> dict[str, Any]:
 def test_dev_has_no_flow_logs_by_default(dev: Evaluation) -> None:
     assert config_value(dev, "flowLogs") == "false"
     assert dev.of_type(COMPONENT) == [] and dev.of_type(FLOW_LOG) == []
+    assert "flowLogBucket" not in dev.outputs
+
+
+def test_the_bucket_is_a_stack_output(on: Evaluation) -> None:
+    assert on.outputs["flowLogBucket"] == one(on, BUCKET).id
 
 
 def test_the_vpc_logs_all_its_traffic_to_its_own_bucket(on: Evaluation) -> None:

@@ -27,7 +27,7 @@ from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import is_secret, start_mock_runtime, unwrap_secret
 from offline.render import as_json
-from tests.aws_api import validate_request
+from tests.aws_api import operation_model, validate_request
 from tests.conftest import DATADOG, PARTNER, PARTNER_SECRETS, PIPELINE_VARIANT, SERVICE_VARIANT, evaluate_stack
 from tests.helpers import (
     config_value,
@@ -834,6 +834,16 @@ def test_archives_are_locked_in_governance_mode_for_the_configured_days(
         }
         assert request["Bucket"] == one(ev, archive, BUCKET).id
         assert validate_request("s3", "PutObjectLockConfiguration", request) == []
+
+
+def test_object_lock_cannot_be_turned_off_again() -> None:
+    """What the README says about turning the lock off: PutObjectLockConfiguration's ObjectLockEnabled takes only
+    `Enabled` (botocore's model), and the provider's delete of a BucketObjectLockConfiguration puts a configuration
+    with ObjectLockEnabled and no rule (hashicorp/terraform-provider-aws internal/service/s3/
+    bucket_object_lock_configuration.go, resourceBucketObjectLockConfigurationDelete): the default retention goes,
+    Object Lock stays."""
+    shape = operation_model("s3", "PutObjectLockConfiguration").input_shape.members["ObjectLockConfiguration"]
+    assert shape.members["ObjectLockEnabled"].enum == ["Enabled"]
 
 
 def test_object_lock_validation_reports_a_wrong_mode(prod: Evaluation) -> None:
