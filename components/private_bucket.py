@@ -107,8 +107,9 @@ class PrivateBucket(pulumi.ComponentResource):
         # S3 answers concurrent configuration calls on one bucket with OperationAborted ("A conflicting
         # conditional operation is currently in progress"), so each configuration waits for the previous one.
         # Order: object ownership (ACLs off) and the public access block lock the bucket down first, then the
-        # encryption and lifecycle rules; the policy comes last, after the public access block (which then
-        # checks it) and after everything else, so whatever depends on `policy` finds the bucket fully set up.
+        # encryption, versioning (Object Lock needs it), Object Lock and lifecycle rules; the policy comes last,
+        # after the public access block (which then checks it) and after everything else, so whatever depends on
+        # `policy` finds the bucket fully set up.
         ownership = aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
             bucket=bucket.bucket,
