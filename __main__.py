@@ -26,6 +26,7 @@ from components.firelens_service import (
     Scaling,
     TaskNetwork,
 )
+from components.flow_logs import VpcFlowLogs, VpcFlowLogsArgs
 from components.load_balancer import LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
@@ -55,6 +56,19 @@ network = Network(
     ),
     opts,
 )
+flow_logs = None
+if settings.network.flow_logs:
+    flow_logs = VpcFlowLogs(
+        "network-flow-logs",
+        VpcFlowLogsArgs(
+            vpc_id=network.vpc_id,
+            expiration_days=settings.archive.expiration_days,
+            noncurrent_version_expiration_days=settings.archive.noncurrent_version_days,
+            force_destroy=settings.archive.force_destroy,
+            protect=settings.archive.protect,
+        ),
+        opts,
+    )
 
 # Every archive holds one record per line. Fluent Bit's kinesis_firehose output ends each record with a newline;
 # EventBridge ends none, so the stop archive appends one, except with a partner: its S3 backup keeps records as
@@ -69,6 +83,8 @@ app_archive_args = LogArchiveArgs(
     kms_key_arn=archive.kms_key_arn,
     force_destroy=archive.force_destroy,
     protect=archive.protect,
+    noncurrent_version_expiration_days=archive.noncurrent_version_days,
+    object_lock_days=archive.object_lock_days,
     records_end_with_newline=True,
 )
 app_archive = LogArchive("app-log-archive", app_archive_args, opts)
@@ -102,6 +118,7 @@ load_balancer = LoadBalancer(
         vpc_id=network.vpc_id,
         subnet_ids=network.public_subnet_ids,
         access_log_expiration_days=settings.archive.expiration_days,
+        access_log_noncurrent_days=settings.archive.noncurrent_version_days,
         ingress_cidrs=settings.load_balancer.ingress_cidrs,
         certificate_arn=settings.load_balancer.certificate_arn,
         deletion_protection=settings.load_balancer.deletion_protection,
@@ -156,6 +173,8 @@ service = FirelensService(
             ),
             health_check_grace_period_seconds=service_settings.health_check_grace_period_seconds,
             access_log_parser=httpd.ACCESS_LOG_PARSER,
+            read_only_root_filesystem=service_settings.read_only_root_filesystem,
+            writable_paths=service_settings.writable_paths,
         ),
         log_router=LogRouter(
             image=router_image.image_ref,
@@ -254,6 +273,7 @@ archive_queries = ArchiveQueries(
             ArchiveSource(TASK_STOP_TABLE, stop_archive.bucket_name, stop_archive.bucket_arn, stop_archive.s3_prefix),
         ],
         bytes_scanned_cutoff_mib=settings.queries.bytes_scanned_cutoff_mib,
+        noncurrent_version_expiration_days=settings.archive.noncurrent_version_days,
         kms_key_arn=settings.archive.kms_key_arn,
         force_destroy=settings.archive.force_destroy,
         protect=settings.archive.protect,
@@ -284,3 +304,5 @@ pulumi.export("athenaResultsBucket", archive_queries.results_bucket_name)
 pulumi.export("archiveReaderPolicyArn", archive_queries.reader_policy_arn)
 if dashboard is not None:
     pulumi.export("dashboardUrl", dashboard.url)
+if flow_logs is not None:
+    pulumi.export("flowLogBucket", flow_logs.bucket_name)

@@ -103,15 +103,24 @@ class ArchiveSource:
 
 @dataclass(frozen=True)
 class ArchiveQueriesArgs:
-    database_name: str  # see database_name()
+    database_name: str
+    """The Glue database, a name Athena accepts (see database_name())."""
     sources: Sequence[ArchiveSource]
-    bytes_scanned_cutoff_mib: int  # QuerySettings.bytes_scanned_cutoff_mib
-    kms_key_arn: str | None = None  # the archives' key: results are encrypted with it too, and readers may use it
-    force_destroy: bool = False  # `pulumi destroy` may delete the results bucket's objects and the query history
-    protect: bool = False  # Pulumi `protect` on the results bucket
-    # Days before query results expire. Default 7: results are for reading now; the archive stays the record.
+    """The archives to make tables for: each a table definition and where its objects are."""
+    bytes_scanned_cutoff_mib: int
+    """The workgroup cancels a query that scans more than this (QuerySettings.bytes_scanned_cutoff_mib)."""
+    kms_key_arn: str | None = None
+    """The archives' key: results are encrypted with it too, and readers may use it. Default None: SSE-S3."""
+    force_destroy: bool = False
+    """`pulumi destroy` may delete the results bucket's objects and the query history. Default False."""
+    protect: bool = False
+    """Pulumi `protect` on the results bucket. Default False."""
     results_expiration_days: int = 7
+    """Days before query results expire. Default 7: results are for reading now; the archive stays the record."""
+    noncurrent_version_expiration_days: int = 30
+    """Days a replaced or deleted result stays as a noncurrent version of the (versioned) results bucket."""
     queries: Sequence[SavedQuery] = SAVED_QUERIES
+    """The saved queries of the workgroup. Default: saved_queries.SAVED_QUERIES."""
 
 
 class ArchiveQueries(pulumi.ComponentResource):
@@ -137,6 +146,7 @@ class ArchiveQueries(pulumi.ComponentResource):
             f"{name}-results",
             PrivateBucketArgs(
                 expiration_days=args.results_expiration_days,
+                noncurrent_version_expiration_days=args.noncurrent_version_expiration_days,
                 force_destroy=args.force_destroy,
                 protect=args.protect,
                 kms_key_arn=args.kms_key_arn,

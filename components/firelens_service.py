@@ -5,7 +5,8 @@ One constructor call per app. Creates:
   see quickly to (`APP_LOG_GROUP`), and the router's own log group (awslogs driver);
 - the task role and the execution role with their inline policies (components/firelens_task.py), both trusted
   only by ECS tasks of this account and region;
-- the Fargate task definition: the app container and the `log_router` container (components/firelens_task.py);
+- the Fargate task definition: the app container (read-only root filesystem by default, a task-storage volume at
+  each of its writable paths) and the `log_router` container (components/firelens_task.py);
 - the tasks' security group: the app port from the ALB's security group only, HTTPS out; and on the ALB's
   security group, one egress rule to this service's group on its port (so the ALB reaches exactly the services
   behind it, and two services on one port never duplicate a rule);
@@ -42,6 +43,8 @@ from components.firelens_task import (
     router_container,
     router_environment,
     task_role_policy,
+    writable_paths_problems,
+    writable_volume,
 )
 from components.limits import (
     CPU_ARCHITECTURE_PLATFORMS,
@@ -136,6 +139,13 @@ class AppContainer:
     repository_arn: pulumi.Input[str] | None = None
     """The image's ECR repository, when the image is in the account's ECR (the execution role may pull from it).
     Default None: a public image, pulled without credentials."""
+    read_only_root_filesystem: bool = True
+    """Run the container with a read-only root filesystem (nothing the app or an intruder writes survives outside
+    `writable_paths`). Default: yes; the policy pack requires it in protected stacks."""
+    writable_paths: Sequence[str] = ()
+    """Absolute paths the app writes to (pid files, caches, temporary files), each given a writable task-storage
+    volume of its own; e.g. ("/usr/local/apache2/logs",) for the stock httpd image, ("/var/cache/nginx", "/var/run")
+    for the stock nginx image. Default: none."""
 
 
 @dataclass(frozen=True)
@@ -253,6 +263,7 @@ def args_problems(args: FirelensServiceArgs) -> list[str]:
         problems.append(f"access log parser {app.access_log_parser!r}: one of {ACCESS_LOG_PARSERS}")
     if app.cpu_architecture not in CPU_ARCHITECTURE_PLATFORMS:
         problems.append(f"cpu architecture {app.cpu_architecture!r}: one of {sorted(CPU_ARCHITECTURE_PLATFORMS)}")
+    problems += writable_paths_problems(app.name, app.writable_paths)
     return problems
 
 
@@ -360,7 +371,9 @@ class FirelensService(pulumi.ComponentResource):
         )
         memory = app_memory_reservation_mib(app.memory, router.memory_reservation_mib, buffers)
         containers = [
-            app_container(app.name, app.image, app.port, memory, buffers),
+            app_container(
+                app.name, app.image, app.port, memory, buffers, app.read_only_root_filesystem, app.writable_paths
+            ),
             router_container(router.image, router.memory_reservation_mib, environment, router_logs.name, self._region),
         ]
         return aws.ecs.TaskDefinition(
@@ -376,7 +389,10 @@ class FirelensService(pulumi.ComponentResource):
             task_role_arn=task_role.arn,
             execution_role_arn=execution_role.arn,
             # A bind-mount volume without a host path is task storage, private to the task and writable.
-            volumes=[aws.ecs.TaskDefinitionVolumeArgs(name=STATE_VOLUME)],
+            volumes=[
+                aws.ecs.TaskDefinitionVolumeArgs(name=volume)
+                for volume in (STATE_VOLUME, *(writable_volume(app.name, path) for path in app.writable_paths))
+            ],
             container_definitions=pulumi.Output.json_dumps(containers),
             opts=self._child("task"),
         )

@@ -1,7 +1,8 @@
 """The FireLens task of a service, as plain data: its two container definitions and its roles' policy documents.
 
 Creates no resource. `components/firelens_service.py` builds the task definition and the roles from these:
-- the app container (any name, image and port; awsfirelens log driver; starts once the router is HEALTHY) and
+- the app container (any name, image and port; awsfirelens log driver; starts once the router is HEALTHY; by
+  default a read-only root filesystem with a writable task-storage volume at each path the app writes to) and
   the `log_router` container (our Fluent Bit image by digest, read-only root with a writable `fluent-bit-state`
   volume for the filesystem buffer, uptime health check, stop timeout above Fluent Bit's `Grace`);
 - the router's environment, the contract with `fluentbit/extra.conf`: APP_LOG_GROUP, APP_LOG_STREAM_PREFIX
@@ -16,7 +17,9 @@ Values may be Pulumi inputs (ARNs, names); the component serializes them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import posixpath
+import re
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pulumi
@@ -56,10 +59,49 @@ def app_memory_reservation_mib(task_memory_mib: int, router_memory_mib: int, buf
     return task_memory_mib - router_memory_mib - buffers.log_driver_buffer_mib
 
 
+# ECS volume names: letters, digits, hyphens and underscores, up to 255 (RegisterTaskDefinition, Volume.name).
+_VOLUME_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+
+
+def writable_path_problem(path: str) -> str | None:
+    """What is wrong with a container path to mount a writable volume at, or None."""
+    normalized = posixpath.normpath(path) if path.startswith("/") else ""
+    if normalized != path or path == "/" or path.startswith("//") or len(path) > 4096:
+        return "allowed: absolute paths in normal form other than / (e.g. /usr/local/apache2/logs), no trailing /"
+    return None
+
+
+def writable_volume(container_name: str, path: str) -> str:
+    """The task-storage volume mounted writable at `path` of a container: `<container>-<path with - for />`, e.g.
+    httpd-usr-local-apache2-logs."""
+    return container_name + re.sub(r"[^A-Za-z0-9_-]", "-", path)
+
+
+def writable_paths_problems(container_name: str, paths: Sequence[str]) -> list[str]:
+    """What RegisterTaskDefinition or the mount would refuse in a container's writable paths, one line each."""
+    problems = [f"writable path {p!r}: {problem}" for p in paths if (problem := writable_path_problem(p))]
+    volumes = [writable_volume(container_name, p) for p in paths]
+    if len(set(volumes)) != len(volumes):
+        problems.append(f"writable paths {list(paths)}: each path once (volume names {volumes} must differ)")
+    problems += [
+        f"volume name {v!r}: letters, digits, - and _, up to 255" for v in volumes if not _VOLUME_NAME.match(v)
+    ]
+    if STATE_VOLUME in volumes:
+        problems.append(f"volume name {STATE_VOLUME!r} is the log router's")
+    return problems
+
+
 def app_container(
-    name: str, image: str, port: int, memory_reservation_mib: int, buffers: LogRouterBuffers
+    name: str,
+    image: str,
+    port: int,
+    memory_reservation_mib: int,
+    buffers: LogRouterBuffers,
+    read_only_root: bool = True,
+    writable_paths: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The app container: its stdout/stderr go to the router through the awsfirelens log driver."""
+    """The app container: its stdout/stderr go to the router through the awsfirelens log driver; its root filesystem
+    read-only (unless `read_only_root` is False), with one writable volume (writable_volume) per writable path."""
     return {
         "name": name,
         "image": image,
@@ -74,7 +116,11 @@ def app_container(
         # Start only once the router answers its health check, so that no early line is lost (ECS already starts
         # the FireLens container first, but does not wait for it to be ready).
         "dependsOn": [{"containerName": ROUTER_CONTAINER, "condition": "HEALTHY"}],
-        # The root filesystem stays writable: the stock httpd image writes its pid file under /usr/local/apache2/logs.
+        "readonlyRootFilesystem": read_only_root,
+        "mountPoints": [
+            {"sourceVolume": writable_volume(name, path), "containerPath": path, "readOnly": False}
+            for path in writable_paths
+        ],
     }
 
 

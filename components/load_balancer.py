@@ -63,6 +63,8 @@ class LoadBalancerArgs:
     """Pulumi `protect` on the access-log bucket."""
     access_log_prefix: str = "alb"
     """Key prefix of the access logs in the bucket (objects land under <prefix>/AWSLogs/<account id>/)."""
+    access_log_noncurrent_days: int = 30
+    """Days a deleted or expired access-log object stays recoverable in the (versioned) bucket."""
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -131,6 +133,7 @@ class LoadBalancer(pulumi.ComponentResource):
                 kms_key_arn=None,  # SSE-S3: ALB log delivery cannot write to a bucket whose default is SSE-KMS.
                 policy_statements=self._elb_log_delivery_statements,
                 lifecycle_rule_id="expire-access-logs",
+                noncurrent_version_expiration_days=args.access_log_noncurrent_days,
             ),
             opts=self._child(),
         )

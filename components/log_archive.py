@@ -3,8 +3,10 @@
 Used twice by the stack: the application logs the FireLens router sends, and the ECS task stop events the
 EventBridge rule sends. Creates:
 - the archive bucket, a PrivateBucket: SSE-S3 (SSE-KMS with a Bucket Key when a key is configured), public
-  access blocked, bucket owner enforced, TLS only, objects expiring after the configured days, incomplete
-  multipart uploads aborted, force-destroy and Pulumi `protect` as configured;
+  access blocked, bucket owner enforced, TLS only, versioned (a deleted or overwritten object stays recoverable
+  for the configured days), optionally S3 Object Lock in governance mode for the configured days, objects
+  expiring after the configured days, incomplete multipart uploads aborted, force-destroy and Pulumi `protect` as
+  configured;
 - a CloudWatch log group (retention as configured) and a log stream in it for Firehose's delivery errors:
   Firehose writes to both but creates neither when it is configured through the API;
 - the role Firehose assumes: only firehose.amazonaws.com acting for this account may assume it; it may do
@@ -42,6 +44,7 @@ from components.archive_layout import error_output_prefix, firehose_prefix
 from components.iam import policy_document, service_trust_policy
 from components.limits import BUFFER_INTERVAL_SECONDS, HTTP_BUFFER_SIZE_MIB, HTTP_RETRY_SECONDS, S3_BUFFER_SIZE_MIB
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
+from components.private_bucket import args_problems as bucket_problems
 from components.settings import PartnerEndpoint
 
 COMPRESSION = "GZIP"
@@ -74,6 +77,11 @@ class LogArchiveArgs:
     """Let `pulumi destroy` delete the bucket with its objects. Only for disposable stacks."""
     protect: bool = False
     """Pulumi `protect` on the bucket and the error log group."""
+    noncurrent_version_expiration_days: int = 30
+    """Days a deleted, overwritten or expired object stays recoverable in the (versioned) bucket."""
+    object_lock_days: int = 0
+    """Days each archived object is locked in governance mode (S3 Object Lock default retention), at most
+    `expiration_days`. Default 0: no lock."""
     partner: PartnerEndpoint | None = None
     """An HTTP endpoint destination instead of S3 (S3 then backs up all data). Default None: S3."""
     http_retry_seconds: int = 3600
@@ -112,8 +120,21 @@ def check_args(name: str, args: LogArchiveArgs) -> None:
             "records_end_with_newline False with a partner: the S3 backup keeps records as they came in, so the "
             "producer must end each record with a newline (records_end_with_newline=True)"
         )
+    problems += bucket_problems(_bucket_args(args))
     if problems:
         raise ValueError(f"LogArchive {name}: " + "; ".join(problems))
+
+
+def _bucket_args(args: LogArchiveArgs) -> PrivateBucketArgs:
+    return PrivateBucketArgs(
+        expiration_days=args.expiration_days,
+        force_destroy=args.force_destroy,
+        protect=args.protect,
+        kms_key_arn=args.kms_key_arn,
+        lifecycle_rule_id="expire-archive",
+        noncurrent_version_expiration_days=args.noncurrent_version_expiration_days,
+        object_lock_days=args.object_lock_days,
+    )
 
 
 class LogArchive(pulumi.ComponentResource):
@@ -133,17 +154,7 @@ class LogArchive(pulumi.ComponentResource):
         self.http_endpoint = args.partner is not None
         self.s3_prefix = args.s3_prefix
 
-        bucket = PrivateBucket(
-            f"{name}-bucket",
-            PrivateBucketArgs(
-                expiration_days=args.expiration_days,
-                force_destroy=args.force_destroy,
-                protect=args.protect,
-                kms_key_arn=args.kms_key_arn,
-                lifecycle_rule_id="expire-archive",
-            ),
-            opts=self._child(),
-        )
+        bucket = PrivateBucket(f"{name}-bucket", _bucket_args(args), opts=self._child())
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-delivery-errors",
             name_prefix=f"/aws/kinesisfirehose/{pulumi.get_project()}-{pulumi.get_stack()}-{name}-",

@@ -5,12 +5,20 @@ Creates:
 - default encryption: SSE-S3, or SSE-KMS with an S3 Bucket Key when `kms_key_arn` is given (the Bucket Key
   cuts the KMS requests, and so their cost and throttling, from one per object to one per bucket and period);
 - a public access block with all four flags on, and `BucketOwnerEnforced` object ownership (ACLs off);
-- a lifecycle rule expiring every object after `expiration_days` and aborting multipart uploads left
-  incomplete, which otherwise keep costing storage without ever showing up as objects;
+- versioning: a deleted or overwritten object stays recoverable as a noncurrent version;
+- with `object_lock_days`, S3 Object Lock in governance mode as the bucket's default retention: every new object
+  version is locked for that many days (it cannot be deleted or overwritten by anyone without
+  `s3:BypassGovernanceRetention`). Enabled through PutObjectLockConfiguration on the versioned bucket, never through
+  the bucket's own `object_lock_enabled` (which replaces an existing bucket), so it can be turned on for a bucket
+  that already holds data;
+- a lifecycle rule expiring every object after `expiration_days` (in a versioned bucket: a delete marker, the data
+  becomes noncurrent), deleting noncurrent versions `noncurrent_version_expiration_days` after that (never before
+  their lock ends) and aborting multipart uploads left incomplete, which otherwise keep costing storage without
+  ever showing up as objects;
 - the bucket policy: the caller's statements (built from the bucket ARN) followed by a Deny of every
   request made without TLS.
 S3 rejects concurrent configuration calls on one bucket (OperationAborted), so these are created one after
-another: ownership, public access block, encryption, lifecycle, policy.
+another: ownership, public access block, encryption, versioning, object lock, lifecycle, policy.
 Needs: nothing but its args. Exposes the bucket name, its ARN and the bucket policy resource, so that a
 service which checks the policy when it is configured (ALB access logs) can depend on it; depending on the
 policy also waits for the rest of the bucket's configuration.
@@ -29,6 +37,13 @@ from components.iam import policy_document
 
 # Statements to put in the bucket policy besides the TLS-only Deny, built from the bucket ARN.
 PolicyStatements = Callable[[pulumi.Output[str]], Sequence[Mapping[str, Any]]]
+
+
+VERSIONING_STATUS = "Enabled"
+OBJECT_LOCK_ENABLED = "Enabled"  # the only value PutObjectLockConfiguration takes
+# Governance, not compliance: an operator with s3:BypassGovernanceRetention can still remove a version locked by
+# mistake; in compliance mode nobody, not even the root user, can before its date.
+OBJECT_LOCK_MODE = "GOVERNANCE"
 
 
 def no_statements(_bucket_arn: pulumi.Output[str]) -> Sequence[Mapping[str, Any]]:
@@ -52,6 +67,26 @@ class PrivateBucketArgs:
     """Days before an incomplete multipart upload is aborted."""
     lifecycle_rule_id: str = "expire-objects"
     """Id of the lifecycle rule, as shown in the S3 console."""
+    noncurrent_version_expiration_days: int = 30
+    """Days an object version is kept once it is no longer the current one (deleted, overwritten or expired) before
+    it is deleted for good: how long a deletion can be undone."""
+    object_lock_days: int = 0
+    """Days each new object version is locked in governance mode (the bucket's default retention), at most
+    `expiration_days`. Default 0: no Object Lock."""
+
+
+def args_problems(args: PrivateBucketArgs) -> list[str]:
+    """What S3 or the lifecycle would refuse or make meaningless, one line each."""
+    problems = []
+    for key in ("expiration_days", "abort_incomplete_upload_days", "noncurrent_version_expiration_days"):
+        if getattr(args, key) < 1:
+            problems.append(f"{key} ({getattr(args, key)}) must be at least 1")
+    if not 0 <= args.object_lock_days <= args.expiration_days:
+        problems.append(
+            f"object_lock_days ({args.object_lock_days}) must be from 0 to expiration_days ({args.expiration_days}): "
+            "a lock longer than the objects' lifetime keeps every version past its expiration"
+        )
+    return problems
 
 
 class PrivateBucket(pulumi.ComponentResource):
@@ -61,11 +96,9 @@ class PrivateBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PrivateBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:storage:PrivateBucket", name, None, opts)
-        if args.expiration_days < 1 or args.abort_incomplete_upload_days < 1:
-            raise ValueError(
-                f"PrivateBucket {name}: expiration_days ({args.expiration_days}) and abort_incomplete_upload_days "
-                f"({args.abort_incomplete_upload_days}) must be at least 1"
-            )
+        problems = args_problems(args)
+        if problems:
+            raise ValueError(f"PrivateBucket {name}: " + "; ".join(problems))
         self._name = name
         self._args = args
 
@@ -74,8 +107,9 @@ class PrivateBucket(pulumi.ComponentResource):
         # S3 answers concurrent configuration calls on one bucket with OperationAborted ("A conflicting
         # conditional operation is currently in progress"), so each configuration waits for the previous one.
         # Order: object ownership (ACLs off) and the public access block lock the bucket down first, then the
-        # encryption and lifecycle rules; the policy comes last, after the public access block (which then
-        # checks it) and after everything else, so whatever depends on `policy` finds the bucket fully set up.
+        # encryption, versioning (Object Lock needs it), Object Lock and lifecycle rules; the policy comes last,
+        # after the public access block (which then checks it) and after everything else, so whatever depends on
+        # `policy` finds the bucket fully set up.
         ownership = aws.s3.BucketOwnershipControls(
             f"{name}-ownership",
             bucket=bucket.bucket,
@@ -97,6 +131,14 @@ class PrivateBucket(pulumi.ComponentResource):
             rules=[self._encryption_rule()],
             opts=self._child(depends_on=[public_access_block]),
         )
+        versioning = aws.s3.BucketVersioning(
+            f"{name}-versioning",
+            bucket=bucket.bucket,
+            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status=VERSIONING_STATUS),
+            opts=self._child(depends_on=[encryption]),
+        )
+        # Object Lock needs versioning enabled first.
+        last: pulumi.Resource = self._object_lock(bucket, versioning) if args.object_lock_days else versioning
         lifecycle = aws.s3.BucketLifecycleConfiguration(
             f"{name}-lifecycle",
             bucket=bucket.bucket,
@@ -105,13 +147,18 @@ class PrivateBucket(pulumi.ComponentResource):
                     id=args.lifecycle_rule_id,
                     status="Enabled",
                     filter=aws.s3.BucketLifecycleConfigurationRuleFilterArgs(),  # the whole bucket
+                    # In a versioned bucket this adds a delete marker; S3 removes the marker once it is the only
+                    # version left.
                     expiration=aws.s3.BucketLifecycleConfigurationRuleExpirationArgs(days=args.expiration_days),
+                    noncurrent_version_expiration=aws.s3.BucketLifecycleConfigurationRuleNoncurrentVersionExpirationArgs(
+                        noncurrent_days=args.noncurrent_version_expiration_days
+                    ),
                     abort_incomplete_multipart_upload=aws.s3.BucketLifecycleConfigurationRuleAbortIncompleteMultipartUploadArgs(
                         days_after_initiation=args.abort_incomplete_upload_days
                     ),
                 )
             ],
-            opts=self._child(depends_on=[encryption]),
+            opts=self._child(depends_on=[last]),
         )
         self.policy = aws.s3.BucketPolicy(
             f"{name}-policy",
@@ -126,6 +173,24 @@ class PrivateBucket(pulumi.ComponentResource):
 
     def _child(self, **kwargs: Any) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, **kwargs)
+
+    def _object_lock(
+        self, bucket: aws.s3.Bucket, versioning: aws.s3.BucketVersioning
+    ) -> aws.s3.BucketObjectLockConfiguration:
+        """PutObjectLockConfiguration with ObjectLockEnabled and a default retention: it enables Object Lock on a
+        new or an existing versioned bucket. Object Lock cannot be turned off again; removing this resource only
+        removes the default retention (versions already locked stay locked until their date)."""
+        return aws.s3.BucketObjectLockConfiguration(
+            f"{self._name}-object-lock",
+            bucket=bucket.bucket,
+            object_lock_enabled=OBJECT_LOCK_ENABLED,
+            rule=aws.s3.BucketObjectLockConfigurationRuleArgs(
+                default_retention=aws.s3.BucketObjectLockConfigurationRuleDefaultRetentionArgs(
+                    mode=OBJECT_LOCK_MODE, days=self._args.object_lock_days
+                )
+            ),
+            opts=self._child(depends_on=[versioning]),
+        )
 
     def _encryption_rule(self) -> aws.s3.BucketServerSideEncryptionConfigurationRuleArgs:
         key = self._args.kms_key_arn

@@ -14,6 +14,10 @@ from components.firelens_task import ROUTER_CONFIG_FILE, ROUTER_CONTAINER, STATE
 
 APP_CONTAINER = "httpd"
 APP_LOG_STREAM_PREFIX = app_log_stream_prefix(APP_CONTAINER)
+# Where the stock httpd image (docker-library/httpd 2.4) writes: its pid file, logs/httpd.pid under ServerRoot
+# /usr/local/apache2 (httpd-foreground removes it before starting); its logs go to /proc/self/fd/1 and 2. The default
+# of appWritablePaths in Pulumi.yaml.
+WRITABLE_PATHS = ("/usr/local/apache2/logs",)
 # The parser today's stack applies to httpd's access lines (fluentbit/parsers.conf).
 ACCESS_LOG_PARSER = "httpd_access"
 # The httpd rule's priority on the listener: the last one, so that every other service's rule is evaluated first
@@ -30,4 +34,5 @@ __all__ = [
     "RULE_PATH_PATTERNS",
     "RULE_PRIORITY",
     "STATE_PATH",
+    "WRITABLE_PATHS",
 ]

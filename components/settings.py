@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
+from components.firelens_task import writable_path_problem
 from components.limits import (
     ATHENA_BYTES_SCANNED_CUTOFF_MIB,
     BUFFER_INTERVAL_SECONDS,
@@ -75,6 +76,7 @@ class NetworkSettings:
     vpc_cidr: str
     availability_zones: tuple[str, ...]
     nat_gateways: str  # none | single | per-az
+    flow_logs: bool
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,8 @@ class ServiceSettings:
     health_check_grace_period_seconds: int
     container_insights: str  # disabled | enabled | enhanced
     fluent_bit_version: str
+    read_only_root_filesystem: bool
+    writable_paths: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,8 @@ class ArchiveSettings:
     buffer_interval_seconds: int
     force_destroy: bool
     protect: bool
+    noncurrent_version_days: int
+    object_lock_days: int
 
 
 @dataclass(frozen=True)
@@ -349,6 +355,7 @@ def _read_network(reader: _ConfigReader, region: str, zones: Sequence[str]) -> N
         vpc_cidr=vpc_cidr,
         availability_zones=tuple(zones[:az_count]),
         nat_gateways=reader.choice("natGateways", NAT_GATEWAY_MODES),
+        flow_logs=reader.boolean("flowLogs"),
     )
 
 
@@ -416,6 +423,12 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
     fluent_bit_version = reader.string("fluentBitVersion")
     if not _VERSION_RE.match(fluent_bit_version):
         reader.problem("fluentBitVersion", fluent_bit_version, "allowed: an exact version such as 2.34.3")
+    writable_paths = reader.string_list("appWritablePaths")
+    for path in writable_paths:
+        if (allowed := writable_path_problem(path)) is not None:
+            reader.problem("appWritablePaths", path, allowed)
+    if len(set(writable_paths)) != len(writable_paths):
+        reader.problem("appWritablePaths", writable_paths, "allowed: each path once")
     return ServiceSettings(
         app_image=app_image,
         app_port=app_port,
@@ -431,20 +444,43 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
         health_check_grace_period_seconds=reader.integer("healthCheckGracePeriodSeconds", 0, 7200),
         container_insights=reader.choice("containerInsights", CONTAINER_INSIGHTS_MODES),
         fluent_bit_version=fluent_bit_version,
+        read_only_root_filesystem=reader.boolean("appReadOnlyRootFilesystem"),
+        writable_paths=tuple(writable_paths),
     )
+
+
+def _read_object_lock_days(reader: _ConfigReader, expiration_days: int, force_destroy: bool) -> int:
+    """0 (no lock) up to the archive's expiration; never with forceDestroy, whose emptying of a bucket would need
+    s3:BypassGovernanceRetention, which the deploy role deliberately lacks (docs/deploy-role-policy.json)."""
+    key = "archiveObjectLockDays"
+    days = reader.integer(key, 0, 3650)
+    if reader.ok(key, "archiveExpirationDays") and days > expiration_days:
+        reader.problem(key, days, f"allowed: 0 (no lock) to archiveExpirationDays ({expiration_days})")
+    elif reader.ok(key, "forceDestroy") and days and force_destroy:
+        reader.problem(
+            key,
+            days,
+            "allowed: 0 while forceDestroy is true (pulumi destroy could not delete the locked objects: the deploy "
+            "role has no s3:BypassGovernanceRetention)",
+        )
+    return days
 
 
 def _read_archive(reader: _ConfigReader, region: str, protect: bool) -> ArchiveSettings:
     # A partner HTTP endpoint buffers less than S3 takes.
     buffer_size = HTTP_BUFFER_SIZE_MIB if reader.string("partnerEndpointUrl") else S3_BUFFER_SIZE_MIB
+    expiration_days = reader.integer("archiveExpirationDays", 1, 3650)
+    force_destroy = reader.boolean("forceDestroy")
     return ArchiveSettings(
         log_retention_days=reader.integer_in("logRetentionDays", LOG_RETENTION_DAYS),
-        expiration_days=reader.integer("archiveExpirationDays", 1, 3650),
+        expiration_days=expiration_days,
         kms_key_arn=reader.optional("archiveKmsKeyArn", _arn_checker("kms", region, r"key/[0-9a-f-]{36}")),
         buffer_size_mib=reader.integer("firehoseBufferSizeMiB", *buffer_size),
         buffer_interval_seconds=reader.integer("firehoseBufferIntervalSeconds", *BUFFER_INTERVAL_SECONDS),
-        force_destroy=reader.boolean("forceDestroy"),
+        force_destroy=force_destroy,
         protect=protect,
+        noncurrent_version_days=reader.integer("archiveNoncurrentVersionDays", 1, 365),
+        object_lock_days=_read_object_lock_days(reader, expiration_days, force_destroy),
     )
 
 

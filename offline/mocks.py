@@ -119,7 +119,14 @@ HANDLERS["aws:ec2/defaultSecurityGroup:DefaultSecurityGroup"] = _ec2_simple("sg"
 HANDLERS["aws:ec2/securityGroup:SecurityGroup"] = _ec2_simple("sg", "security-group")
 HANDLERS["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"] = _ec2_simple("sgr", "security-group-rule")
 HANDLERS["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"] = _ec2_simple("sgr", "security-group-rule")
-HANDLERS["aws:ec2/flowLog:FlowLog"] = _ec2_simple("fl", "vpc-flow-log")
+
+
+@handles("aws:ec2/flowLog:FlowLog")
+def _flow_log(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """Flow log ids are `fl-` and 17 hex digits; their ARN is `arn:<partition>:ec2:<region>:<account>:vpc-flow-log/
+    <id>` (the Service Authorization Reference's vpc-flow-log resource type)."""
+    flow_log_id = ctx.ident.ec2_id("fl")
+    return flow_log_id, {"arn": ctx.arn("ec2", f"vpc-flow-log/{flow_log_id}")}
 
 
 @handles("aws:ec2/subnet:Subnet")
@@ -223,6 +230,13 @@ for _type in (
     "aws:s3/bucketVersioning:BucketVersioning",
 ):
     HANDLERS[_type] = _by_bucket
+
+
+@handles("aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")
+def _object_lock_configuration(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """Identified by the bucket name; GetObjectLockConfiguration reports `ObjectLockEnabled: Enabled` (the only
+    value, and the provider's default when the program gives none) next to the rule."""
+    return str(ctx.inputs.get("bucket", ctx.name)), {"objectLockEnabled": "Enabled"}
 
 
 # --- CloudWatch Logs, metrics and EventBridge ----------------------------------------------------------

@@ -640,6 +640,122 @@ def check_prod_deletion_protection(resources: Sequence[StackResource]) -> list[V
     ]
 
 
+# --- protected stacks: the security baseline (issue 15) -----------------------------------------------------------
+
+VPC = "aws:ec2/vpc:Vpc"
+FLOW_LOG = "aws:ec2/flowLog:FlowLog"
+BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+
+
+def _protected(resource: StackResource) -> bool:
+    return stack_of(resource.urn) in PROTECTED_STACKS
+
+
+def _logs_vpc(flow_log: StackResource, vpc: StackResource) -> bool:
+    """The flow log is on this VPC: its `vpcId` is the VPC's id, or (an id unknown during preview) it depends on the
+    VPC, as an Output reference makes it."""
+    vpc_id = flow_log.props.get("vpcId")
+    if vpc_id is None:
+        return False  # on a subnet or a network interface: part of the VPC's traffic only
+    known_id = vpc.props.get("id")
+    if isinstance(vpc_id, str) and isinstance(known_id, str):
+        return vpc_id == known_id
+    return vpc.urn in flow_log.dependencies
+
+
+def check_prod_vpc_flow_logs(resources: Sequence[StackResource]) -> list[Violation]:
+    flow_logs = [r for r in resources if r.type == FLOW_LOG]
+    violations: list[Violation] = []
+    for vpc in (r for r in resources if r.type == VPC and _protected(r)):
+        covering = [f for f in flow_logs if _logs_vpc(f, vpc)]
+        if not any(f.props.get("trafficType") in ("ALL", UNKNOWN) for f in covering):
+            violations.append(
+                Violation(
+                    vpc, f"stack {stack_of(vpc.urn)}: no flow log of ALL traffic (accepted and rejected) on this VPC"
+                )
+            )
+    return violations
+
+
+def _configurations(
+    resources: Sequence[StackResource], type_: str, buckets: Sequence[StackResource]
+) -> dict[str, list[StackResource]]:
+    """Bucket URN -> its configuration resources of one type."""
+    found: dict[str, list[StackResource]] = {}
+    for sub in (r for r in resources if r.type == type_):
+        bucket = _bucket_of(sub, buckets)
+        if bucket is not None:
+            found.setdefault(bucket.urn, []).append(sub)
+    return found
+
+
+def _versioning_enabled(versioning: StackResource) -> bool:
+    configuration = versioning.props.get("versioningConfiguration")
+    if not _known(configuration):
+        return True
+    status = configuration.get("status") if isinstance(configuration, dict) else None
+    return bool(status == "Enabled" or not _known(status))
+
+
+def _expires_noncurrent_versions(lifecycle: StackResource) -> bool:
+    rules = lifecycle.props.get("rules")
+    if not _known(rules):
+        return True
+    return any(
+        isinstance(rule, dict)
+        and rule.get("status") in ("Enabled", UNKNOWN)
+        and isinstance(rule.get("noncurrentVersionExpiration"), dict | _Unknown)
+        for rule in _as_list(rules)
+    )
+
+
+def check_prod_buckets_versioned(resources: Sequence[StackResource]) -> list[Violation]:
+    buckets = [r for r in resources if r.type == BUCKET]
+    versionings = _configurations(resources, BUCKET_VERSIONING, buckets)
+    lifecycles = _configurations(resources, BUCKET_LIFECYCLE, buckets)
+    violations: list[Violation] = []
+    for bucket in (b for b in buckets if _protected(b)):
+        if not any(_versioning_enabled(v) for v in versionings.get(bucket.urn, [])):
+            violations.append(
+                Violation(
+                    bucket,
+                    f"stack {stack_of(bucket.urn)}: no BucketVersioning with status Enabled: a deleted or "
+                    "overwritten archive object would be gone for good",
+                )
+            )
+        elif not any(_expires_noncurrent_versions(lc) for lc in lifecycles.get(bucket.urn, [])):
+            violations.append(
+                Violation(
+                    bucket,
+                    f"stack {stack_of(bucket.urn)}: versioned, but no enabled lifecycle rule with "
+                    "noncurrentVersionExpiration: noncurrent versions would be kept (and billed) forever",
+                )
+            )
+    return violations
+
+
+def check_prod_read_only_roots(resources: Sequence[StackResource]) -> list[Violation]:
+    violations: list[Violation] = []
+    for task in (r for r in resources if r.type == TASK_DEFINITION and _protected(r)):
+        # An unparsable document is task-definition-pinned-images' finding already.
+        containers, _ = _json_input(task.props.get("containerDefinitions"), "containerDefinitions")
+        writable = [
+            str(c.get("name"))
+            for c in _as_list(containers)
+            if isinstance(c, dict) and _off(c.get("readonlyRootFilesystem"))
+        ]
+        if writable:
+            violations.append(
+                Violation(
+                    task,
+                    f"stack {stack_of(task.urn)}: container(s) {', '.join(writable)} without readonlyRootFilesystem "
+                    "true: give the paths the app writes to a volume (writable_paths) instead",
+                )
+            )
+    return violations
+
+
 RULES: list[PolicyRule] = [
     PolicyRule(
         "s3-bucket-encrypted-and-private",
@@ -714,5 +830,23 @@ RULES: list[PolicyRule] = [
         "In the prod stack, load balancers have deletion protection.",
         MANDATORY,
         check_stack=check_prod_deletion_protection,
+    ),
+    PolicyRule(
+        "prod-vpc-flow-logs",
+        "In the prod stack, every VPC has a flow log of ALL traffic.",
+        MANDATORY,
+        check_stack=check_prod_vpc_flow_logs,
+    ),
+    PolicyRule(
+        "prod-buckets-versioned",
+        "In the prod stack, every S3 bucket is versioned and its lifecycle expires noncurrent versions.",
+        MANDATORY,
+        check_stack=check_prod_buckets_versioned,
+    ),
+    PolicyRule(
+        "prod-read-only-root-filesystems",
+        "In the prod stack, every container of every task definition has a read-only root filesystem.",
+        MANDATORY,
+        check_stack=check_prod_read_only_roots,
     ),
 ]

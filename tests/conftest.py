@@ -52,7 +52,8 @@ PARTNER = {
     "firehoseBufferIntervalSeconds": "900",
 }
 PARTNER_SECRETS = {"partnerApiKey": "dd-offline-partner-key-5f1c9a"}
-# dev with every service knob turned: ARM, enhanced insights, a bigger router, another port and health check; and
+# dev with every service knob turned: ARM, enhanced insights, a bigger router, another port and health check, a
+# writable root filesystem with other writable paths; and
 # the S3 archives' largest buffer with no interval.
 SERVICE_VARIANT = {
     "cpuArchitecture": "ARM64",
@@ -65,14 +66,18 @@ SERVICE_VARIANT = {
     "healthyThreshold": "3",
     "unhealthyThreshold": "4",
     "healthCheckMatcher": "200-299",
+    "appReadOnlyRootFilesystem": "false",
+    "appWritablePaths": '["/tmp", "/var/run"]',
     "firehoseBufferSizeMiB": "128",
     "firehoseBufferIntervalSeconds": "0",
 }
-# dev with the pipeline's knobs turned: one NAT gateway, account-wide stop capture, no dashboard, other alarm
-# thresholds and task counts, a KMS key, shorter expiration, the smallest buffer with the longest interval, an
-# e-mail subscription and another aws-for-fluent-bit version.
+# dev with the pipeline's knobs turned: one NAT gateway and VPC flow logs, account-wide stop capture, no dashboard,
+# other alarm thresholds and task counts, a KMS key, shorter expiration, the smallest buffer with the longest
+# interval, an e-mail subscription and another aws-for-fluent-bit version; the archives locked (Object Lock), so not
+# force-destroyed, and noncurrent versions kept for another number of days.
 PIPELINE_VARIANT = {
     "natGateways": "single",
+    "flowLogs": "true",
     "stopEventScope": "account",
     "dashboard": "false",
     "alarmDeliveryFreshnessSeconds": "1200",
@@ -82,6 +87,9 @@ PIPELINE_VARIANT = {
     "desiredCount": "2",
     "archiveKmsKeyArn": "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     "archiveExpirationDays": "7",
+    "archiveNoncurrentVersionDays": "3",
+    "archiveObjectLockDays": "7",  # the longest lock the expiration allows; a lock needs forceDestroy off
+    "forceDestroy": "false",
     "firehoseBufferSizeMiB": "1",
     "firehoseBufferIntervalSeconds": "900",
     "alertEmail": "ops@example.com",

@@ -225,3 +225,48 @@ def put_metric_alarm_request(alarm: RecordedResource) -> dict[str, Any]:
 def metric_of(alarm: RecordedResource) -> tuple[str, str, dict[str, str]]:
     """A single-metric alarm's namespace, metric name and dimensions."""
     return alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["dimensions"]
+
+
+# --- S3 bucket configurations (issue 15) ------------------------------------------------------------------------
+
+
+def put_bucket_versioning_request(versioning: RecordedResource) -> dict[str, Any]:
+    """S3 PutBucketVersioning."""
+    inputs = versioning.inputs
+    return {
+        "Bucket": inputs["bucket"],
+        "VersioningConfiguration": {"Status": inputs["versioningConfiguration"]["status"]},
+    }
+
+
+def put_object_lock_configuration_request(lock: RecordedResource) -> dict[str, Any]:
+    """S3 PutObjectLockConfiguration. Numbers cross the wire as floats; the provider sends days as an integer."""
+    inputs = lock.inputs
+    retention = inputs["rule"]["defaultRetention"]
+    return {
+        "Bucket": inputs["bucket"],
+        "ObjectLockConfiguration": {
+            "ObjectLockEnabled": inputs["objectLockEnabled"],
+            "Rule": {"DefaultRetention": {"Mode": retention["mode"], "Days": int(retention["days"])}},
+        },
+    }
+
+
+def put_bucket_lifecycle_configuration_request(lifecycle: RecordedResource) -> dict[str, Any]:
+    """S3 PutBucketLifecycleConfiguration (rules over the whole bucket: an empty filter)."""
+
+    def rule(wire: dict[str, Any]) -> dict[str, Any]:
+        api: dict[str, Any] = {"ID": wire["id"], "Status": wire["status"], "Filter": {}}
+        if "expiration" in wire:
+            api["Expiration"] = {"Days": int(wire["expiration"]["days"])}
+        if "noncurrentVersionExpiration" in wire:
+            api["NoncurrentVersionExpiration"] = {
+                "NoncurrentDays": int(wire["noncurrentVersionExpiration"]["noncurrentDays"])
+            }
+        if "abortIncompleteMultipartUpload" in wire:
+            days = int(wire["abortIncompleteMultipartUpload"]["daysAfterInitiation"])
+            api["AbortIncompleteMultipartUpload"] = {"DaysAfterInitiation": days}
+        return api
+
+    inputs = lifecycle.inputs
+    return {"Bucket": inputs["bucket"], "LifecycleConfiguration": {"Rules": [rule(r) for r in inputs["rules"]]}}

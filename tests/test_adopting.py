@@ -123,6 +123,18 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "ec2:DescribeRouteTables",
         *TAGS_EC2,
     ),
+    # pike's aws_flow_log.json; an S3 destination needs no role (no iam:PassRole) but logs:CreateLogDelivery and
+    # logs:DeleteLogDelivery ("Create a flow log that publishes to Amazon S3", Prerequisite,
+    # https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-s3-create-flow-log.html).
+    "aws:ec2/flowLog:FlowLog": (
+        "ec2:CreateFlowLogs",
+        "ec2:DescribeFlowLogs",
+        "ec2:DeleteFlowLogs",
+        "ec2:DescribeAccountAttributes",
+        "logs:CreateLogDelivery",
+        "logs:DeleteLogDelivery",
+        *TAGS_EC2,
+    ),
     "aws:ec2/route:Route": ("ec2:CreateRoute", "ec2:DeleteRoute", "ec2:ReplaceRoute", "ec2:DescribeRouteTables"),
     "aws:ec2/routeTableAssociation:RouteTableAssociation": (
         "ec2:AssociateRouteTable",
@@ -377,6 +389,14 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "s3:PutLifecycleConfiguration",
     ),
     "aws:s3/bucketPolicy:BucketPolicy": ("s3:GetBucketPolicy", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy"),
+    # pike's aws_s3_bucket_versioning.json and aws_s3_bucket_object_lock_configuration.json (the latter also lists
+    # ec2:DescribeAccountAttributes, the provider's partition check).
+    "aws:s3/bucketVersioning:BucketVersioning": ("s3:GetBucketVersioning", "s3:PutBucketVersioning"),
+    "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration": (
+        "s3:GetBucketObjectLockConfiguration",
+        "s3:PutBucketObjectLockConfiguration",
+        "ec2:DescribeAccountAttributes",
+    ),
     "aws:sns/topic:Topic": (
         "sns:CreateTopic",
         "sns:DeleteTopic",
@@ -596,6 +616,21 @@ def test_deploy_role_reaches_exactly_the_stack_roles_and_passes_them_only_to_the
     assert set(passing["Condition"]["StringEquals"]["iam:PassedToService"]) == trusted
 
 
+def test_no_role_may_bypass_the_archives_object_lock(
+    deploy_policy: dict[str, Any], everything: list[Evaluation]
+) -> None:
+    """Governance mode keeps a locked version from being deleted or overwritten except with
+    s3:BypassGovernanceRetention ("To use this header, you must have the s3:BypassGovernanceRetention permission",
+    DeleteObject's BypassGovernanceRetention in botocore's model). Neither the deploy role nor any role the stack
+    creates is granted it, so a leaked CI credential cannot erase what is locked."""
+    assert granting(deploy_policy, "s3:BypassGovernanceRetention") == []
+    for ev in everything:
+        for resource in ev.of_type("aws:iam/rolePolicy:RolePolicy"):
+            document = json.loads(resource.plain_inputs()["policy"])
+            actions = [a.lower() for s in statements(document) for a in as_list(s["Action"])]
+            assert not any(fnmatchcase("s3:bypassgovernanceretention", a) for a in actions), resource.name
+
+
 def test_deploy_role_reaches_exactly_the_stack_buckets(
     deploy_policy: dict[str, Any], everything: list[Evaluation]
 ) -> None:
@@ -699,7 +734,8 @@ def test_parliament_finds_nothing_serious(path: Path) -> None:
       those types covered; the deploy role tags the stack's workgroup only, on purpose."""
     escalation = re.compile(
         r"MEDIUM RESOURCE_POLICY_PRIVILEGE_ESCALATION: Possible resource policy privilege escalation on "
-        r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|web-access-logs|archive-queries-results)-\* "
+        r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|web-access-logs|archive-queries-results|"
+        r"network-flow-logs-bucket)-\* "
         r"due to s3:(Get|Put)Object not being allowed, but does allow s3:PutBucketPolicy"
     )
     serious = [

@@ -39,7 +39,48 @@ ADDITIONS_IN_EVERY_STACK = {
     # the service's alarms' new component (the alarms themselves moved into it from the pipeline alarms)
     "httpd-firelens:service:FirelensService$httpd-firelens:monitoring:ServiceAlarms::httpd-alarms",
 }
-ADDITIONS: dict[str, set[str]] = {"dev": ADDITIONS_IN_EVERY_STACK, "prod": ADDITIONS_IN_EVERY_STACK}
+_ARCHIVE = "httpd-firelens:logs:LogArchive$httpd-firelens:storage:PrivateBucket$"
+_ACCESS_LOGS = "httpd-firelens:loadbalancer:LoadBalancer$httpd-firelens:storage:PrivateBucket$"
+_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+_OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
+# Issue 15: every existing bucket gets versioning, prod's archives Object Lock: configuration resources of the same
+# buckets, which are updated in place, never replaced (tests/test_log_archive.py).
+VERSIONING = {
+    f"{_ARCHIVE}{_VERSIONING}::app-log-archive-bucket-versioning",
+    f"{_ARCHIVE}{_VERSIONING}::task-stop-archive-bucket-versioning",
+    f"{_ACCESS_LOGS}{_VERSIONING}::web-access-logs-versioning",
+}
+OBJECT_LOCK = {
+    f"{_ARCHIVE}{_OBJECT_LOCK}::app-log-archive-bucket-object-lock",
+    f"{_ARCHIVE}{_OBJECT_LOCK}::task-stop-archive-bucket-object-lock",
+}
+# prod's new VPC flow logs: a component of their own, with their own bucket.
+_FLOW_LOGS = "httpd-firelens:network:VpcFlowLogs"
+_FLOW_LOG_BUCKET = f"{_FLOW_LOGS}$httpd-firelens:storage:PrivateBucket"
+FLOW_LOGS = {
+    f"{_FLOW_LOGS}::network-flow-logs",
+    f"{_FLOW_LOGS}$aws:ec2/flowLog:FlowLog::network-flow-logs-vpc",
+    f"{_FLOW_LOGS}$httpd-firelens:storage:PrivateBucket::network-flow-logs-bucket",
+    *(
+        f"{_FLOW_LOG_BUCKET}${type_}::network-flow-logs-bucket{suffix}"
+        for type_, suffix in (
+            ("aws:s3/bucket:Bucket", ""),
+            ("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "-ownership"),
+            ("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "-public-access"),
+            (
+                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "-encryption",
+            ),
+            (_VERSIONING, "-versioning"),
+            ("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "-lifecycle"),
+            ("aws:s3/bucketPolicy:BucketPolicy", "-policy"),
+        )
+    ),
+}
+ADDITIONS: dict[str, set[str]] = {
+    "dev": ADDITIONS_IN_EVERY_STACK | VERSIONING,
+    "prod": ADDITIONS_IN_EVERY_STACK | VERSIONING | OBJECT_LOCK | FLOW_LOGS,
+}
 # Components new since the URNs were taken, created with everything in them (issue 13: Athena over the archives).
 NEW_COMPONENTS = ("httpd-firelens:logs:ArchiveQueries",)
 

@@ -27,9 +27,17 @@ from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import is_secret, start_mock_runtime, unwrap_secret
 from offline.render import as_json
-from tests.aws_api import validate_request
+from tests.aws_api import operation_model, validate_request
 from tests.conftest import DATADOG, PARTNER, PARTNER_SECRETS, PIPELINE_VARIANT, SERVICE_VARIANT, evaluate_stack
-from tests.helpers import config_value, delivery_stream, inside, only
+from tests.helpers import (
+    config_value,
+    delivery_stream,
+    inside,
+    only,
+    put_bucket_lifecycle_configuration_request,
+    put_bucket_versioning_request,
+    put_object_lock_configuration_request,
+)
 from tests.iam_lint import as_list, lint_policy, policy_of
 
 REGION = "ap-northeast-1"
@@ -42,6 +50,8 @@ ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEnc
 PUBLIC_ACCESS = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
 OWNERSHIP = "aws:s3/bucketOwnershipControls:BucketOwnershipControls"
 LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
+VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+OBJECT_LOCK = "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 LOG_STREAM = "aws:cloudwatch/logStream:LogStream"
 ROLE = "aws:iam/role:Role"
@@ -568,6 +578,8 @@ def test_valid_arguments_pass_the_checks() -> None:
             archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k")), http_retry_seconds=-1),
             "http_retry_seconds -1: allowed 0 to 7200",
         ),
+        (archive_args("s/", object_lock_days=31), "object_lock_days (31) must be from 0 to expiration_days (30)"),
+        (archive_args("s/", noncurrent_version_expiration_days=0), "noncurrent_version_expiration_days (0)"),
         # The backup keeps records as they came in: nothing in the stream could separate them.
         (
             archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
@@ -682,8 +694,8 @@ def upstream(ev: Evaluation, resource: RecordedResource) -> set[str]:
     return seen
 
 
-# Every configuration of a PrivateBucket, in the order it is applied.
-CONFIGURATION_ORDER = (OWNERSHIP, PUBLIC_ACCESS, ENCRYPTION, LIFECYCLE, BUCKET_POLICY)
+# Every configuration of a PrivateBucket, in the order it is applied (Object Lock only where it is configured).
+CONFIGURATION_ORDER = (OWNERSHIP, PUBLIC_ACCESS, ENCRYPTION, VERSIONING, OBJECT_LOCK, LIFECYCLE, BUCKET_POLICY)
 
 
 def test_every_bucket_is_configured_one_call_at_a_time(stack: Evaluation) -> None:
@@ -693,20 +705,27 @@ def test_every_bucket_is_configured_one_call_at_a_time(stack: Evaluation) -> Non
     and versioning), for encryption (issue 11789), for a policy and ownership controls changed together in
     Pulumi (sevenwestmedia-labs/pulumi-components pull request 46) and for PutBucketLifecycleConfiguration
     (ansible-collections/community.aws issue 1624). Every configuration of every bucket of the stack (the two
-    archives, the ALB's access logs and the Athena query results) must wait for every other one, directly or
-    through others."""
+    archives, the ALB's access logs, the Athena query results and, where flow logs are on, their bucket) must wait
+    for every other one, directly or through others. Object Lock also needs versioning enabled first (pulumi-aws
+    7's BucketObjectLockConfiguration: "you must first enable versioning on the bucket and then enable Object
+    Lock")."""
     buckets = stack.of_type(PRIVATE_BUCKET)
-    assert len(buckets) == 4
+    assert len(buckets) >= 4
+    locked = 0
     for component in buckets:
         children = stack.children(component)
         (bucket,) = [r for r in children if r.type == BUCKET]
-        chain = [next(r for r in children if r.type == type_token) for type_token in CONFIGURATION_ORDER]
-        assert {r.type for r in children} == {BUCKET, *CONFIGURATION_ORDER}, component.name
+        types = {r.type for r in children}
+        locked += OBJECT_LOCK in types
+        order = [t for t in CONFIGURATION_ORDER if t in types]
+        chain = [next(r for r in children if r.type == type_token) for type_token in order]
+        assert types - {OBJECT_LOCK} == {BUCKET, *CONFIGURATION_ORDER} - {OBJECT_LOCK}, component.name
         for earlier, later in itertools.pairwise(chain):
             assert earlier.urn in later.dependencies, (earlier.name, later.name)
         for index, configuration in enumerate(chain):
             assert bucket.urn in configuration.dependencies
             assert {r.urn for r in chain[:index]} <= upstream(stack, configuration), configuration.name
+    assert locked == (2 if int(config_value(stack, "archiveObjectLockDays")) else 0)
 
 
 @pytest.mark.parametrize("archive", sorted(PREFIXES))
@@ -741,6 +760,123 @@ def test_lifecycle_follows_the_expiration_config(kms: Evaluation) -> None:
     for archive in PREFIXES:
         (rule,) = one(kms, archive, LIFECYCLE).inputs["rules"]
         assert rule["expiration"] == {"days": days}
+
+
+# --- versioning, noncurrent versions and Object Lock (issue 15) -----------------------------------------------
+
+
+def test_every_bucket_is_versioned(stack: Evaluation, kms: Evaluation) -> None:
+    """With versioning, a DeleteObject without a version id only adds a delete marker and an overwrite keeps the
+    previous version: what was archived stays recoverable (S3 API, PutBucketVersioning: "Enabled—Enables versioning
+    for the objects in the bucket. All objects added to the bucket receive a unique version ID", botocore's model).
+    Every bucket of the program, not only the archives: the ALB's access logs and the flow logs are evidence too."""
+    for ev in (stack, kms):
+        buckets = {b.id for b in ev.of_type(BUCKET)}
+        versioned = {v.inputs["bucket"]: v for v in ev.of_type(VERSIONING)}
+        assert set(versioned) == buckets
+        for versioning in versioned.values():
+            request = put_bucket_versioning_request(versioning)
+            assert request["VersioningConfiguration"] == {"Status": "Enabled"}
+            assert validate_request("s3", "PutBucketVersioning", request) == []
+
+
+def test_versioning_validation_reports_a_wrong_status(dev: Evaluation) -> None:
+    request = put_bucket_versioning_request(dev.of_type(VERSIONING)[0])
+    request["VersioningConfiguration"]["Status"] = "On"
+    (problem,) = validate_request("s3", "PutBucketVersioning", request)
+    assert "'On' is not one of ['Enabled', 'Suspended']" in problem
+
+
+def test_lifecycle_deletes_noncurrent_versions_after_the_configured_days(stack: Evaluation, kms: Evaluation) -> None:
+    """In a versioning-enabled bucket the Expiration action only adds a delete marker and makes the current version
+    noncurrent (S3 user guide, "Expiring objects", https://docs.aws.amazon.com/AmazonS3/latest/userguide/
+    lifecycle-expire-general-considerations); PutBucketVersioning's documentation: "If you have an object
+    expiration lifecycle configuration in your non-versioned bucket and you want to maintain the same permanent
+    delete behavior when you enable versioning, you must add a noncurrent expiration policy" (botocore's model).
+    The delete markers left behind need no rule of their own: "When you specify the Days tag, Amazon S3
+    automatically performs ExpiredObjectDeleteMarker cleanup" (S3 user guide, lifecycle configuration examples, as
+    quoted on AWS re:Post QUHvtMcfxcQLOQtGFjg_SoOw), and ExpiredObjectDeleteMarker "cannot be specified with Days or
+    Date" (API reference, LifecycleExpiration)."""
+    for ev in (stack, kms):
+        days = int(config_value(ev, "archiveNoncurrentVersionDays"))
+        lifecycles = ev.of_type(LIFECYCLE)
+        assert {r.inputs["bucket"] for r in lifecycles} == {b.id for b in ev.of_type(BUCKET)}
+        for lifecycle in lifecycles:
+            (rule,) = lifecycle.inputs["rules"]
+            assert rule["noncurrentVersionExpiration"] == {"noncurrentDays": days}
+            assert "expiredObjectDeleteMarker" not in rule["expiration"]
+            request = put_bucket_lifecycle_configuration_request(lifecycle)
+            assert validate_request("s3", "PutBucketLifecycleConfiguration", request) == []
+    assert int(config_value(kms, "archiveNoncurrentVersionDays")) != int(
+        config_value(stack, "archiveNoncurrentVersionDays")
+    )
+
+
+@pytest.mark.parametrize("archive", sorted(PREFIXES))
+def test_archives_are_locked_in_governance_mode_for_the_configured_days(
+    prod: Evaluation, kms: Evaluation, archive: str
+) -> None:
+    """S3 Object Lock with a default retention: "The rule specified in the Object Lock configuration will be applied
+    by default to every new object placed in the specified bucket"; "The DefaultRetention settings require both a
+    mode and a period" (S3 API, PutObjectLockConfiguration, botocore's model). Governance mode protects "against
+    being deleted by most users, but you can still grant some users permission to alter the retention settings or
+    delete the object" (S3 user guide, Object Lock retention modes, https://docs.aws.amazon.com/AmazonS3/latest/
+    userguide/object-lock-overview.html#object-lock-retention-modes): those with s3:BypassGovernanceRetention, which
+    "to use this header, you must have" (DeleteObject's BypassGovernanceRetention, botocore's model). prod's
+    archives and the locked dev variant; the request validates against the model (mode enum, ObjectLockEnabled)."""
+    for ev in (prod, kms):
+        lock = one(ev, archive, OBJECT_LOCK)
+        request = put_object_lock_configuration_request(lock)
+        days = int(config_value(ev, "archiveObjectLockDays"))
+        assert days > 0
+        assert request["ObjectLockConfiguration"] == {
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": days}},
+        }
+        assert request["Bucket"] == one(ev, archive, BUCKET).id
+        assert validate_request("s3", "PutObjectLockConfiguration", request) == []
+
+
+def test_object_lock_cannot_be_turned_off_again() -> None:
+    """What the README says about turning the lock off: PutObjectLockConfiguration's ObjectLockEnabled takes only
+    `Enabled` (botocore's model), and the provider's delete of a BucketObjectLockConfiguration puts a configuration
+    with ObjectLockEnabled and no rule (hashicorp/terraform-provider-aws internal/service/s3/
+    bucket_object_lock_configuration.go, resourceBucketObjectLockConfigurationDelete): the default retention goes,
+    Object Lock stays."""
+    shape = operation_model("s3", "PutObjectLockConfiguration").input_shape.members["ObjectLockConfiguration"]
+    assert shape.members["ObjectLockEnabled"].enum == ["Enabled"]
+
+
+def test_object_lock_validation_reports_a_wrong_mode(prod: Evaluation) -> None:
+    request = put_object_lock_configuration_request(one(prod, "app-log-archive", OBJECT_LOCK))
+    request["ObjectLockConfiguration"]["Rule"]["DefaultRetention"]["Mode"] = "LEGAL_HOLD"
+    (problem,) = validate_request("s3", "PutObjectLockConfiguration", request)
+    assert "'LEGAL_HOLD' is not one of ['GOVERNANCE', 'COMPLIANCE']" in problem
+
+
+def test_dev_and_the_access_logs_are_not_locked(dev: Evaluation, prod: Evaluation) -> None:
+    """Object Lock is off by default (archiveObjectLockDays 0, dev) and only ever on the log archives."""
+    assert int(config_value(dev, "archiveObjectLockDays")) == 0
+    assert dev.of_type(OBJECT_LOCK) == []
+    locked = {r.inputs["bucket"] for r in prod.of_type(OBJECT_LOCK)}
+    assert locked == {one(prod, archive, BUCKET).id for archive in PREFIXES}
+
+
+def test_object_lock_never_replaces_a_bucket(stack: Evaluation, kms: Evaluation) -> None:
+    """Upgrading an existing stack: the bucket's own `object_lock_enabled` argument is ForceNew in the provider
+    (pulumi/terraform-provider-aws internal/service/s3/bucket.go: `"object_lock_enabled": {Optional, Computed,
+    ForceNew}`), so setting it would replace every archive bucket (a protected one in prod: the update fails). The
+    program never sets it; Object Lock comes from BucketObjectLockConfiguration, which "can be used [to] enable Object
+    Lock for new and existing buckets" (pulumi-aws 7 s3.BucketObjectLockConfiguration), calling
+    PutObjectLockConfiguration ("You can enable Object Lock for new or existing buckets", botocore's model) once
+    versioning is on; being Computed, the bucket's attribute reported back as true after that shows no diff."""
+    for ev in (stack, kms):
+        for bucket in ev.of_type(BUCKET):
+            assert not {"objectLockEnabled", "objectLockConfiguration", "versioning"} & set(bucket.inputs), bucket.name
+        for lock in ev.of_type(OBJECT_LOCK):
+            assert "token" not in lock.inputs  # not needed since S3 enables Object Lock on existing buckets itself
+            (versioning,) = [v for v in ev.of_type(VERSIONING) if v.inputs["bucket"] == lock.inputs["bucket"]]
+            assert versioning.urn in lock.dependencies
 
 
 # --- moto: the request is accepted and records reach the bucket ----------------------------------------------

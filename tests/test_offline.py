@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -230,3 +231,15 @@ def test_diagram_is_derived_from_the_resource_graph(dev: Evaluation) -> None:
 def test_partner_variant_evaluates_with_the_key_as_a_secret() -> None:
     evaluation = evaluate_stack("dev", secrets=PARTNER_SECRETS, **PARTNER)
     assert PARTNER_KEY not in json.dumps(as_json(evaluation))
+
+
+def test_the_prod_preview_is_clean_with_the_security_baseline_in_it(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15's definition of done: `python -m offline preview --stack prod` exits 0 and shows the VPC flow log,
+    the archives' Object Lock configurations and every bucket's versioning."""
+    code, out, _ = run_cli(capsys, "preview", "--stack", "prod")
+    assert code == 0, out
+    assert "aws:ec2:FlowLog" in out and "network-flow-logs-vpc" in out
+    assert out.count("aws:s3:BucketObjectLockConfiguration") == 2
+    buckets = len(re.findall(r"aws:s3:Bucket\s", out))
+    assert buckets >= 5 and out.count("aws:s3:BucketVersioning") == buckets
+    assert "Policies: 0 finding(s)" in out

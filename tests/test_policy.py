@@ -35,8 +35,9 @@ from offline.__main__ import main
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.policy_findings import Finding, evaluate_policies, stack_resources
 from policy import rules
-from policy.rules import MANDATORY, RULES, UNKNOWN, PolicyRule, StackResource
+from policy.rules import MANDATORY, RULES, UNKNOWN, PolicyRule, StackResource, stack_of
 from tests.conftest import evaluate_stack
+from tests.helpers import config_value
 
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
 DIGEST = "sha256:" + "ab" * 32
@@ -399,8 +400,58 @@ def alb_in(*subnets: StackResource, **props: Any) -> StackResource:
     return StackResource(ALB, "web-alb", urn(ALB, "web-alb"), props, tuple(s.urn for s in subnets))
 
 
+def vpc(stack: str = "prod", id_: Any = UNKNOWN) -> StackResource:
+    return StackResource(rules.VPC, "vpc", urn(rules.VPC, "vpc", stack), {"id": id_})
+
+
+def flow_log(of: StackResource, traffic: Any = "ALL", by_id: bool = False, **props: Any) -> StackResource:
+    """A flow log on `of` (a VPC): by its known id, or through the dependency its `vpcId` input makes."""
+    inputs = {"vpcId": of.props["id"] if by_id else UNKNOWN, "trafficType": traffic, **props}
+    return StackResource(rules.FLOW_LOG, "fl", urn(rules.FLOW_LOG, "fl", stack_of(of.urn)), inputs, (of.urn,))
+
+
+def versioned(of: StackResource, status: Any = "Enabled", noncurrent: Any = None) -> list[StackResource]:
+    """A bucket's versioning and lifecycle configurations (noncurrent: the rule's noncurrentVersionExpiration)."""
+    stack = stack_of(of.urn)
+    versioning = StackResource(
+        rules.BUCKET_VERSIONING,
+        f"{of.name}-versioning",
+        urn(rules.BUCKET_VERSIONING, f"{of.name}-versioning", stack),
+        {"bucket": of.props["bucket"], "versioningConfiguration": {"status": status}},
+        (of.urn,),
+    )
+    rule: dict[str, Any] = {"status": "Enabled", "expiration": {"days": 30}}
+    if noncurrent is not None:
+        rule["noncurrentVersionExpiration"] = noncurrent
+    lifecycle = StackResource(
+        rules.BUCKET_LIFECYCLE,
+        f"{of.name}-lifecycle",
+        urn(rules.BUCKET_LIFECYCLE, f"{of.name}-lifecycle", stack),
+        {"bucket": of.props["bucket"], "rules": [rule]},
+        (of.urn,),
+    )
+    return [of, versioning, lifecycle]
+
+
+def task_definition(stack: str, *read_only: Any) -> StackResource:
+    """A task definition with one container per `readonlyRootFilesystem` value (None: not set)."""
+    definitions = [
+        {"name": f"c{index}", "image": "httpd:2.4.65"} | ({} if flag is None else {"readonlyRootFilesystem": flag})
+        for index, flag in enumerate(read_only)
+    ]
+    return StackResource(
+        rules.TASK_DEFINITION,
+        "task",
+        urn(rules.TASK_DEFINITION, "task", stack),
+        {"containerDefinitions": json.dumps(definitions)},
+    )
+
+
 ARCHIVE, LOGS = bucket("archive"), bucket("logs")
 S3, PROD, ALB_SUBNETS = "s3-bucket-encrypted-and-private", "prod-deletion-protection", "alb-subnets-large-enough"
+FLOW_LOGS, VERSIONED, READ_ONLY = "prod-vpc-flow-logs", "prod-buckets-versioned", "prod-read-only-root-filesystems"
+PROD_ARCHIVE = bucket("archive", "prod")
+NONCURRENT = {"noncurrentDays": 30}
 ORDER = "s3-bucket-configuration-serialized"
 _OWNERSHIP = configuration(ARCHIVE, OWNERSHIP)
 # Ordered through a resource that is not a bucket configuration (the engine waits for it all the same).
@@ -477,6 +528,16 @@ STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
         "web-alb",
         "needs subnets of /27 or larger",
     ),
+    (FLOW_LOGS, [vpc()], "vpc", "stack prod: no flow log of ALL traffic"),
+    (FLOW_LOGS, [vpc(), flow_log(vpc(), "REJECT")], "vpc", "no flow log of ALL traffic"),  # half the traffic
+    (FLOW_LOGS, [vpc(), flow_log(vpc(), vpcId=None, subnetId="subnet-1")], "vpc", "no flow log"),  # one subnet
+    # A flow log on another VPC (its id known) does not cover this one.
+    (FLOW_LOGS, [vpc(id_="vpc-1"), flow_log(vpc(id_="vpc-2"), by_id=True)], "vpc", "no flow log"),
+    (VERSIONED, [PROD_ARCHIVE], "archive", "stack prod: no BucketVersioning with status Enabled"),
+    (VERSIONED, versioned(PROD_ARCHIVE, "Suspended", NONCURRENT), "archive", "no BucketVersioning"),
+    (VERSIONED, versioned(PROD_ARCHIVE), "archive", "no enabled lifecycle rule with noncurrentVersionExpiration"),
+    (READ_ONLY, [task_definition("prod", True, None)], "task", "stack prod: container(s) c1 without"),
+    (READ_ONLY, [task_definition("prod", False, True)], "task", "container(s) c0 without readonlyRootFilesystem"),
 ]
 # (rule, resources): nothing to report
 STACK_GOOD: list[tuple[str, list[StackResource]]] = [
@@ -502,6 +563,16 @@ STACK_GOOD: list[tuple[str, list[StackResource]]] = [
     (ALB_SUBNETS, [PUBLIC_A, subnet("new", UNKNOWN), alb_in(PUBLIC_A, subnet("new", UNKNOWN))]),
     (ALB_SUBNETS, [TINY, alb_in(TINY, loadBalancerType="network")]),  # only application load balancers
     (ALB_SUBNETS, [TINY, alb_in()]),  # a subnet the load balancer does not use
+    (FLOW_LOGS, [vpc(), flow_log(vpc())]),  # preview: matched through the dependency
+    (FLOW_LOGS, [vpc(id_="vpc-1"), flow_log(vpc(id_="vpc-1"), by_id=True)]),
+    (FLOW_LOGS, [vpc(), flow_log(vpc(), UNKNOWN)]),
+    (FLOW_LOGS, [vpc("dev")]),  # only protected stacks
+    (VERSIONED, versioned(PROD_ARCHIVE, noncurrent=NONCURRENT)),
+    (VERSIONED, versioned(PROD_ARCHIVE, UNKNOWN, UNKNOWN)),
+    (VERSIONED, [ARCHIVE]),  # dev
+    (READ_ONLY, [task_definition("prod", True, True)]),
+    (READ_ONLY, [replace(task_definition("prod"), props={"containerDefinitions": UNKNOWN})]),  # preview
+    (READ_ONLY, [task_definition("dev", False, None)]),
 ]
 
 
@@ -557,6 +628,9 @@ GOVERNED = {
     "task-definition-pinned-images": {rules.TASK_DEFINITION},
     "prod-deletion-protection": {ALB},
     "alb-subnets-large-enough": {ALB, rules.SUBNET},
+    "prod-vpc-flow-logs": {rules.VPC},
+    "prod-buckets-versioned": {rules.BUCKET, rules.BUCKET_VERSIONING, rules.BUCKET_LIFECYCLE},
+    "prod-read-only-root-filesystems": {rules.TASK_DEFINITION},
 }
 
 
@@ -661,8 +735,31 @@ def with_tiny_public_subnets(evaluation: Resources | Evaluation) -> Resources:
     return Resources(tuple(shrink(r) if is_public_subnet(r) else r for r in evaluation.resources))
 
 
-def prod_without_deletion_protection() -> Evaluation:
-    return evaluate_stack("prod", deletionProtection="false")
+# prod with every control that config can turn off turned off (one evaluation, shared with the CLI test below).
+PROD_CONTROLS_OFF = {"deletionProtection": "false", "flowLogs": "false", "appReadOnlyRootFilesystem": "false"}
+
+
+def prod_with_controls_off() -> Evaluation:
+    return evaluate_stack("prod", secrets=None, **PROD_CONTROLS_OFF)
+
+
+def without_versioning(evaluation: Resources | Evaluation) -> Resources:
+    """The stack as it would be if a change dropped the buckets' versioning."""
+    return Resources(tuple(r for r in evaluation.resources if r.type != rules.BUCKET_VERSIONING))
+
+
+def without_noncurrent_expiration(evaluation: Resources | Evaluation) -> Resources:
+    """The stack with every lifecycle rule's noncurrentVersionExpiration removed (inputs and reported state)."""
+
+    def drop(lifecycle: RecordedResource) -> RecordedResource:
+        rules_ = [
+            {k: v for k, v in rule.items() if k != "noncurrentVersionExpiration"} for rule in lifecycle.inputs["rules"]
+        ]
+        return replace(
+            lifecycle, inputs={**lifecycle.inputs, "rules": rules_}, state={**lifecycle.state, "rules": rules_}
+        )
+
+    return Resources(tuple(drop(r) if r.type == rules.BUCKET_LIFECYCLE else r for r in evaluation.resources))
 
 
 def rule_urns(findings: list[Finding], rule: str) -> set[str]:
@@ -701,7 +798,7 @@ def test_alb_subnet_rule_fires_on_the_real_stack_with_tiny_subnets(stack: Evalua
 
 
 def test_prod_rule_fires_when_prod_turns_deletion_protection_off() -> None:
-    evaluation = prod_without_deletion_protection()
+    evaluation = prod_with_controls_off()
     expected = {r.urn for r in evaluation.of_type(ALB)}
     assert expected
     assert rule_urns(evaluate_policies(evaluation), "prod-deletion-protection") == expected
@@ -709,15 +806,39 @@ def test_prod_rule_fires_when_prod_turns_deletion_protection_off() -> None:
     assert rule_urns(evaluate_policies(evaluate_stack("dev")), "prod-deletion-protection") == set()
 
 
+def test_the_security_baseline_rules_fire_when_prod_turns_its_controls_off(dev: Evaluation) -> None:
+    """flowLogs and appReadOnlyRootFilesystem can be turned off by config: in prod the pack then refuses the stack,
+    naming the VPC and the task definition. The same settings in dev are allowed."""
+    findings = evaluate_policies(prod_with_controls_off())
+    evaluation = prod_with_controls_off()
+    assert rule_urns(findings, FLOW_LOGS) == {r.urn for r in evaluation.of_type(rules.VPC)}
+    assert rule_urns(findings, READ_ONLY) == {r.urn for r in evaluation.of_type(rules.TASK_DEFINITION)}
+    assert config_value(dev, "flowLogs") == "false"
+    assert rule_urns(evaluate_policies(dev), FLOW_LOGS) == set()
+
+
+def test_the_versioning_rule_fires_on_every_prod_bucket_that_loses_it(prod: Evaluation, dev: Evaluation) -> None:
+    """Versioning cannot be turned off by config; a later change that dropped it (or the noncurrent expiration) is
+    what the rule guards against, in prod only."""
+    buckets = {r.urn for r in prod.of_type(rules.BUCKET)}
+    assert len(buckets) >= 5  # two archives, the access logs, the flow logs, the Athena results
+    assert rule_urns(evaluate_policies(without_versioning(prod)), VERSIONED) == buckets
+    assert rule_urns(evaluate_policies(without_noncurrent_expiration(prod)), VERSIONED) == buckets
+    assert rule_urns(evaluate_policies(without_versioning(dev)), VERSIONED) == set()
+
+
 # --- the offline preview -----------------------------------------------------------------------------------------
 
 
 @pytest.mark.usefixtures("cached_cli")
 def test_offline_preview_exits_1_on_a_mandatory_violation(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["preview", "--stack", "prod", "--config", "deletionProtection=false"])
+    overrides = [arg for key, value in PROD_CONTROLS_OFF.items() for arg in ("--config", f"{key}={value}")]
+    code = main(["preview", "--stack", "prod", *overrides])
     out = capsys.readouterr().out
     assert code == 1
     assert re.search(r"\[mandatory\] prod-deletion-protection: web-alb\S*: stack prod", out), out
+    assert re.search(r"\[mandatory\] prod-vpc-flow-logs: network-vpc\S*: stack prod", out), out
+    assert re.search(r"\[mandatory\] prod-read-only-root-filesystems: httpd-task\S*: stack prod", out), out
 
 
 @pytest.mark.usefixtures("cached_cli")
@@ -789,10 +910,11 @@ def crossguard_findings(
 
 def broken_prod() -> Resources:
     """prod with a violation of every rule."""
-    broken: Resources | Evaluation = prod_without_deletion_protection()
+    broken: Resources | Evaluation = prod_with_controls_off()
     for type_, change in BREAKS.values():
         broken, _ = break_one(broken, type_, change)
-    return with_tiny_public_subnets(with_bucket_configurations_unchained(without_public_access_blocks(broken)))
+    unversioned = without_versioning(broken)
+    return with_tiny_public_subnets(with_bucket_configurations_unchained(without_public_access_blocks(unversioned)))
 
 
 def test_pack_has_one_policy_per_rule(pack: ModuleType) -> None:

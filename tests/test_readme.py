@@ -34,9 +34,9 @@ def test_ci_runs_exactly_the_readme_test_command_and_setup() -> None:
     assert "pip install --quiet -r requirements-dev.txt -c constraints.txt" in CI
 
 
-def test_every_output_is_documented(dev: Evaluation) -> None:
+def test_every_output_is_documented(dev: Evaluation, prod: Evaluation) -> None:
     outputs_section = README.split("## Outputs", 1)[1].split("\n## ", 1)[0]
-    for name in dev.outputs:
+    for name in {*dev.outputs, *prod.outputs}:
         assert f"`{name}`" in outputs_section, name
 
 

@@ -6,6 +6,7 @@ service beside it."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from typing import Any
 
@@ -26,7 +27,7 @@ from components.firelens_service import (
 from components.firelens_task import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib
 from components.limits import LOG_ROUTER_PORTS
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
-from components.service import ACCESS_LOG_PARSER
+from components.service import ACCESS_LOG_PARSER, WRITABLE_PATHS
 from components.settings import FARGATE_MEMORY_BY_CPU, ServiceSettings
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
@@ -115,6 +116,8 @@ def settings_of(ev: Evaluation) -> ServiceSettings:
         health_check_grace_period_seconds=int(values["healthCheckGracePeriodSeconds"]),
         container_insights=values["containerInsights"],
         fluent_bit_version=values["fluentBitVersion"],
+        read_only_root_filesystem=values["appReadOnlyRootFilesystem"] == "true",
+        writable_paths=tuple(json.loads(values["appWritablePaths"])),
     )
 
 
@@ -236,6 +239,38 @@ def test_app_container(stack: Evaluation, variant: Evaluation) -> None:
     assert containers(variant)["httpd"]["portMappings"][0]["containerPort"] == 8080
 
 
+def test_httpd_runs_read_only_and_writes_only_where_the_stock_image_writes(stack: Evaluation) -> None:
+    """ECS `readonlyRootFilesystem`: "the container is given read-only access to its root file system" (maps to
+    `docker run --read-only`; RegisterTaskDefinition, botocore's model). Where the stock httpd image writes: its
+    command, httpd-foreground, does `rm -f /usr/local/apache2/logs/httpd.pid` then `exec httpd -DFOREGROUND`
+    (docker-library/httpd 2.4/httpd-foreground); httpd's pid file defaults to DEFAULT_REL_RUNTIMEDIR "/httpd.pid"
+    under ServerRoot (apache/httpd include/ap_config.h), ServerRoot being HTTPD_PREFIX /usr/local/apache2; the image
+    sends the access and error logs to /proc/self/fd/1 and /proc/self/fd/2 (docker-library/httpd 2.4/Dockerfile, sed
+    on CustomLog, ErrorLog, TransferLog). So /usr/local/apache2/logs is the one writable path, a task-storage volume
+    (a volume without `host`: "the Docker daemon assigns a host path for your data volume", Volume.host, botocore's
+    model) of its own, named in the ECS volume name rules (letters, digits, _ and -, up to 255)."""
+    httpd = containers(stack)["httpd"]
+    assert WRITABLE_PATHS == ("/usr/local/apache2/logs",)
+    assert settings_of(stack).writable_paths == WRITABLE_PATHS
+    assert httpd["readonlyRootFilesystem"] is True
+    assert httpd["mountPoints"] == [
+        {"sourceVolume": "httpd-usr-local-apache2-logs", "containerPath": "/usr/local/apache2/logs", "readOnly": False}
+    ]
+    assert task_definition(stack)["volumes"] == [{"name": "fluent-bit-state"}, {"name": "httpd-usr-local-apache2-logs"}]
+
+
+def test_the_read_only_root_can_be_turned_off_and_the_writable_paths_changed(variant: Evaluation) -> None:
+    """appReadOnlyRootFilesystem false (dev only: the policy pack refuses it in prod) and other appWritablePaths, as
+    another image needs them: each path gets its own volume."""
+    settings = settings_of(variant)
+    httpd = containers(variant)["httpd"]
+    assert settings.read_only_root_filesystem is False and httpd["readonlyRootFilesystem"] is False
+    assert [m["containerPath"] for m in httpd["mountPoints"]] == list(settings.writable_paths) == ["/tmp", "/var/run"]
+    volumes = [v["name"] for v in task_definition(variant)["volumes"]]
+    assert volumes == ["fluent-bit-state", "httpd-tmp", "httpd-var-run"]
+    assert [m["sourceVolume"] for m in httpd["mountPoints"]] == volumes[1:]
+
+
 def test_log_router_runs_the_built_image_by_digest(stack: Evaluation) -> None:
     router = containers(stack)["log_router"]
     image = only(inside(stack, "httpd-firelens:logs:LogRouterImage", "log-router", IMAGE))
@@ -288,7 +323,7 @@ def test_log_router_filesystem(stack: Evaluation) -> None:
     assert router["mountPoints"] == [
         {"sourceVolume": "fluent-bit-state", "containerPath": "/var/fluent-bit/state", "readOnly": False}
     ]
-    assert task_definition(stack)["volumes"] == [{"name": "fluent-bit-state"}]
+    assert {"name": "fluent-bit-state"} in task_definition(stack)["volumes"]
 
 
 def test_log_router_health_check_and_stop_timeout(stack: Evaluation) -> None:
@@ -695,6 +730,13 @@ def test_rules_elb_would_refuse_are_refused(listener: ListenerAttachment, proble
         ({"port": 2020}, "app port 2020"),
         ({"access_log_parser": "nginx"}, "access log parser 'nginx'"),
         ({"cpu_architecture": "arm64"}, "cpu architecture 'arm64'"),
+        ({"writable_paths": ("tmp",)}, "writable path 'tmp': allowed: absolute paths"),
+        ({"writable_paths": ("/",)}, "writable path '/'"),
+        ({"writable_paths": ("/var/run/",)}, "writable path '/var/run/'"),
+        ({"writable_paths": ("/var/../etc",)}, "writable path '/var/../etc'"),
+        ({"writable_paths": ("/a b", "/a-b")}, "each path once (volume names"),
+        ({"writable_paths": ("/" + "a" * 255,)}, "up to 255"),
+        ({"name": "fluent", "writable_paths": ("/bit/state",)}, "'fluent-bit-state' is the log router's"),
     ],
 )
 def test_apps_the_task_cannot_run_are_refused(app: dict[str, Any], problem: str) -> None:

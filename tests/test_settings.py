@@ -64,6 +64,7 @@ def test_committed_stacks_are_valid() -> None:
     assert prod.archive.log_retention_days > dev.archive.log_retention_days
     assert dev.network.nat_gateways == "none"
     assert prod.network.nat_gateways == "per-az"
+    assert (dev.network.flow_logs, prod.network.flow_logs) == (False, True)
 
 
 def test_region_must_be_a_region() -> None:
@@ -149,6 +150,27 @@ def test_certificate_arn_must_be_acm_in_the_stack_region() -> None:
         "certificateArn", certificateArn=CERT.replace("ap-northeast-1", "us-east-1")
     )
     assert "acm ARN" in only_problem("certificateArn", certificateArn="arn:aws:iam::123456789012:server-certificate/x")
+
+
+def test_flow_logs_are_a_boolean() -> None:
+    assert load(flowLogs="true").network.flow_logs is True
+    assert "allowed: true, false" in only_problem("flowLogs", flowLogs="on")
+
+
+def test_app_filesystem() -> None:
+    """The app's root filesystem is read-only by default with the stock httpd image's writable path
+    (components/service.py WRITABLE_PATHS); appWritablePaths takes absolute paths in normal form, each once."""
+    dev = load().service
+    assert (dev.read_only_root_filesystem, dev.writable_paths) == (True, ("/usr/local/apache2/logs",))
+    other = load(appReadOnlyRootFilesystem="false", appWritablePaths='["/tmp", "/var/cache/nginx"]').service
+    assert (other.read_only_root_filesystem, other.writable_paths) == (False, ("/tmp", "/var/cache/nginx"))
+    assert load(appWritablePaths="[]").service.writable_paths == ()
+    for bad in ("tmp", "/", "/tmp/", "/var/../etc", "//tmp"):
+        assert "allowed: absolute paths in normal form" in only_problem(
+            "appWritablePaths", appWritablePaths=f'["{bad}"]'
+        )
+    assert "each path once" in only_problem("appWritablePaths", appWritablePaths='["/tmp", "/tmp"]')
+    assert "allowed: true, false" in only_problem("appReadOnlyRootFilesystem", appReadOnlyRootFilesystem="yes")
 
 
 def test_booleans() -> None:
@@ -289,6 +311,26 @@ def test_archive_settings() -> None:
     assert "from 1 to 128" in only_problem("firehoseBufferSizeMiB", firehoseBufferSizeMiB="129")
     assert "from 0 to 900" in only_problem("firehoseBufferIntervalSeconds", firehoseBufferIntervalSeconds="901")
     assert load(firehoseBufferIntervalSeconds="0").archive.buffer_interval_seconds == 0
+
+
+def test_archive_versions_and_object_lock() -> None:
+    """archiveNoncurrentVersionDays 1 to 365; archiveObjectLockDays 0 (off) to archiveExpirationDays and never with
+    forceDestroy: the provider empties a force-destroyed bucket bypassing governance mode (hashicorp/
+    terraform-provider-aws internal/service/s3/delete.go, emptyBucket: "If `force` is `true` then S3 Object Lock
+    governance mode restrictions are bypassed"), which needs s3:BypassGovernanceRetention, deliberately not granted
+    to the deploy role, so `pulumi destroy` would fail on the first locked object."""
+    dev, prod = load("dev").archive, load("prod").archive
+    assert (dev.object_lock_days, dev.noncurrent_version_days) == (0, 30)
+    assert prod.object_lock_days == 90 <= prod.expiration_days
+    unlocked = load(forceDestroy="false", archiveObjectLockDays="30", archiveNoncurrentVersionDays="365").archive
+    assert (unlocked.object_lock_days, unlocked.noncurrent_version_days) == (30, 365)
+    assert "from 1 to 365" in only_problem("archiveNoncurrentVersionDays", archiveNoncurrentVersionDays="0")
+    assert "from 1 to 365" in only_problem("archiveNoncurrentVersionDays", archiveNoncurrentVersionDays="366")
+    assert "0 (no lock) to archiveExpirationDays (30)" in only_problem(
+        "archiveObjectLockDays", forceDestroy="false", archiveObjectLockDays="31"
+    )
+    assert "from 0 to 3650" in only_problem("archiveObjectLockDays", forceDestroy="false", archiveObjectLockDays="-1")
+    assert "allowed: 0 while forceDestroy is true" in only_problem("archiveObjectLockDays", archiveObjectLockDays="7")
 
 
 def test_stop_capture_settings() -> None:

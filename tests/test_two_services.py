@@ -117,6 +117,22 @@ def test_each_task_logs_to_its_own_groups_and_streams(two: Evaluation) -> None:
     assert all(len(values) == len(SERVICES) for values in seen.values()), seen
 
 
+def test_each_app_runs_read_only_with_its_own_writable_volumes(two: Evaluation) -> None:
+    """Every app container gets a read-only root filesystem and a volume of its own per writable path. The stock
+    nginx image "requires write access to /var/cache and /var/run" in read-only mode (docker-library/docs
+    nginx/content.md, "Running nginx in read-only mode": `--read-only -v ...:/var/cache/nginx -v ...:/var/run`), as
+    the README's second-service example and tests/programs/two_services.py give it."""
+    expected = {"httpd": ["/usr/local/apache2/logs"], "api": ["/var/cache/nginx", "/var/run"]}
+    for service, paths in expected.items():
+        task = of(two, service, "aws:ecs/taskDefinition:TaskDefinition")
+        app = task_containers(task)[service]
+        assert app["readonlyRootFilesystem"] is True
+        assert [m["containerPath"] for m in app["mountPoints"]] == paths
+        volumes = {v["name"] for v in task.plain_inputs()["volumes"]}
+        assert {m["sourceVolume"] for m in app["mountPoints"]} < volumes
+        assert all(m["sourceVolume"].startswith(f"{service}-") for m in app["mountPoints"])
+
+
 def test_each_task_role_writes_only_its_own_app_log_group(two: Evaluation) -> None:
     for service in SERVICES:
         group_arn = of(two, service, LOG_GROUP, "app-logs").state["arn"]

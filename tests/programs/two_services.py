@@ -82,7 +82,12 @@ httpd = FirelensService(
         cluster_arn=cluster.arn,
         network=tasks,
         listener=route(50000, ("/*",)),
-        app=AppContainer(name="httpd", image="public.ecr.aws/docker/library/httpd:2.4.65", port=80),
+        app=AppContainer(
+            name="httpd",
+            image="public.ecr.aws/docker/library/httpd:2.4.65",
+            port=80,
+            writable_paths=("/usr/local/apache2/logs",),
+        ),
         log_router=log_router,
         alarms=alarms,
     ),
@@ -102,6 +107,7 @@ api = FirelensService(
             health_check=HealthCheck(path="/api/health"),
             # This app logs one JSON object per line (fluentbit/parsers.conf app_json).
             access_log_parser="app_json",
+            writable_paths=("/var/cache/nginx", "/var/run"),  # where the stock nginx image writes
         ),
         log_router=log_router,
         alarms=alarms,
