@@ -11,6 +11,7 @@ import pulumi_aws as aws
 
 from components import service as httpd
 from components.alerts import Alerts, AlertsArgs
+from components.certificate import DnsValidatedCertificate, DnsValidatedCertificateArgs
 from components.cluster import EcsCluster, EcsClusterArgs
 from components.dashboard import DashboardService, PipelineDashboard, PipelineDashboardArgs
 from components.firelens_service import (
@@ -24,7 +25,7 @@ from components.firelens_service import (
     Scaling,
     TaskNetwork,
 )
-from components.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.load_balancer import DomainAlias, LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
 from components.network import Network, NetworkArgs
@@ -94,6 +95,14 @@ router_image = LogRouterImage(
 
 alerts = Alerts("alerts", AlertsArgs(email=settings.stop_capture.alert_email), opts)
 
+# HTTPS: a certificate the user manages (certificateArn), or one the stack requests for domainName and validates
+# through Route 53; without either, plain HTTP only on purpose (allowPlainHttp).
+domain = settings.load_balancer.domain
+certificate_arn: pulumi.Input[str] | None = settings.load_balancer.certificate_arn
+if domain is not None:
+    certificate_arn = DnsValidatedCertificate(
+        "web-cert", DnsValidatedCertificateArgs(domain_name=domain.name, hosted_zone_id=domain.hosted_zone_id), opts
+    ).certificate_arn
 load_balancer = LoadBalancer(
     "web",
     LoadBalancerArgs(
@@ -101,7 +110,9 @@ load_balancer = LoadBalancer(
         subnet_ids=network.public_subnet_ids,
         access_log_expiration_days=settings.archive.expiration_days,
         ingress_cidrs=settings.load_balancer.ingress_cidrs,
-        certificate_arn=settings.load_balancer.certificate_arn,
+        certificate_arn=certificate_arn,
+        allow_plain_http=settings.load_balancer.allow_plain_http,
+        domain=None if domain is None else DomainAlias(domain.name, domain.hosted_zone_id),
         deletion_protection=settings.load_balancer.deletion_protection,
         force_destroy=settings.archive.force_destroy,
         protect=settings.archive.protect,

@@ -39,7 +39,20 @@ ADDITIONS_IN_EVERY_STACK = {
     # the service's alarms' new component (the alarms themselves moved into it from the pipeline alarms)
     "httpd-firelens:service:FirelensService$httpd-firelens:monitoring:ServiceAlarms::httpd-alarms",
 }
-ADDITIONS: dict[str, set[str]] = {"dev": ADDITIONS_IN_EVERY_STACK, "prod": ADDITIONS_IN_EVERY_STACK}
+# prod now serves HTTPS for its domain (issue 15): the certificate, its validation record and validation, the HTTPS
+# listener and its security group rule, and the domain's alias record.
+HTTPS_ADDITIONS = {
+    "httpd-firelens:https:DnsValidatedCertificate::web-cert",
+    "httpd-firelens:https:DnsValidatedCertificate$aws:acm/certificate:Certificate::web-cert-request",
+    "httpd-firelens:https:DnsValidatedCertificate$aws:route53/record:Record::web-cert-validation-record",
+    "httpd-firelens:https:DnsValidatedCertificate$aws:acm/certificateValidation:CertificateValidation::"
+    "web-cert-validation",
+    "httpd-firelens:loadbalancer:LoadBalancer$aws:lb/listener:Listener::web-https-listener",
+    "httpd-firelens:loadbalancer:LoadBalancer$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::"
+    "web-sg-in-443-0",
+    "httpd-firelens:loadbalancer:LoadBalancer$aws:route53/record:Record::web-alias",
+}
+ADDITIONS: dict[str, set[str]] = {"dev": ADDITIONS_IN_EVERY_STACK, "prod": ADDITIONS_IN_EVERY_STACK | HTTPS_ADDITIONS}
 
 
 def previous_urns(stack: str) -> list[str]:
@@ -199,12 +212,20 @@ def test_the_listener_cut_over(stack: Evaluation) -> None:
     (same edit-rule page): between the two, requests get the 404, for the seconds the rule needs. The README's
     upgrade note gives the way around it: create the rule first with `pulumi up --target <rule URN>` (an
     untargeted resource keeps its old state, pulumi/pulumi pkg/resource/deploy/step_generator.go: "If not
-    targeted, stub out the provider check and use the old inputs directly"), then run the full `pulumi up`."""
+    targeted, stub out the provider check and use the old inputs directly"), then run the full `pulumi up`.
+
+    A stack that now serves HTTPS (prod, with its domain) gets a new HTTPS listener as the traffic listener and the
+    rule on it; its HTTP listener, taken over, redirects to HTTPS instead."""
     listener = taken_over(stack, "web-http-listener")
-    assert listener.inputs["defaultActions"][0]["type"] == "fixed-response"
+    https = [r for r in stack.of_type("aws:lb/listener:Listener") if r.inputs["port"] == 443]
+    assert bool(https) == (stack.config.stack == "prod")
+    traffic = https[0] if https else listener
+    if https:
+        assert listener.inputs["defaultActions"][0]["type"] == "redirect"
+    assert traffic.inputs["defaultActions"][0]["type"] == "fixed-response"
     target_group = taken_over(stack, "web-tg")
     (rule,) = stack.of_type("aws:lb/listenerRule:ListenerRule")
     assert rule.inputs["actions"] == [{"type": "forward", "targetGroupArn": target_group.state["arn"]}]
     assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
-    assert listener.urn in rule.dependencies  # the listener first, then the rule
+    assert traffic.urn in rule.dependencies  # the listener first, then the rule
     assert rule.urn in stack.one("aws:ecs/service:Service").dependencies
