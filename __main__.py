@@ -33,6 +33,7 @@ from components.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs, Watch
 from components.service_alarms import CHILD_LABELS as SERVICE_ALARM_LABELS
 from components.settings import load_settings
 from components.task_stop_capture import TaskStopCapture, TaskStopCaptureArgs
+from components.web_firewall import WebFirewall, WebFirewallArgs
 
 settings = load_settings()
 
@@ -83,6 +84,21 @@ stop_archive = LogArchive(
     opts,
 )
 
+# The WAF's logs, archived like every other log; WAF writes one JSON record per line (tests/test_web_firewall.py).
+waf = settings.load_balancer.waf
+waf_archive = None
+if waf is not None:
+    waf_archive = LogArchive(
+        "waf-log-archive",
+        dataclasses.replace(
+            app_archive_args,
+            s3_prefix="waf-logs/",
+            delivery_stream_name=waf.log_stream_name,
+            records_end_with_newline=True,
+        ),
+        opts,
+    )
+
 router_image = LogRouterImage(
     "log-router",
     LogRouterImageArgs(
@@ -119,6 +135,20 @@ load_balancer = LoadBalancer(
     ),
     opts,
 )
+
+web_firewall = None
+if waf is not None and waf_archive is not None:
+    web_firewall = WebFirewall(
+        "waf",
+        WebFirewallArgs(
+            load_balancer_arn=load_balancer.load_balancer_arn,
+            log_delivery_stream_name=waf.log_stream_name,
+            log_delivery_stream_arn=waf_archive.delivery_stream_arn,
+            metric_prefix=settings.name_prefix,
+            rate_limit=waf.rate_limit,
+        ),
+        opts,
+    )
 
 # Where today's stacks have the resources that moved into the cluster and service components (pulumi aliases).
 HTTPD_SERVICE_BEFORE = pulumi.create_urn("httpd", "httpd-firelens:service:HttpdService")
@@ -223,6 +253,10 @@ watched_streams = [
     WatchedDeliveryStream("app-logs", app_archive.delivery_stream_name, app_archive.http_endpoint),
     WatchedDeliveryStream("task-stops", stop_archive.delivery_stream_name, stop_archive.http_endpoint),
 ]
+if waf_archive is not None:
+    watched_streams.append(
+        WatchedDeliveryStream("waf-logs", waf_archive.delivery_stream_name, waf_archive.http_endpoint)
+    )
 PipelineAlarms(
     "pipeline-alarms",
     PipelineAlarmsArgs(
@@ -273,3 +307,7 @@ pulumi.export("logRouterImage", router_image.image_ref)
 pulumi.export("albAccessLogBucket", load_balancer.access_log_bucket_name)
 if dashboard is not None:
     pulumi.export("dashboardUrl", dashboard.url)
+if web_firewall is not None and waf_archive is not None:
+    pulumi.export("webAclArn", web_firewall.web_acl_arn)
+    pulumi.export("wafLogArchiveBucket", waf_archive.bucket_name)
+    pulumi.export("wafLogDeliveryStream", waf_archive.delivery_stream_name)

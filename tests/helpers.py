@@ -225,3 +225,32 @@ def put_metric_alarm_request(alarm: RecordedResource) -> dict[str, Any]:
 def metric_of(alarm: RecordedResource) -> tuple[str, str, dict[str, str]]:
     """A single-metric alarm's namespace, metric name and dimensions."""
     return alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["dimensions"]
+
+
+# The AWS API spells a few members differently from the provider's camelCase wire names.
+_API_MEMBER_NAMES = {"cloudwatchMetricsEnabled": "CloudWatchMetricsEnabled"}
+
+
+def api_names(value: Any) -> Any:
+    """Recorded wire inputs (camelCase, numbers as floats) in the AWS API's shape (PascalCase members, whole numbers
+    as integers), for APIs whose members mirror the provider's arguments one to one (WAFv2)."""
+    if isinstance(value, dict):
+        return {_API_MEMBER_NAMES.get(k, k[:1].upper() + k[1:]): api_names(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [api_names(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def create_web_acl_request(web_acl: RecordedResource) -> dict[str, Any]:
+    """WAFv2 CreateWebACL."""
+    inputs = web_acl.inputs
+    return {
+        "Name": web_acl.state["name"],
+        "Scope": inputs["scope"],
+        "Description": inputs["description"],
+        "DefaultAction": api_names(inputs["defaultAction"]),
+        "Rules": api_names(inputs["rules"]),
+        "VisibilityConfig": api_names(inputs["visibilityConfig"]),
+    }

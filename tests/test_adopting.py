@@ -410,6 +410,36 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
     # pike .../acm/aws_acm_certificate_validation.json; the provider waits for ISSUED with DescribeCertificate
     # (hashicorp/terraform-provider-aws internal/service/acm, waitCertificateIssued -> statusCertificate)
     "aws:acm/certificateValidation:CertificateValidation": ("acm:GetCertificate", "acm:DescribeCertificate"),
+    # pike .../wafv2/aws_wafv2_web_acl.json; updates call UpdateWebACL (terraform-provider-aws
+    # internal/service/wafv2/web_acl.go, resourceWebACLUpdate)
+    "aws:wafv2/webAcl:WebAcl": (
+        "wafv2:CreateWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:UpdateWebACL",
+        "wafv2:ListTagsForResource",
+        "wafv2:DeleteWebACL",
+        "wafv2:TagResource",
+        "wafv2:UntagResource",
+    ),
+    # pike .../wafv2/aws_wafv2_web_acl_association.json (the ALB's part: elasticloadbalancing:SetWebAcl)
+    "aws:wafv2/webAclAssociation:WebAclAssociation": (
+        "wafv2:AssociateWebACL",
+        "wafv2:GetWebACLForResource",
+        "wafv2:DisassociateWebACL",
+        "elasticloadbalancing:SetWebAcl",
+    ),
+    # pike .../wafv2/aws_wafv2_web_acl_logging_configuration.json, Delete from terraform-provider-aws
+    # internal/service/wafv2/web_acl_logging_configuration.go; enabling logging to a Firehose stream needs
+    # "iam:CreateServiceLinkedRole, firehose:ListDeliveryStreams, wafv2:PutLoggingConfiguration" (AWS WAF
+    # Developer Guide, Firehose logging destination; WAF creates its service-linked role on the first
+    # PutLoggingConfiguration, https://docs.aws.amazon.com/waf/latest/developerguide/using-service-linked-roles.html)
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (
+        "wafv2:PutLoggingConfiguration",
+        "wafv2:GetLoggingConfiguration",
+        "wafv2:DeleteLoggingConfiguration",
+        "firehose:ListDeliveryStreams",
+        "iam:CreateServiceLinkedRole",
+    ),
     # pike .../route53/aws_route53_record.json
     "aws:route53/record:Record": (
         "route53:GetHostedZone",
@@ -533,7 +563,11 @@ def test_deploy_role_creates_exactly_the_service_linked_roles_a_fresh_account_la
     you create a load balancer or a target group"; trusts elasticloadbalancing.amazonaws.com), Application Auto
     Scaling (https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html
     and services-that-can-integrate-ecs.html: AWSServiceRoleForApplicationAutoScaling_ECSService, principal
-    ecs.application-autoscaling.amazonaws.com). Each grant is conditioned on iam:AWSServiceName, exactly these."""
+    ecs.application-autoscaling.amazonaws.com), and WAF's logging ("When you successfully enable logging using a
+    PutLoggingConfiguration request, AWS WAF will create a service linked role", WAFv2 API reference,
+    PutLoggingConfiguration; AWSServiceRoleForWAFV2Logging "trusts the service to assume the role
+    wafv2.amazonaws.com", https://docs.aws.amazon.com/waf/latest/developerguide/using-service-linked-roles.html).
+    Each grant is conditioned on iam:AWSServiceName, exactly these."""
     grants = granting(deploy_policy, "iam:CreateServiceLinkedRole")
     assert grants
     for statement in grants:
@@ -543,6 +577,7 @@ def test_deploy_role_creates_exactly_the_service_linked_roles_a_fresh_account_la
                     "ecs.amazonaws.com",
                     "elasticloadbalancing.amazonaws.com",
                     "ecs.application-autoscaling.amazonaws.com",
+                    "wafv2.amazonaws.com",
                 ]
             }
         }
@@ -652,7 +687,8 @@ def test_parliament_finds_nothing_serious(path: Path) -> None:
         for line in findings_at_least(path.read_text(), "MEDIUM")
         if not re.fullmatch(
             r"MEDIUM RESOURCE_POLICY_PRIVILEGE_ESCALATION: Possible resource policy privilege escalation on "
-            r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|web-access-logs)-\* due to "
+            r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|waf-log-archive-bucket|web-access-logs)-\* "
+            r"due to "
             r"s3:(Get|Put)Object not being allowed, but does allow s3:PutBucketPolicy",
             line,
         )

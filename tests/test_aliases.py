@@ -52,7 +52,42 @@ HTTPS_ADDITIONS = {
     "web-sg-in-443-0",
     "httpd-firelens:loadbalancer:LoadBalancer$aws:route53/record:Record::web-alias",
 }
-ADDITIONS: dict[str, set[str]] = {"dev": ADDITIONS_IN_EVERY_STACK, "prod": ADDITIONS_IN_EVERY_STACK | HTTPS_ADDITIONS}
+# ... and the WAF (issue 15): the web ACL with its association and logging, its log archive (the LogArchive
+# component's children as every archive has them) and the alarms on its stream.
+WAF_ARCHIVE = "httpd-firelens:logs:LogArchive"
+WAF_BUCKET = f"{WAF_ARCHIVE}$httpd-firelens:storage:PrivateBucket"
+WAF_ADDITIONS = {
+    "httpd-firelens:security:WebFirewall::waf",
+    "httpd-firelens:security:WebFirewall$aws:wafv2/webAcl:WebAcl::waf-acl",
+    "httpd-firelens:security:WebFirewall$aws:wafv2/webAclAssociation:WebAclAssociation::waf-association",
+    "httpd-firelens:security:WebFirewall$aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration::waf-logging",
+    f"{WAF_ARCHIVE}::waf-log-archive",
+    f"{WAF_ARCHIVE}$aws:cloudwatch/logGroup:LogGroup::waf-log-archive-delivery-errors",
+    f"{WAF_ARCHIVE}$aws:cloudwatch/logStream:LogStream::waf-log-archive-delivery-errors-stream",
+    f"{WAF_ARCHIVE}$aws:iam/role:Role::waf-log-archive-role",
+    f"{WAF_ARCHIVE}$aws:iam/rolePolicy:RolePolicy::waf-log-archive-role-policy",
+    f"{WAF_ARCHIVE}$aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream::waf-log-archive-stream",
+    f"{WAF_ARCHIVE}$httpd-firelens:storage:PrivateBucket::waf-log-archive-bucket",
+    *(
+        f"{WAF_BUCKET}$aws:s3/{kind}::waf-log-archive-bucket{suffix}"
+        for kind, suffix in (
+            ("bucket:Bucket", ""),
+            ("bucketLifecycleConfiguration:BucketLifecycleConfiguration", "-lifecycle"),
+            ("bucketOwnershipControls:BucketOwnershipControls", "-ownership"),
+            ("bucketPolicy:BucketPolicy", "-policy"),
+            ("bucketPublicAccessBlock:BucketPublicAccessBlock", "-public-access"),
+            ("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "-encryption"),
+        )
+    ),
+    *(
+        f"httpd-firelens:monitoring:PipelineAlarms$aws:cloudwatch/metricAlarm:MetricAlarm::pipeline-alarms-waf-logs-{kind}"
+        for kind in ("delivery-failing", "delivery-stale", "throttled")
+    ),
+}
+ADDITIONS: dict[str, set[str]] = {
+    "dev": ADDITIONS_IN_EVERY_STACK,
+    "prod": ADDITIONS_IN_EVERY_STACK | HTTPS_ADDITIONS | WAF_ADDITIONS,
+}
 
 
 def previous_urns(stack: str) -> list[str]:

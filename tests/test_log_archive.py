@@ -546,6 +546,7 @@ def archive_args(prefix: str, size: int = 5, interval: int = 300, **more: Any) -
 def test_valid_arguments_pass_the_checks() -> None:
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
     check_args("a", archive_args("app-logs/", 128, 0))
+    check_args("w", archive_args("waf-logs/", delivery_stream_name="aws-waf-logs-" + "x" * 51))  # 64 characters
     check_args(
         "b",
         archive_args("stops/", 64, 900, partner=endpoint, http_retry_seconds=7200, records_end_with_newline=True),
@@ -568,6 +569,10 @@ def test_valid_arguments_pass_the_checks() -> None:
             archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k")), http_retry_seconds=-1),
             "http_retry_seconds -1: allowed 0 to 7200",
         ),
+        # A fixed stream name: 1 to 64 of [a-zA-Z0-9_.-] (botocore's firehose model, DeliveryStreamName).
+        (archive_args("w/", delivery_stream_name="aws-waf-logs-" + "x" * 52), "delivery_stream_name"),
+        (archive_args("w/", delivery_stream_name="aws waf logs"), "allowed 1 to 64 letters, digits"),
+        (archive_args("w/", delivery_stream_name=""), "delivery_stream_name ''"),
         # The backup keeps records as they came in: nothing in the stream could separate them.
         (
             archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
@@ -692,10 +697,11 @@ def test_every_bucket_is_configured_one_call_at_a_time(stack: Evaluation) -> Non
     block applied together (hashicorp/terraform-provider-aws issue 7628, whose thread adds encryption, lifecycle
     and versioning), for encryption (issue 11789), for a policy and ownership controls changed together in
     Pulumi (sevenwestmedia-labs/pulumi-components pull request 46) and for PutBucketLifecycleConfiguration
-    (ansible-collections/community.aws issue 1624). Every configuration of every bucket of the stack (the two
-    archives and the ALB's access logs) must wait for every other one, directly or through others."""
+    (ansible-collections/community.aws issue 1624). Every configuration of every bucket of the stack (the
+    archives, the WAF's with it, and the ALB's access logs) must wait for every other one, directly or through
+    others."""
     buckets = stack.of_type(PRIVATE_BUCKET)
-    assert len(buckets) == 3
+    assert len(buckets) == len(stack.of_type("httpd-firelens:logs:LogArchive")) + 1 >= 3
     for component in buckets:
         children = stack.children(component)
         (bucket,) = [r for r in children if r.type == BUCKET]
