@@ -662,8 +662,9 @@ def _internet_facing_albs(resources: Sequence[StackResource]) -> list[StackResou
 def _refers_to(sub: StackResource, key: str, target: StackResource) -> bool:
     """Whether `sub`'s `key` input names `target` (its ARN when known, else the dependency an Output makes)."""
     value = sub.props.get(key)
-    if isinstance(value, str) and isinstance(target.props.get("arn"), str):
-        return value == target.props["arn"]
+    arn = target.props.get("arn")
+    if isinstance(value, str) and isinstance(arn, str):
+        return value == arn
     return target.urn in sub.dependencies
 
 

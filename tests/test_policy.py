@@ -752,7 +752,7 @@ def without_the_plain_http_tag(evaluation: Resources | Evaluation) -> Resources:
 
 
 def prod_with_its_guards_off() -> Evaluation:
-    return evaluate_stack("prod", **PROD_GUARDS_OFF)
+    return evaluate_stack("prod", secrets=None, **PROD_GUARDS_OFF)
 
 
 def rule_urns(findings: list[Finding], rule: str) -> set[str]:
