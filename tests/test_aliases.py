@@ -250,7 +250,10 @@ def test_the_listener_cut_over(stack: Evaluation) -> None:
     targeted, stub out the provider check and use the old inputs directly"), then run the full `pulumi up`.
 
     A stack that now serves HTTPS (prod, with its domain) gets a new HTTPS listener as the traffic listener and the
-    rule on it; its HTTP listener, taken over, redirects to HTTPS instead."""
+    rule on it; its HTTP listener, taken over, redirects to HTTPS instead. A rule cannot move to another listener
+    in place (aws_lb_listener_rule's listener_arn is ForceNew, hashicorp/terraform-provider-aws
+    aws/resource_aws_lb_listener_rule.go): the rule is replaced, the new one created on the HTTPS listener before
+    the old one goes (no deleteBeforeReplace), so the two never compete for priority 50000 on one listener."""
     listener = taken_over(stack, "web-http-listener")
     https = [r for r in stack.of_type("aws:lb/listener:Listener") if r.inputs["port"] == 443]
     assert bool(https) == (stack.config.stack == "prod")
@@ -263,4 +266,5 @@ def test_the_listener_cut_over(stack: Evaluation) -> None:
     assert rule.inputs["actions"] == [{"type": "forward", "targetGroupArn": target_group.state["arn"]}]
     assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
     assert traffic.urn in rule.dependencies  # the listener first, then the rule
+    assert rule.delete_before_replace is False
     assert rule.urn in stack.one("aws:ecs/service:Service").dependencies
