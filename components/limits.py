@@ -22,6 +22,9 @@ FIREHOSE_NAME_PATTERN: Final = re.compile(r"[a-zA-Z0-9_.-]+")  # ... of these
 DOMAIN_NAME_MAX_LENGTH: Final = 64  # ACM RequestCertificate DomainName: the common name, at most 64 (RFC 5280)
 WAF_RATE_LIMIT: Final = (10, 2_000_000_000)  # WAFv2 RateBasedStatement.Limit (RateLimit), requests per window
 WAF_LOG_STREAM_PREFIX: Final = "aws-waf-logs-"  # WAF logs only to destinations whose name starts with it
+# The tag of an ALB that serves plain HTTP on purpose (allowPlainHttp): the load balancer sets it, the policy pack's
+# HTTPS rule accepts it.
+PLAIN_HTTP_TAG: Final = {"allow-plain-http": "true"}
 
 # --- task stop capture -------------------------------------------------------------------------------------
 STOP_EVENT_SCOPES: Final = ("cluster", "account")  # this stack's cluster, or every cluster of the account

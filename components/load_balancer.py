@@ -33,6 +33,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.limits import PLAIN_HTTP_TAG
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
 
 HTTP_PORT = 80
@@ -46,8 +47,6 @@ NO_SERVICE_MATCHED = aws.lb.ListenerDefaultActionArgs(
     ),
 )
 SECURITY_GROUP_DESCRIPTION = "ALB: listener ports from the ingress CIDRs, the app port to the VPC"
-# The marker of an ALB that serves plain HTTP on purpose (allowPlainHttp): the policy pack's rule reads it.
-PLAIN_HTTP_TAG = {"allow-plain-http": "true"}
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ class LoadBalancer(pulumi.ComponentResource):
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
                 bucket=access_logs.bucket, prefix=args.access_log_prefix, enabled=True
             ),
-            tags=None if https else PLAIN_HTTP_TAG,
+            tags=None if https else dict(PLAIN_HTTP_TAG),
             # ELB writes a test object when access logs are enabled: the policy must be in place first.
             opts=self._child(depends_on=[access_logs.policy]),
         )

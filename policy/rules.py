@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from components.limits import ALB_MAX_SUBNET_PREFIX, LOG_ROUTER_PORTS, image_pin_problem
+from components.limits import ALB_MAX_SUBNET_PREFIX, LOG_ROUTER_PORTS, PLAIN_HTTP_TAG, image_pin_problem
 
 MANDATORY: Final = "mandatory"
 ADVISORY: Final = "advisory"
@@ -643,8 +643,6 @@ def check_prod_deletion_protection(resources: Sequence[StackResource]) -> list[V
 LISTENERS = frozenset({"aws:lb/listener:Listener", "aws:alb/listener:Listener"})
 LISTENER_RULES = frozenset({"aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"})
 WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
-# The marker of an ALB that serves plain HTTP on purpose (allowPlainHttp; components/load_balancer.py sets it).
-PLAIN_HTTP_TAG = ("allow-plain-http", "true")
 
 
 def _internet_facing_albs(resources: Sequence[StackResource]) -> list[StackResource]:
@@ -682,9 +680,9 @@ def _redirects_to_https(listener: StackResource) -> bool:
 
 
 def _plain_http_on_purpose(alb: StackResource) -> bool:
+    """Tagged PLAIN_HTTP_TAG (components/limits.py), as the load balancer is with allowPlainHttp."""
     tags = alb.props.get("tags")
-    key, value = PLAIN_HTTP_TAG
-    return isinstance(tags, dict) and tags.get(key) == value
+    return isinstance(tags, dict) and all(tags.get(key) == value for key, value in PLAIN_HTTP_TAG.items())
 
 
 def check_protected_albs_serve_https(resources: Sequence[StackResource]) -> list[Violation]:

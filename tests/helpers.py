@@ -254,3 +254,22 @@ def create_web_acl_request(web_acl: RecordedResource) -> dict[str, Any]:
         "Rules": api_names(inputs["rules"]),
         "VisibilityConfig": api_names(inputs["visibilityConfig"]),
     }
+
+
+def change_resource_record_sets_request(record: RecordedResource) -> dict[str, Any]:
+    """Route 53 ChangeResourceRecordSets creating (UPSERT) one record: an alias, or values with a TTL."""
+    inputs = record.inputs
+    record_set: dict[str, Any] = {"Name": inputs["name"], "Type": inputs["type"]}
+    if inputs.get("aliases"):
+        (alias,) = inputs["aliases"]
+        record_set["AliasTarget"] = {
+            "HostedZoneId": alias["zoneId"],
+            "DNSName": alias["name"],
+            "EvaluateTargetHealth": alias["evaluateTargetHealth"],
+        }
+    else:
+        record_set |= {"TTL": int(inputs["ttl"]), "ResourceRecords": [{"Value": v} for v in inputs["records"]]}
+    return {
+        "HostedZoneId": inputs["zoneId"],
+        "ChangeBatch": {"Changes": [{"Action": "UPSERT", "ResourceRecordSet": record_set}]},
+    }

@@ -17,7 +17,7 @@ from offline.mocks import AwsMocks
 from offline.pulumi_runtime import start_mock_runtime
 from tests.aws_api import validate_request
 from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
-from tests.helpers import config_value, inside, only
+from tests.helpers import change_resource_record_sets_request, config_value, inside, only
 
 COMPONENT = "httpd-firelens:https:DnsValidatedCertificate"
 CERTIFICATE = "aws:acm/certificate:Certificate"
@@ -82,22 +82,7 @@ def test_the_validation_record_is_the_cname_acm_asks_for_in_the_domains_zone(wit
     assert record["type"] == "CNAME"
     assert record["zoneId"] == config_value(with_domain, "hostedZoneId")
     assert record["allowOverwrite"] is True
-    change = {
-        "HostedZoneId": record["zoneId"],
-        "ChangeBatch": {
-            "Changes": [
-                {
-                    "Action": "UPSERT",
-                    "ResourceRecordSet": {
-                        "Name": record["name"],
-                        "Type": record["type"],
-                        "TTL": int(record["ttl"]),
-                        "ResourceRecords": [{"Value": value} for value in record["records"]],
-                    },
-                }
-            ]
-        },
-    }
+    change = change_resource_record_sets_request(of(with_domain, RECORD))
     assert validate_request("route53", "ChangeResourceRecordSets", change) == []
 
 

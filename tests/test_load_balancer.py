@@ -7,9 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.limits import LOG_ROUTER_PORTS
+from components.limits import LOG_ROUTER_PORTS, PLAIN_HTTP_TAG
 from components.load_balancer import (
-    PLAIN_HTTP_TAG,
     SECURITY_GROUP_DESCRIPTION,
     TLS_POLICY,
     DomainAlias,
@@ -22,7 +21,7 @@ from offline.mocks import AwsMocks
 from offline.pulumi_runtime import start_mock_runtime
 from tests.aws_api import validate_request
 from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, CERTIFICATE_ARN, SERVICE_VARIANT, evaluate_stack
-from tests.helpers import config_value, inside, only, value_of
+from tests.helpers import change_resource_record_sets_request, config_value, inside, only, value_of
 from tests.iam_lint import lint_policy
 
 REGION = "ap-northeast-1"
@@ -198,25 +197,7 @@ def test_the_domain_points_at_the_alb_with_an_alias_a_record(https: Evaluation) 
     assert (alias["name"], alias["zoneId"]) == (alb.state["dnsName"], alb.state["zoneId"])
     assert alias["zoneId"] == ALB_HOSTED_ZONE_IDS[REGION]
     assert "records" not in record and "ttl" not in record  # an alias has neither
-    change = {
-        "HostedZoneId": record["zoneId"],
-        "ChangeBatch": {
-            "Changes": [
-                {
-                    "Action": "UPSERT",
-                    "ResourceRecordSet": {
-                        "Name": record["name"],
-                        "Type": record["type"],
-                        "AliasTarget": {
-                            "HostedZoneId": alias["zoneId"],
-                            "DNSName": alias["name"],
-                            "EvaluateTargetHealth": alias["evaluateTargetHealth"],
-                        },
-                    },
-                }
-            ]
-        },
-    }
+    change = change_resource_record_sets_request(one(https, RECORD))
     assert validate_request("route53", "ChangeResourceRecordSets", change) == []
     assert https.outputs["serviceUrl"] == f"https://{ALL_OPTIONS['domainName']}"
 
