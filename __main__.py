@@ -13,6 +13,7 @@ from components import service as httpd
 from components.alerts import Alerts, AlertsArgs
 from components.archive_queries import ArchiveQueries, ArchiveQueriesArgs, ArchiveSource, database_name
 from components.archive_tables import APP_LOG_TABLE, TASK_STOP_TABLE
+from components.certificate import DnsValidatedCertificate, DnsValidatedCertificateArgs
 from components.cluster import EcsCluster, EcsClusterArgs
 from components.dashboard import DashboardService, PipelineDashboard, PipelineDashboardArgs
 from components.firelens_service import (
@@ -27,7 +28,7 @@ from components.firelens_service import (
     TaskNetwork,
 )
 from components.flow_logs import VpcFlowLogs, VpcFlowLogsArgs
-from components.load_balancer import LoadBalancer, LoadBalancerArgs
+from components.load_balancer import DomainAlias, LoadBalancer, LoadBalancerArgs
 from components.log_archive import LogArchive, LogArchiveArgs
 from components.log_router_image import LogRouterImage, LogRouterImageArgs
 from components.network import Network, NetworkArgs
@@ -35,6 +36,7 @@ from components.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs, Watch
 from components.service_alarms import CHILD_LABELS as SERVICE_ALARM_LABELS
 from components.settings import load_settings
 from components.task_stop_capture import TaskStopCapture, TaskStopCaptureArgs
+from components.web_firewall import WebFirewall, WebFirewallArgs
 
 settings = load_settings()
 
@@ -100,6 +102,21 @@ stop_archive = LogArchive(
     opts,
 )
 
+# The WAF's logs, archived like every other log; WAF writes one JSON record per line (tests/test_web_firewall.py).
+waf = settings.load_balancer.waf
+waf_archive = None
+if waf is not None:
+    waf_archive = LogArchive(
+        "waf-log-archive",
+        dataclasses.replace(
+            app_archive_args,
+            s3_prefix="waf-logs/",
+            delivery_stream_name=waf.log_stream_name,
+            records_end_with_newline=True,
+        ),
+        opts,
+    )
+
 router_image = LogRouterImage(
     "log-router",
     LogRouterImageArgs(
@@ -112,6 +129,14 @@ router_image = LogRouterImage(
 
 alerts = Alerts("alerts", AlertsArgs(email=settings.stop_capture.alert_email), opts)
 
+# HTTPS: a certificate the user manages (certificateArn), or one the stack requests for domainName and validates
+# through Route 53; without either, plain HTTP only on purpose (allowPlainHttp).
+domain = settings.load_balancer.domain
+certificate_arn: pulumi.Input[str] | None = settings.load_balancer.certificate_arn
+if domain is not None:
+    certificate_arn = DnsValidatedCertificate(
+        "web-cert", DnsValidatedCertificateArgs(domain_name=domain.name, hosted_zone_id=domain.hosted_zone_id), opts
+    ).certificate_arn
 load_balancer = LoadBalancer(
     "web",
     LoadBalancerArgs(
@@ -120,13 +145,29 @@ load_balancer = LoadBalancer(
         access_log_expiration_days=settings.archive.expiration_days,
         access_log_noncurrent_days=settings.archive.noncurrent_version_days,
         ingress_cidrs=settings.load_balancer.ingress_cidrs,
-        certificate_arn=settings.load_balancer.certificate_arn,
+        certificate_arn=certificate_arn,
+        allow_plain_http=settings.load_balancer.allow_plain_http,
+        domain=None if domain is None else DomainAlias(domain.name, domain.hosted_zone_id),
         deletion_protection=settings.load_balancer.deletion_protection,
         force_destroy=settings.archive.force_destroy,
         protect=settings.archive.protect,
     ),
     opts,
 )
+
+web_firewall = None
+if waf is not None and waf_archive is not None:
+    web_firewall = WebFirewall(
+        "waf",
+        WebFirewallArgs(
+            load_balancer_arn=load_balancer.load_balancer_arn,
+            log_delivery_stream_name=waf.log_stream_name,
+            log_delivery_stream_arn=waf_archive.delivery_stream_arn,
+            metric_prefix=settings.name_prefix,
+            rate_limit=waf.rate_limit,
+        ),
+        opts,
+    )
 
 # Where today's stacks have the resources that moved into the cluster and service components (pulumi aliases).
 HTTPD_SERVICE_BEFORE = pulumi.create_urn("httpd", "httpd-firelens:service:HttpdService")
@@ -233,6 +274,10 @@ watched_streams = [
     WatchedDeliveryStream("app-logs", app_archive.delivery_stream_name, app_archive.http_endpoint),
     WatchedDeliveryStream("task-stops", stop_archive.delivery_stream_name, stop_archive.http_endpoint),
 ]
+if waf_archive is not None:
+    watched_streams.append(
+        WatchedDeliveryStream("waf-logs", waf_archive.delivery_stream_name, waf_archive.http_endpoint)
+    )
 PipelineAlarms(
     "pipeline-alarms",
     PipelineAlarmsArgs(
@@ -306,3 +351,7 @@ if dashboard is not None:
     pulumi.export("dashboardUrl", dashboard.url)
 if flow_logs is not None:
     pulumi.export("flowLogBucket", flow_logs.bucket_name)
+if web_firewall is not None and waf_archive is not None:
+    pulumi.export("webAclArn", web_firewall.web_acl_arn)
+    pulumi.export("wafLogArchiveBucket", waf_archive.bucket_name)
+    pulumi.export("wafLogDeliveryStream", waf_archive.delivery_stream_name)

@@ -15,6 +15,16 @@ S3_BUFFER_SIZE_MIB: Final = (1, 128)  # ExtendedS3DestinationConfiguration.Buffe
 HTTP_BUFFER_SIZE_MIB: Final = (1, 64)  # HttpEndpointDestinationConfiguration.BufferingHints.SizeInMBs
 BUFFER_INTERVAL_SECONDS: Final = (0, 900)  # the same for S3 (BufferingHints) and HTTP (HttpEndpointBufferingHints)
 HTTP_RETRY_SECONDS: Final = (0, 7200)  # HttpEndpointRetryOptions.DurationInSeconds
+FIREHOSE_NAME_MAX_LENGTH: Final = 64  # DeliveryStreamName: 1 to 64 characters ...
+FIREHOSE_NAME_PATTERN: Final = re.compile(r"[a-zA-Z0-9_.-]+")  # ... of these
+
+# --- HTTPS and WAF -------------------------------------------------------------------------------------------
+DOMAIN_NAME_MAX_LENGTH: Final = 64  # ACM RequestCertificate DomainName: the common name, at most 64 (RFC 5280)
+WAF_RATE_LIMIT: Final = (10, 2_000_000_000)  # WAFv2 RateBasedStatement.Limit (RateLimit), requests per window
+WAF_LOG_STREAM_PREFIX: Final = "aws-waf-logs-"  # WAF logs only to destinations whose name starts with it
+# The tag of an ALB that serves plain HTTP on purpose (allowPlainHttp): the load balancer sets it, the policy pack's
+# HTTPS rule accepts it.
+PLAIN_HTTP_TAG: Final = {"allow-plain-http": "true"}
 
 # --- Athena (CreateWorkGroup) -------------------------------------------------------------------------------
 # WorkGroupConfiguration.BytesScannedCutoffPerQuery, in MiB: the API's minimum is 10,000,000 bytes, which 10 MiB

@@ -7,16 +7,21 @@ Creates:
 - the traffic listener: HTTP, or with a certificate HTTPS (TLS 1.2/1.3 policy) with the HTTP listener
   answering 301 to HTTPS. Its default action answers a fixed 404 ("no service matched"): services attach
   with listener rules (priority and path/host conditions) forwarding to their own target groups;
-- the ALB itself (invalid header fields dropped, deletion protection as asked, access logs on);
+- the ALB itself (invalid header fields dropped, deletion protection as asked, access logs on; tagged
+  `allow-plain-http=true` when it serves plain HTTP on purpose, which the policy pack's HTTPS rule accepts);
+- with a domain: the alias A record that points the domain at the ALB, in the domain's Route 53 hosted zone (the
+  ALB is IPv4 only, so no AAAA record); the URL is then https://<domain>;
 - the access-log bucket (a PrivateBucket: public access blocked, bucket owner enforced, TLS-only, expiring
   objects and abandoned multipart uploads) with SSE-S3, the only encryption ALB log delivery supports, and
   a policy statement that lets the region's Elastic Load Balancing account write
   `<prefix>/AWSLogs/<account id>/*`.
 Exports what a service attaches with: the traffic listener's ARN, the security group id and the ALB's ARN
-suffix (for metrics); and for people: the DNS name, its hosted zone, the URL and the access-log bucket.
-Needs: the VPC id, the public subnet ids, the ingress CIDRs, the certificate (optional) and the access logs'
-expiration/force-destroy/protect choices. The ELB account comes from `aws.elb.get_service_account`, which
-knows only the regions opened before August 2022 (newer ones need the log-delivery service principal).
+suffix (for metrics); the ALB's ARN (for a web ACL); and for people: the DNS name, its hosted zone, the URL and the
+access-log bucket.
+Needs: the VPC id, the public subnet ids, the ingress CIDRs, the certificate and the domain (both optional; a
+certificate or plain HTTP on purpose) and the access logs' expiration/force-destroy/protect choices. The ELB
+account comes from `aws.elb.get_service_account`, which knows only the regions opened before August 2022 (newer
+ones need the log-delivery service principal).
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.limits import PLAIN_HTTP_TAG
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
 
 HTTP_PORT = 80
@@ -44,6 +50,16 @@ SECURITY_GROUP_DESCRIPTION = "ALB: listener ports from the ingress CIDRs, the ap
 
 
 @dataclass(frozen=True)
+class DomainAlias:
+    """A DNS name for the ALB: an alias A record in the domain's public hosted zone."""
+
+    domain_name: str
+    """e.g. app.example.com."""
+    hosted_zone_id: str
+    """The Route 53 hosted zone that holds the domain."""
+
+
+@dataclass(frozen=True)
 class LoadBalancerArgs:
     vpc_id: pulumi.Input[str]
     """The VPC of the ALB and its security group."""
@@ -53,8 +69,14 @@ class LoadBalancerArgs:
     """Days before access-log objects expire."""
     ingress_cidrs: Sequence[str] = ("0.0.0.0/0",)
     """IPv4 CIDRs allowed to reach the listener ports. Default: anywhere."""
-    certificate_arn: str | None = None
-    """ACM certificate for an HTTPS listener (HTTP then redirects to it). Default None: HTTP only."""
+    certificate_arn: pulumi.Input[str] | None = None
+    """ACM certificate for an HTTPS listener (HTTP then redirects to it). Default None: HTTP only, which must be
+    `allow_plain_http`."""
+    allow_plain_http: bool = False
+    """Serve plain HTTP without a certificate, on purpose: the ALB carries the PLAIN_HTTP_TAG. Required when
+    certificate_arn is None."""
+    domain: DomainAlias | None = None
+    """A DNS name pointed at the ALB (alias record), which the URL then uses. Default None: the ALB's own name."""
     deletion_protection: bool = False
     """ALB deletion protection."""
     force_destroy: bool = False
@@ -70,6 +92,7 @@ class LoadBalancerArgs:
 class LoadBalancer(pulumi.ComponentResource):
     listener_arn: pulumi.Output[str]  # the traffic listener (HTTPS with a certificate, else HTTP): rules attach here
     security_group_id: pulumi.Output[str]
+    load_balancer_arn: pulumi.Output[str]  # what a web ACL is associated with
     load_balancer_arn_suffix: pulumi.Output[str]  # "app/<name>/<id>": the LoadBalancer metric dimension
     dns_name: pulumi.Output[str]
     zone_id: pulumi.Output[str]  # the ALB's Route 53 hosted zone, for alias records
@@ -77,10 +100,12 @@ class LoadBalancer(pulumi.ComponentResource):
     access_log_bucket_name: pulumi.Output[str]
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        https = args.certificate_arn is not None
+        if not https and not args.allow_plain_http:
+            raise ValueError(f"LoadBalancer {name}: no certificate_arn; serving plain HTTP needs allow_plain_http=True")
         super().__init__("httpd-firelens:loadbalancer:LoadBalancer", name, None, opts)
         self._name = name
         self._args = args
-        https = args.certificate_arn is not None
 
         access_logs = self._access_log_bucket()
         security_group = self._security_group([HTTP_PORT, HTTPS_PORT] if https else [HTTP_PORT])
@@ -95,17 +120,20 @@ class LoadBalancer(pulumi.ComponentResource):
             access_logs=aws.lb.LoadBalancerAccessLogsArgs(
                 bucket=access_logs.bucket, prefix=args.access_log_prefix, enabled=True
             ),
+            tags=None if https else dict(PLAIN_HTTP_TAG),
             # ELB writes a test object when access logs are enabled: the policy must be in place first.
             opts=self._child(depends_on=[access_logs.policy]),
         )
         listener = self._listeners(alb)
+        host = alb.dns_name if args.domain is None else self._alias(alb, args.domain).fqdn
 
         self.listener_arn = listener.arn
         self.security_group_id = security_group.id
+        self.load_balancer_arn = alb.arn
         self.load_balancer_arn_suffix = alb.arn_suffix
         self.dns_name = alb.dns_name
         self.zone_id = alb.zone_id
-        self.url = pulumi.Output.format("{0}://{1}", "https" if https else "http", alb.dns_name)
+        self.url = pulumi.Output.format("{0}://{1}", "https" if https else "http", host)
         self.access_log_bucket_name = access_logs.bucket
         self.register_outputs(
             {
@@ -113,6 +141,7 @@ class LoadBalancer(pulumi.ComponentResource):
                 "dnsName": self.dns_name,
                 "listenerArn": self.listener_arn,
                 "securityGroupId": self.security_group_id,
+                "loadBalancerArn": self.load_balancer_arn,
                 "accessLogBucketName": self.access_log_bucket_name,
             }
         )
@@ -154,6 +183,20 @@ class LoadBalancer(pulumi.ComponentResource):
                 ),
             }
         ]
+
+    # --- DNS -------------------------------------------------------------------------------------------
+
+    def _alias(self, alb: aws.lb.LoadBalancer, domain: DomainAlias) -> aws.route53.Record:
+        """An alias A record: Route 53 answers with the ALB's current addresses (an alias, unlike a CNAME, may
+        also be a zone apex). The ALB is IPv4 only (no ip_address_type), so there is no AAAA record."""
+        return aws.route53.Record(
+            f"{self._name}-alias",
+            zone_id=domain.hosted_zone_id,
+            name=domain.domain_name,
+            type="A",
+            aliases=[aws.route53.RecordAliasArgs(name=alb.dns_name, zone_id=alb.zone_id, evaluate_target_health=True)],
+            opts=self._child(),
+        )
 
     # --- traffic ---------------------------------------------------------------------------------------
 
@@ -214,7 +257,7 @@ class LoadBalancer(pulumi.ComponentResource):
         protocol: str,
         action: aws.lb.ListenerDefaultActionArgs,
         ssl_policy: str | None = None,
-        certificate_arn: str | None = None,
+        certificate_arn: pulumi.Input[str] | None = None,
     ) -> aws.lb.Listener:
         return aws.lb.Listener(
             f"{self._name}-{label}-listener",

@@ -1,7 +1,7 @@
 """A log archive: a Firehose delivery stream (Direct PUT) into a private S3 bucket, with delivery errors logged.
 
-Used twice by the stack: the application logs the FireLens router sends, and the ECS task stop events the
-EventBridge rule sends. Creates:
+Used by the stack for the application logs the FireLens router sends, the ECS task stop events the EventBridge
+rule sends and, with the WAF, the web ACL's logs (a stream with the fixed name WAF requires). Creates:
 - the archive bucket, a PrivateBucket: SSE-S3 (SSE-KMS with a Bucket Key when a key is configured), public
   access blocked, bucket owner enforced, TLS only, versioned (a deleted or overwritten object stays recoverable
   for the configured days), optionally S3 Object Lock in governance mode for the configured days, objects
@@ -12,8 +12,8 @@ EventBridge rule sends. Creates:
 - the role Firehose assumes: only firehose.amazonaws.com acting for this account may assume it; it may do
   the S3 actions Firehose documents on that bucket and its objects, put log events to that one log stream
   and, with a KMS key, use the key through S3 for that bucket only;
-- the delivery stream, encrypted at rest, created after the role's policy (Firehose checks its permissions
-  when the stream is created):
+- the delivery stream (autonamed, or the fixed `delivery_stream_name` a producer needs), encrypted at rest,
+  created after the role's policy (Firehose checks its permissions when the stream is created):
   - by default an extended S3 destination: GZIP, the configured buffering, every record on its own line
     (the stream appends a newline with `AppendDelimiterToRecord`, unless `records_end_with_newline` says the
     producer ends each record with one itself, as Fluent Bit's kinesis_firehose output does and EventBridge
@@ -42,7 +42,14 @@ import pulumi_aws as aws
 
 from components.archive_layout import error_output_prefix, firehose_prefix
 from components.iam import policy_document, service_trust_policy
-from components.limits import BUFFER_INTERVAL_SECONDS, HTTP_BUFFER_SIZE_MIB, HTTP_RETRY_SECONDS, S3_BUFFER_SIZE_MIB
+from components.limits import (
+    BUFFER_INTERVAL_SECONDS,
+    FIREHOSE_NAME_MAX_LENGTH,
+    FIREHOSE_NAME_PATTERN,
+    HTTP_BUFFER_SIZE_MIB,
+    HTTP_RETRY_SECONDS,
+    S3_BUFFER_SIZE_MIB,
+)
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
 from components.private_bucket import args_problems as bucket_problems
 from components.settings import PartnerEndpoint
@@ -91,6 +98,9 @@ class LogArchiveArgs:
     """The producer ends every record with a newline itself (Fluent Bit's kinesis_firehose output does), so the
     stream must not add another. Default False: the stream appends one (EventBridge writes records with no
     delimiter). Required with a partner, whose S3 backup keeps the records as they came in."""
+    delivery_stream_name: str | None = None
+    """A fixed physical name for the stream, for a producer that finds it by name (WAF logs only to streams named
+    `aws-waf-logs-...`): 1 to 64 of [a-zA-Z0-9_.-]. Default None: autonamed."""
 
 
 def _out_of(value: int, bounds: tuple[int, int]) -> bool:
@@ -121,6 +131,14 @@ def check_args(name: str, args: LogArchiveArgs) -> None:
             "producer must end each record with a newline (records_end_with_newline=True)"
         )
     problems += bucket_problems(_bucket_args(args))
+    stream_name = args.delivery_stream_name
+    if stream_name is not None and not (
+        FIREHOSE_NAME_PATTERN.fullmatch(stream_name) and len(stream_name) <= FIREHOSE_NAME_MAX_LENGTH
+    ):
+        problems.append(
+            f"delivery_stream_name {stream_name!r}: allowed 1 to {FIREHOSE_NAME_MAX_LENGTH} letters, digits, "
+            "'_', '.' and '-'"
+        )
     if problems:
         raise ValueError(f"LogArchive {name}: " + "; ".join(problems))
 
@@ -169,6 +187,7 @@ class LogArchive(pulumi.ComponentResource):
         partner = args.partner
         stream = aws.kinesis.FirehoseDeliveryStream(
             f"{name}-stream",
+            name=args.delivery_stream_name,
             destination="extended_s3" if partner is None else "http_endpoint",
             extended_s3_configuration=self._s3(role, bucket, logging) if partner is None else None,
             http_endpoint_configuration=None if partner is None else self._http(partner, role, bucket, logging),

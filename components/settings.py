@@ -24,12 +24,16 @@ from components.limits import (
     BUFFER_INTERVAL_SECONDS,
     CONTAINER_INSIGHTS_MODES,
     CPU_ARCHITECTURE_PLATFORMS,
+    DOMAIN_NAME_MAX_LENGTH,
+    FIREHOSE_NAME_MAX_LENGTH,
     HTTP_BUFFER_SIZE_MIB,
     LOG_ROUTER_MIN_RESERVATION_MIB,
     LOG_ROUTER_PORTS,
     S3_BUFFER_SIZE_MIB,
     STOP_EVENT_SCOPES,
     VPC_PREFIX_LENGTHS,
+    WAF_LOG_STREAM_PREFIX,
+    WAF_RATE_LIMIT,
     image_pin_problem,
 )
 from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
@@ -59,6 +63,9 @@ _MATCHER_RE = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _IMAGE_RE = re.compile(r"^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](@sha256:[0-9a-f]{64})?$")
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+(\.\d+)?$")
+_DNS_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
+_DOMAIN_RE = re.compile(rf"^{_DNS_LABEL}(\.{_DNS_LABEL})+$")
+_HOSTED_ZONE_ID_RE = re.compile(r"^[A-Z0-9]{1,32}$")  # ChangeResourceRecordSets HostedZoneId: at most 32
 
 
 class ConfigError(pulumi.RunError):
@@ -90,11 +97,30 @@ class HealthCheckSettings:
 
 
 @dataclass(frozen=True)
+class DomainSettings:
+    name: str  # e.g. app.example.com: the certificate's name and the alias record to the ALB
+    hosted_zone_id: str  # the Route 53 public hosted zone the validation and alias records go in
+
+
+@dataclass(frozen=True)
+class WafSettings:
+    rate_limit: int  # requests one client IP may send per 5 minutes
+    log_stream_name: str  # the WAF log archive's Firehose stream: aws-waf-logs-<project>-<stack>
+
+
+@dataclass(frozen=True)
 class LoadBalancerSettings:
     ingress_cidrs: tuple[str, ...]
-    certificate_arn: str | None
+    certificate_arn: str | None  # a certificate the user manages (exclusive with domain)
     deletion_protection: bool
     health_check: HealthCheckSettings
+    domain: DomainSettings | None = None  # a certificate the stack requests and validates, and the alias record
+    allow_plain_http: bool = False  # HTTP only, on purpose: set only when neither certificate nor domain is
+    waf: WafSettings | None = None  # the web ACL on the ALB; None: no WAF
+
+    @property
+    def https(self) -> bool:
+        return self.certificate_arn is not None or self.domain is not None
 
 
 @dataclass(frozen=True)
@@ -321,6 +347,22 @@ def _arn_checker(service: str, region: str, resource: str) -> Callable[[str], st
     return check
 
 
+def _check_domain_name(value: str) -> str | None:
+    if _DOMAIN_RE.match(value) and len(value) <= DOMAIN_NAME_MAX_LENGTH:
+        return None
+    return (
+        f"allowed: empty, or a DNS name such as app.example.com, at most {DOMAIN_NAME_MAX_LENGTH} characters (the "
+        "certificate's common name): lowercase letters, digits and hyphens in dot-separated labels, no wildcard "
+        "(the alias record needs one name), no trailing dot"
+    )
+
+
+def _check_hosted_zone_id(value: str) -> str | None:
+    if _HOSTED_ZONE_ID_RE.match(value):
+        return None
+    return "allowed: empty, or a Route 53 hosted zone id as the console shows it, e.g. Z0123456789ABCDEFGHIJ"
+
+
 def _check_https_url(value: str) -> str | None:
     if re.match(r"^https://[A-Za-z0-9.-]+(:\d+)?(/\S*)?$", value) and len(value) <= 1000:
         return None
@@ -383,6 +425,58 @@ def _read_health_check(reader: _ConfigReader) -> HealthCheckSettings:
     )
 
 
+def _read_domain(reader: _ConfigReader) -> DomainSettings | None:
+    """domainName and hostedZoneId go together: the certificate is validated, and the alias record made, in the zone."""
+    name = reader.optional("domainName", _check_domain_name)
+    zone_id = reader.optional("hostedZoneId", _check_hosted_zone_id)
+    if name is not None and zone_id is None and reader.ok("hostedZoneId"):
+        reader.problem(
+            "hostedZoneId", "", f"allowed: the id of the Route 53 public hosted zone that holds domainName ({name})"
+        )
+    if zone_id is not None and name is None and reader.ok("domainName"):
+        reader.problem("hostedZoneId", zone_id, "allowed: empty unless domainName is set")
+    return DomainSettings(name, zone_id) if name is not None and zone_id is not None else None
+
+
+def _read_https(reader: _ConfigReader, region: str) -> tuple[str | None, DomainSettings | None, bool]:
+    """Exactly one way to a certificate (domainName + hostedZoneId, or certificateArn), or plain HTTP on purpose."""
+    certificate_arn = reader.optional("certificateArn", _arn_checker("acm", region, r"certificate/[0-9a-f-]{36}"))
+    domain = _read_domain(reader)
+    allow_plain_http = reader.boolean("allowPlainHttp")
+    if certificate_arn is not None and reader.raw("domainName"):
+        reader.problem(
+            "certificateArn",
+            certificate_arn,
+            "allowed: empty when domainName is set (the stack then requests and validates the domain's certificate "
+            "itself); use one of the two",
+        )
+    no_certificate = not reader.raw("certificateArn") and not reader.raw("domainName")
+    if no_certificate and not allow_plain_http and reader.ok("allowPlainHttp"):
+        key = reader.key
+        reader.problems.append(
+            f"config keys '{key('domainName')}' (with '{key('hostedZoneId')}') and '{key('certificateArn')}' are "
+            "both empty, so the ALB would serve plain HTTP; allowed: domainName with hostedZoneId (a certificate "
+            "the stack requests from ACM and validates through Route 53), or certificateArn (an ACM certificate you "
+            f"manage), or '{key('allowPlainHttp')}' true to serve plain HTTP on purpose"
+        )
+    return certificate_arn, domain, allow_plain_http and no_certificate
+
+
+def _read_waf(reader: _ConfigReader, project: str, stack: str) -> WafSettings | None:
+    enabled = reader.boolean("waf")
+    rate_limit = reader.integer("wafRateLimit", *WAF_RATE_LIMIT)
+    stream_name = f"{WAF_LOG_STREAM_PREFIX}{project}-{stack}"
+    if enabled and len(stream_name) > FIREHOSE_NAME_MAX_LENGTH:
+        longest = FIREHOSE_NAME_MAX_LENGTH - len(f"{WAF_LOG_STREAM_PREFIX}{project}-")
+        reader.problem(
+            "waf",
+            "true",
+            f"the WAF log stream's name {stream_name} would have {len(stream_name)} characters, Firehose takes "
+            f"{FIREHOSE_NAME_MAX_LENGTH}; allowed: false, or a stack name of at most {longest} characters",
+        )
+    return WafSettings(rate_limit, stream_name) if enabled else None
+
+
 def _read_load_balancer(reader: _ConfigReader, region: str, deletion_protection: bool) -> LoadBalancerSettings:
     cidrs = reader.string_list("ingressCidrs")
     if reader.ok("ingressCidrs") and not cidrs:
@@ -390,11 +484,15 @@ def _read_load_balancer(reader: _ConfigReader, region: str, deletion_protection:
     for cidr in cidrs:
         if (allowed := _check_ingress_cidr(cidr)) is not None:
             reader.problem("ingressCidrs", cidr, allowed)
+    certificate_arn, domain, allow_plain_http = _read_https(reader, region)
     return LoadBalancerSettings(
         ingress_cidrs=tuple(cidrs),
-        certificate_arn=reader.optional("certificateArn", _arn_checker("acm", region, r"certificate/[0-9a-f-]{36}")),
+        certificate_arn=certificate_arn,
         deletion_protection=deletion_protection,
         health_check=_read_health_check(reader),
+        domain=domain,
+        allow_plain_http=allow_plain_http,
+        waf=_read_waf(reader, pulumi.get_project(), pulumi.get_stack()),
     )
 
 

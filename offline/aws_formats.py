@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 ACCOUNT_ID = "123456789012"
 PARTITION = "aws"
@@ -100,3 +101,25 @@ def arn(service: str, region: str, resource: str, account: str = ACCOUNT_ID) -> 
 def global_arn(service: str, resource: str, account: str = ACCOUNT_ID) -> str:
     """ARNs of global services (IAM) carry no region; S3 bucket ARNs carry neither region nor account."""
     return f"arn:{PARTITION}:{service}::{account}:{resource}"
+
+
+# Web ACL capacity units (WCU) of AWS managed rule groups, as the AWS WAF Developer Guide lists them
+# (aws-managed-rule-groups-baseline.html, aws-managed-rule-groups-ip-rep.html), and of a rate-based rule without a
+# scope-down statement.
+MANAGED_RULE_GROUP_WCU: dict[str, int] = {
+    "AWSManagedRulesCommonRuleSet": 700,
+    "AWSManagedRulesKnownBadInputsRuleSet": 200,
+    "AWSManagedRulesAmazonIpReputationList": 25,
+}
+RATE_BASED_RULE_WCU = 2
+
+
+def web_acl_rule_capacity(rule: dict[str, Any]) -> int:
+    """The WCUs one web ACL rule (wire inputs) uses: what WAF reports as the ACL's `capacity` is their sum."""
+    statement = rule.get("statement") or {}
+    managed = statement.get("managedRuleGroupStatement")
+    if managed is not None:
+        return MANAGED_RULE_GROUP_WCU[str(managed.get("name"))]
+    if "rateBasedStatement" in statement:
+        return RATE_BASED_RULE_WCU
+    raise ValueError(f"no capacity known for web ACL rule {rule.get('name')}: add it to offline/aws_formats.py")

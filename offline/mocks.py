@@ -28,6 +28,7 @@ from offline.aws_formats import (
     Identity,
     arn,
     global_arn,
+    web_acl_rule_capacity,
 )
 from offline.pulumi_runtime import is_secret, unwrap_secret
 
@@ -198,6 +199,87 @@ def _listener_rule(ctx: ResourceContext) -> tuple[str, Outputs]:
     listener_arn = str(ctx.inputs.get("listenerArn", ""))
     rule_arn = f"{listener_arn.replace(':listener/', ':listener-rule/', 1)}/{ctx.ident.hex(16, 'rule')}"
     return rule_arn, {"arn": rule_arn}
+
+
+# --- ACM and Route 53 ----------------------------------------------------------------------------------
+
+
+@handles("aws:acm/certificate:Certificate")
+def _certificate(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """A DNS-validated request: ACM names one CNAME record per domain name, `_<32 hex>.<name>.` pointing at
+    `_<32 hex>.<...>.acm-validations.aws.`; the certificate waits for it in PENDING_VALIDATION."""
+    certificate_arn = ctx.arn("acm", f"certificate/{ctx.ident.uuid()}")
+    domain = str(ctx.inputs.get("domainName", ""))
+    names = [domain, *[n for n in ctx.inputs.get("subjectAlternativeNames") or [] if n != domain]]
+    options = [
+        {
+            "domainName": name,
+            "resourceRecordName": f"_{ctx.ident.hex(32, name)}.{name.removeprefix('*.')}.",
+            "resourceRecordType": "CNAME",
+            "resourceRecordValue": f"_{ctx.ident.hex(32, 'value' + name)}.{ctx.ident.hex(10, 'zone' + name)}"
+            ".acm-validations.aws.",
+        }
+        for name in names
+    ]
+    return certificate_arn, {
+        "arn": certificate_arn,
+        "domainName": domain,
+        "subjectAlternativeNames": names,
+        "domainValidationOptions": options,
+        "validationMethod": ctx.inputs.get("validationMethod", "DNS"),
+        "keyAlgorithm": ctx.inputs.get("keyAlgorithm", "RSA_2048"),
+        "status": "PENDING_VALIDATION",
+        "type": "AMAZON_ISSUED",
+        "renewalEligibility": "INELIGIBLE",
+    }
+
+
+@handles("aws:acm/certificateValidation:CertificateValidation")
+def _certificate_validation(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """No AWS resource: the provider waits until the certificate is ISSUED and records when it was issued."""
+    return "2026-01-01 00:00:00 +0000 UTC", {"certificateArn": ctx.inputs.get("certificateArn")}
+
+
+@handles("aws:route53/record:Record")
+def _record(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """Route 53 keeps names lowercase without the trailing dot; the provider's id is `<zone>_<name>_<type>`."""
+    fqdn = str(ctx.inputs.get("name", "")).rstrip(".").lower()
+    return f"{ctx.inputs.get('zoneId')}_{fqdn}_{ctx.inputs.get('type')}", {"fqdn": fqdn, "name": fqdn}
+
+
+# --- WAFv2 ---------------------------------------------------------------------------------------------
+
+
+@handles("aws:wafv2/webAcl:WebAcl")
+def _web_acl(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """`arn:...:wafv2:<region>:<account>:regional/webacl/<name>/<id>`; the capacity AWS computes from the rules."""
+    name = ctx.physical_name(max_length=128)
+    acl_id = ctx.ident.uuid()
+    scope = "global" if ctx.inputs.get("scope") == "CLOUDFRONT" else "regional"
+    region = "us-east-1" if scope == "global" else ctx.region
+    return acl_id, {
+        "name": name,
+        "arn": arn("wafv2", region, f"{scope}/webacl/{name}/{acl_id}"),
+        "capacity": sum(web_acl_rule_capacity(rule) for rule in ctx.inputs.get("rules") or []),
+        "lockToken": ctx.ident.uuid("lock"),
+    }
+
+
+@handles("aws:wafv2/webAclAssociation:WebAclAssociation")
+def _web_acl_association(ctx: ResourceContext) -> tuple[str, Outputs]:
+    return f"{ctx.inputs.get('webAclArn')},{ctx.inputs.get('resourceArn')}", {}
+
+
+@handles("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+def _web_acl_logging(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """Identified by the web ACL's ARN; WAF reports redacted header names in lower case."""
+    redacted = [
+        {**field, "singleHeader": {"name": str(field["singleHeader"]["name"]).lower()}}
+        if "singleHeader" in field
+        else field
+        for field in ctx.inputs.get("redactedFields") or []
+    ]
+    return str(ctx.inputs.get("resourceArn")), {"redactedFields": redacted}
 
 
 # --- S3 ------------------------------------------------------------------------------------------------

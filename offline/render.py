@@ -91,6 +91,7 @@ DIAGRAM_TYPES: dict[str, str] = {
     "aws:cloudwatch/eventRule:EventRule": "EventBridge rule",
     "aws:sns/topic:Topic": "SNS topic",
     "aws:sqs/queue:Queue": "SQS DLQ",
+    "aws:wafv2/webAcl:WebAcl": "WAF web ACL",
 }
 # A dependent writes into these (the arrow points at them); otherwise data flows dependency -> dependent.
 SINK_TYPES = {
@@ -104,6 +105,12 @@ EVENT_TARGET = "aws:cloudwatch/eventTarget:EventTarget"
 LISTENER = "aws:lb/listener:Listener"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
+WEB_ACL = "aws:wafv2/webAcl:WebAcl"
+# Resources that are edges from the web ACL: to the load balancer it inspects, to the stream it logs to.
+WEB_ACL_EDGES = {
+    "aws:wafv2/webAclAssociation:WebAclAssociation",
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+}
 
 
 def _node_id(resource: RecordedResource) -> str:
@@ -127,10 +134,14 @@ def _flows(evaluation: Evaluation) -> set[tuple[str, str]]:
     by_urn = {r.urn: r for r in evaluation.resources}
     edges: set[tuple[str, str]] = set()
     for resource in evaluation.resources:
-        if resource.type != EVENT_TARGET and resource.type not in DIAGRAM_TYPES:
+        if resource.type not in (EVENT_TARGET, *WEB_ACL_EDGES) and resource.type not in DIAGRAM_TYPES:
             continue
         inputs_json = json.dumps(resource.inputs)
         deps = [by_urn[d] for d in resource.dependencies if d in by_urn and _references(inputs_json, by_urn[d])]
+        if resource.type in WEB_ACL_EDGES:
+            acls = [d for d in deps if d.type == WEB_ACL]
+            edges |= {(acl.urn, d.urn) for acl in acls for d in deps if d.type in DIAGRAM_TYPES and d.type != WEB_ACL}
+            continue
         if resource.type == EVENT_TARGET:
             # A target is an edge: from its rule to its destination (and to the DLQ it falls back to).
             rules = [d for d in deps if d.type == "aws:cloudwatch/eventRule:EventRule"]

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from components.limits import ALB_MAX_SUBNET_PREFIX, LOG_ROUTER_PORTS, image_pin_problem
+from components.limits import ALB_MAX_SUBNET_PREFIX, LOG_ROUTER_PORTS, PLAIN_HTTP_TAG, image_pin_problem
 
 MANDATORY: Final = "mandatory"
 ADVISORY: Final = "advisory"
@@ -756,6 +756,96 @@ def check_prod_read_only_roots(resources: Sequence[StackResource]) -> list[Viola
     return violations
 
 
+# --- prod: HTTPS and a web application firewall on every internet-facing ALB (stack rules) ---------------------
+
+LISTENERS = frozenset({"aws:lb/listener:Listener", "aws:alb/listener:Listener"})
+LISTENER_RULES = frozenset({"aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule"})
+WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
+
+
+def _internet_facing_albs(resources: Sequence[StackResource]) -> list[StackResource]:
+    """The application load balancers of protected stacks that are (or may be, while unknown) internet-facing."""
+    return [
+        r
+        for r in resources
+        if r.type in LOAD_BALANCERS
+        and stack_of(r.urn) in PROTECTED_STACKS
+        and r.props.get("loadBalancerType", "application") == "application"
+        and r.props.get("internal") is not True
+    ]
+
+
+def _refers_to(sub: StackResource, key: str, target: StackResource) -> bool:
+    """Whether `sub`'s `key` input names `target` (its ARN when known, else the dependency an Output makes)."""
+    value = sub.props.get(key)
+    arn = target.props.get("arn")
+    if isinstance(value, str) and isinstance(arn, str):
+        return value == arn
+    return target.urn in sub.dependencies
+
+
+def _redirects_to_https(listener: StackResource) -> bool:
+    actions = listener.props.get("defaultActions")
+    if not _known(actions):
+        return True
+    return bool(actions) and all(
+        isinstance(a, dict)
+        and a.get("type") == "redirect"
+        and isinstance(a.get("redirect"), dict)
+        and a["redirect"].get("protocol") in ("HTTPS", UNKNOWN)
+        for a in _as_list(actions)
+    )
+
+
+def _plain_http_on_purpose(alb: StackResource) -> bool:
+    """Tagged PLAIN_HTTP_TAG (components/limits.py), as the load balancer is with allowPlainHttp."""
+    tags = alb.props.get("tags")
+    return isinstance(tags, dict) and all(tags.get(key) == value for key, value in PLAIN_HTTP_TAG.items())
+
+
+def check_protected_albs_serve_https(resources: Sequence[StackResource]) -> list[Violation]:
+    listeners = [r for r in resources if r.type in LISTENERS]
+    rules = [r for r in resources if r.type in LISTENER_RULES]
+    violations: list[Violation] = []
+    for alb in _internet_facing_albs(resources):
+        own = [listener for listener in listeners if _refers_to(listener, "loadBalancerArn", alb)]
+        https = [listener for listener in own if listener.props.get("protocol") in ("HTTPS", UNKNOWN)]
+        plain = [listener for listener in own if listener.props.get("protocol") == "HTTP"]
+        if _plain_http_on_purpose(alb):
+            continue
+        if not https:
+            violations.append(
+                Violation(
+                    alb,
+                    f"stack {stack_of(alb.urn)}: an internet-facing ALB needs an HTTPS listener (set domainName and "
+                    "hostedZoneId, or certificateArn; or tag it allow-plain-http=true on purpose with allowPlainHttp)",
+                )
+            )
+        for listener in plain:
+            forwarding = [rule.name for rule in rules if _refers_to(rule, "listenerArn", listener)]
+            if not _redirects_to_https(listener) or forwarding:
+                violations.append(
+                    Violation(
+                        alb,
+                        f"stack {stack_of(alb.urn)}: HTTP listener {listener.name} must only redirect to HTTPS"
+                        + (f" (rules on it: {', '.join(sorted(forwarding))})" if forwarding else ""),
+                    )
+                )
+    return violations
+
+
+def check_protected_albs_have_a_web_acl(resources: Sequence[StackResource]) -> list[Violation]:
+    associations = [r for r in resources if r.type == WEB_ACL_ASSOCIATION]
+    return [
+        Violation(
+            alb,
+            f"stack {stack_of(alb.urn)}: an internet-facing ALB needs a WAFv2 web ACL associated with it (waf: true)",
+        )
+        for alb in _internet_facing_albs(resources)
+        if not any(_refers_to(association, "resourceArn", alb) for association in associations)
+    ]
+
+
 RULES: list[PolicyRule] = [
     PolicyRule(
         "s3-bucket-encrypted-and-private",
@@ -848,5 +938,18 @@ RULES: list[PolicyRule] = [
         "In the prod stack, every container of every task definition has a read-only root filesystem.",
         MANDATORY,
         check_stack=check_prod_read_only_roots,
+    ),
+    PolicyRule(
+        "prod-alb-https",
+        "In the prod stack, an internet-facing ALB has an HTTPS listener and its HTTP listeners only redirect to "
+        "HTTPS, unless it is tagged allow-plain-http=true (allowPlainHttp, on purpose).",
+        MANDATORY,
+        check_stack=check_protected_albs_serve_https,
+    ),
+    PolicyRule(
+        "prod-alb-web-acl",
+        "In the prod stack, an internet-facing ALB has a WAFv2 web ACL associated with it.",
+        MANDATORY,
+        check_stack=check_protected_albs_have_a_web_acl,
     ),
 ]

@@ -31,14 +31,19 @@ PROGRAMS = PROJECT_DIR / "tests" / "programs"
 # the configuration's value, so the other settings of the variant do not matter) instead of a new one.
 _KEY_ID = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
 DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
-# Every optional path of the program on: partner endpoint, HTTPS, two ingress CIDRs, archive KMS key, every task
-# state, the e-mail subscription (the dashboard is on by default). For checks that must see every resource type
-# the program can create: `evaluate_stack(stack, secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)`.
+# The domain and hosted zone prod's stack file carries as examples (documentation-safe values).
+DOMAIN = {"domainName": "app.example.com", "hostedZoneId": "Z0EXAMPLE0123456789AB"}
+# Every optional path of the program on: partner endpoint, HTTPS with a domain (certificate, validation and alias
+# records), the WAF with another rate limit, two ingress CIDRs, archive KMS key, every task state, the e-mail
+# subscription (the dashboard is on by default). For checks that must see every resource type the program can
+# create: `evaluate_stack(stack, secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)`.
 ALL_OPTIONS = {
     "captureAllTaskStates": "true",
     "partnerEndpointUrl": DATADOG,
     "partnerEndpointName": "Datadog",
-    "certificateArn": f"arn:aws:acm:ap-northeast-1:123456789012:certificate/{_KEY_ID}",
+    **DOMAIN,
+    "waf": "true",
+    "wafRateLimit": "500",
     "ingressCidrs": '["203.0.113.0/24", "198.51.100.0/24"]',
     "archiveKmsKeyArn": f"arn:aws:kms:ap-northeast-1:123456789012:key/{_KEY_ID}",
     "alertEmail": "oncall@example.com",
@@ -53,9 +58,11 @@ PARTNER = {
 }
 PARTNER_SECRETS = {"partnerApiKey": "dd-offline-partner-key-5f1c9a"}
 # dev with every service knob turned: ARM, enhanced insights, a bigger router, another port and health check, a
-# writable root filesystem with other writable paths; and
-# the S3 archives' largest buffer with no interval.
+# writable root filesystem with other writable paths; the S3 archives' largest buffer with no interval; and HTTPS
+# with a certificate the user manages (certificateArn).
+CERTIFICATE_ARN = f"arn:aws:acm:ap-northeast-1:123456789012:certificate/{_KEY_ID}"
 SERVICE_VARIANT = {
+    "certificateArn": CERTIFICATE_ARN,
     "cpuArchitecture": "ARM64",
     "containerInsights": "enhanced",
     "logRouterMemoryMiB": "192",

@@ -270,3 +270,51 @@ def put_bucket_lifecycle_configuration_request(lifecycle: RecordedResource) -> d
 
     inputs = lifecycle.inputs
     return {"Bucket": inputs["bucket"], "LifecycleConfiguration": {"Rules": [rule(r) for r in inputs["rules"]]}}
+
+
+# The AWS API spells a few members differently from the provider's camelCase wire names.
+_API_MEMBER_NAMES = {"cloudwatchMetricsEnabled": "CloudWatchMetricsEnabled"}
+
+
+def api_names(value: Any) -> Any:
+    """Recorded wire inputs (camelCase, numbers as floats) in the AWS API's shape (PascalCase members, whole numbers
+    as integers), for APIs whose members mirror the provider's arguments one to one (WAFv2)."""
+    if isinstance(value, dict):
+        return {_API_MEMBER_NAMES.get(k, k[:1].upper() + k[1:]): api_names(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [api_names(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def create_web_acl_request(web_acl: RecordedResource) -> dict[str, Any]:
+    """WAFv2 CreateWebACL."""
+    inputs = web_acl.inputs
+    return {
+        "Name": web_acl.state["name"],
+        "Scope": inputs["scope"],
+        "Description": inputs["description"],
+        "DefaultAction": api_names(inputs["defaultAction"]),
+        "Rules": api_names(inputs["rules"]),
+        "VisibilityConfig": api_names(inputs["visibilityConfig"]),
+    }
+
+
+def change_resource_record_sets_request(record: RecordedResource) -> dict[str, Any]:
+    """Route 53 ChangeResourceRecordSets creating (UPSERT) one record: an alias, or values with a TTL."""
+    inputs = record.inputs
+    record_set: dict[str, Any] = {"Name": inputs["name"], "Type": inputs["type"]}
+    if inputs.get("aliases"):
+        (alias,) = inputs["aliases"]
+        record_set["AliasTarget"] = {
+            "HostedZoneId": alias["zoneId"],
+            "DNSName": alias["name"],
+            "EvaluateTargetHealth": alias["evaluateTargetHealth"],
+        }
+    else:
+        record_set |= {"TTL": int(inputs["ttl"]), "ResourceRecords": [{"Value": v} for v in inputs["records"]]}
+    return {
+        "HostedZoneId": inputs["zoneId"],
+        "ChangeBatch": {"Changes": [{"Action": "UPSERT", "ResourceRecordSet": record_set}]},
+    }

@@ -1,7 +1,7 @@
 """docs/ADOPTING.md's AWS roles, made concrete: docs/deploy-role-policies/*.json (what `pulumi up` and
-`pulumi destroy` need, as managed policies attached together) and docs/preview-role-policy.json (what
-`pulumi preview` needs), checked against what the program really creates and calls, in both stacks with every
-optional path on.
+`pulumi destroy` need, HTTPS and WAF included, as managed policies attached together) and
+docs/preview-role-policy.json (what `pulumi preview` needs), checked against what the program really creates and
+calls, in both stacks with every optional path on.
 
 The action table below lists, per resource type, the API calls the Terraform-bridged pulumi-aws provider makes to
 create, read, update and delete it. It was read from the per-resource permission mappings of the pike project
@@ -458,6 +458,55 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "iam:TagPolicy",
         "iam:UntagPolicy",
     ),
+    # pike src/mapping/aws/resource/acm/aws_acm_certificate.json
+    "aws:acm/certificate:Certificate": (
+        "acm:RequestCertificate",
+        "acm:DescribeCertificate",
+        "acm:ListTagsForCertificate",
+        "acm:DeleteCertificate",
+        "acm:AddTagsToCertificate",
+        "acm:RemoveTagsFromCertificate",
+    ),
+    # pike .../acm/aws_acm_certificate_validation.json; the provider waits for ISSUED with DescribeCertificate
+    # (hashicorp/terraform-provider-aws internal/service/acm, waitCertificateIssued -> statusCertificate)
+    "aws:acm/certificateValidation:CertificateValidation": ("acm:GetCertificate", "acm:DescribeCertificate"),
+    # pike .../wafv2/aws_wafv2_web_acl.json; updates call UpdateWebACL (terraform-provider-aws
+    # internal/service/wafv2/web_acl.go, resourceWebACLUpdate)
+    "aws:wafv2/webAcl:WebAcl": (
+        "wafv2:CreateWebACL",
+        "wafv2:GetWebACL",
+        "wafv2:UpdateWebACL",
+        "wafv2:ListTagsForResource",
+        "wafv2:DeleteWebACL",
+        "wafv2:TagResource",
+        "wafv2:UntagResource",
+    ),
+    # pike .../wafv2/aws_wafv2_web_acl_association.json (the ALB's part: elasticloadbalancing:SetWebAcl)
+    "aws:wafv2/webAclAssociation:WebAclAssociation": (
+        "wafv2:AssociateWebACL",
+        "wafv2:GetWebACLForResource",
+        "wafv2:DisassociateWebACL",
+        "elasticloadbalancing:SetWebAcl",
+    ),
+    # pike .../wafv2/aws_wafv2_web_acl_logging_configuration.json, Delete from terraform-provider-aws
+    # internal/service/wafv2/web_acl_logging_configuration.go; enabling logging to a Firehose stream needs
+    # "iam:CreateServiceLinkedRole, firehose:ListDeliveryStreams, wafv2:PutLoggingConfiguration" (AWS WAF
+    # Developer Guide, Firehose logging destination; WAF creates its service-linked role on the first
+    # PutLoggingConfiguration, https://docs.aws.amazon.com/waf/latest/developerguide/using-service-linked-roles.html)
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": (
+        "wafv2:PutLoggingConfiguration",
+        "wafv2:GetLoggingConfiguration",
+        "wafv2:DeleteLoggingConfiguration",
+        "firehose:ListDeliveryStreams",
+        "iam:CreateServiceLinkedRole",
+    ),
+    # pike .../route53/aws_route53_record.json
+    "aws:route53/record:Record": (
+        "route53:GetHostedZone",
+        "route53:ChangeResourceRecordSets",
+        "route53:GetChange",
+        "route53:ListResourceRecordSets",
+    ),
 }
 
 # What each invoke (data source) the program may call needs. The offline mocks raise on any invoke they do not
@@ -475,8 +524,8 @@ INVOKE_ACTIONS: dict[str, tuple[str, ...]] = {
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": ("ecr:GetAuthorizationToken",),
 }
 
-# Where aws:RequestedRegion cannot hold: IAM is a global service whose single endpoint is in us-east-1.
-GLOBAL_SERVICES = {"iam"}
+# Where aws:RequestedRegion cannot hold: IAM and Route 53 are global services whose single endpoint is in us-east-1.
+GLOBAL_SERVICES = {"iam", "route53"}
 
 
 def load_policy(path: Path) -> dict[str, Any]:
@@ -571,7 +620,11 @@ def test_deploy_role_creates_exactly_the_service_linked_roles_a_fresh_account_la
     you create a load balancer or a target group"; trusts elasticloadbalancing.amazonaws.com), Application Auto
     Scaling (https://docs.aws.amazon.com/autoscaling/application/userguide/application-auto-scaling-service-linked-roles.html
     and services-that-can-integrate-ecs.html: AWSServiceRoleForApplicationAutoScaling_ECSService, principal
-    ecs.application-autoscaling.amazonaws.com). Each grant is conditioned on iam:AWSServiceName, exactly these."""
+    ecs.application-autoscaling.amazonaws.com), and WAF's logging ("When you successfully enable logging using a
+    PutLoggingConfiguration request, AWS WAF will create a service linked role", WAFv2 API reference,
+    PutLoggingConfiguration; AWSServiceRoleForWAFV2Logging "trusts the service to assume the role
+    wafv2.amazonaws.com", https://docs.aws.amazon.com/waf/latest/developerguide/using-service-linked-roles.html).
+    Each grant is conditioned on iam:AWSServiceName, exactly these."""
     grants = granting(deploy_policy, "iam:CreateServiceLinkedRole")
     assert grants
     for statement in grants:
@@ -581,6 +634,7 @@ def test_deploy_role_creates_exactly_the_service_linked_roles_a_fresh_account_la
                     "ecs.amazonaws.com",
                     "elasticloadbalancing.amazonaws.com",
                     "ecs.application-autoscaling.amazonaws.com",
+                    "wafv2.amazonaws.com",
                 ]
             }
         }
@@ -685,10 +739,26 @@ def test_deploy_role_reaches_the_archive_query_resources_and_only_theirs(
     assert not granting(deploy_policy, "iam:CreatePolicyVersion", "arn:aws:iam::123456789012:policy/AnyOtherPolicy")
 
 
+def test_deploy_role_changes_only_the_record_types_the_program_creates(
+    deploy_policy: dict[str, Any], everything: list[Evaluation]
+) -> None:
+    """The deploy role may change records in any hosted zone (the zone is configuration), so it is limited to the
+    record types the program writes, the domain's alias (A) and the certificate's validation record (CNAME), by
+    the condition key route53:ChangeResourceRecordSetsRecordTypes, which parliament's copy of AWS's Service
+    Authorization Reference knows for ChangeResourceRecordSets (test_parliament_finds_nothing_serious reports an
+    UNKNOWN_CONDITION_FOR_ACTION otherwise)."""
+    written = {r.inputs["type"] for r in created(everything, "aws:route53/record:Record")}
+    (statement,) = granting(deploy_policy, "route53:ChangeResourceRecordSets")
+    allowed = statement["Condition"]["ForAllValues:StringEquals"]["route53:ChangeResourceRecordSetsRecordTypes"]
+    assert set(allowed) == written == {"A", "CNAME"}
+    assert as_list(statement["Resource"]) == ["arn:aws:route53:::hostedzone/*"]
+
+
 @pytest.mark.parametrize("path", [*DEPLOY_POLICIES, PREVIEW_POLICY], ids=lambda path: path.stem)
 def test_every_regional_grant_is_limited_to_the_stacks_region(path: Path) -> None:
-    """aws:RequestedRegion on everything but IAM: IAM is a global service "with a single endpoint that is
-    physically located in the us-east-1 Region", so a region condition would deny every IAM call
+    """aws:RequestedRegion on everything but IAM and Route 53: "CloudFront, IAM, Route 53, and Support ... are
+    popular AWS global services with a single endpoint that is physically located in the us-east-1 Region", so a
+    region condition would deny every call to them
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws_deny-requested-region.html).
     The region is the stacks' `aws:region`: change both together."""
     (region,) = {load_stack_config(PROJECT_DIR, stack).region for stack in STACKS}
@@ -734,8 +804,8 @@ def test_parliament_finds_nothing_serious(path: Path) -> None:
       those types covered; the deploy role tags the stack's workgroup only, on purpose."""
     escalation = re.compile(
         r"MEDIUM RESOURCE_POLICY_PRIVILEGE_ESCALATION: Possible resource policy privilege escalation on "
-        r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|web-access-logs|archive-queries-results|"
-        r"network-flow-logs-bucket)-\* "
+        r"arn:aws:s3:::(app-log-archive-bucket|task-stop-archive-bucket|waf-log-archive-bucket|web-access-logs|"
+        r"archive-queries-results|network-flow-logs-bucket)-\* "
         r"due to s3:(Get|Put)Object not being allowed, but does allow s3:PutBucketPolicy"
     )
     serious = [

@@ -77,10 +77,6 @@ FLOW_LOGS = {
         )
     ),
 }
-ADDITIONS: dict[str, set[str]] = {
-    "dev": ADDITIONS_IN_EVERY_STACK | VERSIONING,
-    "prod": ADDITIONS_IN_EVERY_STACK | VERSIONING | OBJECT_LOCK | FLOW_LOGS,
-}
 # Components new since the URNs were taken, created with everything in them (issue 13: Athena over the archives).
 NEW_COMPONENTS = ("httpd-firelens:logs:ArchiveQueries",)
 
@@ -88,6 +84,59 @@ NEW_COMPONENTS = ("httpd-firelens:logs:ArchiveQueries",)
 def in_new_component(short_urn: str) -> bool:
     """The short URN is a new component's, or a resource's anywhere inside one (its type chain starts with it)."""
     return any(short_urn.startswith((f"{component}::", f"{component}$")) for component in NEW_COMPONENTS)
+
+
+# prod now serves HTTPS for its domain (issue 15): the certificate, its validation record and validation, the HTTPS
+# listener and its security group rule, and the domain's alias record.
+HTTPS_ADDITIONS = {
+    "httpd-firelens:https:DnsValidatedCertificate::web-cert",
+    "httpd-firelens:https:DnsValidatedCertificate$aws:acm/certificate:Certificate::web-cert-request",
+    "httpd-firelens:https:DnsValidatedCertificate$aws:route53/record:Record::web-cert-validation-record",
+    "httpd-firelens:https:DnsValidatedCertificate$aws:acm/certificateValidation:CertificateValidation::"
+    "web-cert-validation",
+    "httpd-firelens:loadbalancer:LoadBalancer$aws:lb/listener:Listener::web-https-listener",
+    "httpd-firelens:loadbalancer:LoadBalancer$aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::"
+    "web-sg-in-443-0",
+    "httpd-firelens:loadbalancer:LoadBalancer$aws:route53/record:Record::web-alias",
+}
+# ... and the WAF (issue 15): the web ACL with its association and logging, its log archive (the LogArchive
+# component's children as every archive has them) and the alarms on its stream.
+WAF_ARCHIVE = "httpd-firelens:logs:LogArchive"
+WAF_BUCKET = f"{WAF_ARCHIVE}$httpd-firelens:storage:PrivateBucket"
+WAF_ADDITIONS = {
+    "httpd-firelens:security:WebFirewall::waf",
+    "httpd-firelens:security:WebFirewall$aws:wafv2/webAcl:WebAcl::waf-acl",
+    "httpd-firelens:security:WebFirewall$aws:wafv2/webAclAssociation:WebAclAssociation::waf-association",
+    "httpd-firelens:security:WebFirewall$aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration::waf-logging",
+    f"{WAF_ARCHIVE}::waf-log-archive",
+    f"{WAF_ARCHIVE}$aws:cloudwatch/logGroup:LogGroup::waf-log-archive-delivery-errors",
+    f"{WAF_ARCHIVE}$aws:cloudwatch/logStream:LogStream::waf-log-archive-delivery-errors-stream",
+    f"{WAF_ARCHIVE}$aws:iam/role:Role::waf-log-archive-role",
+    f"{WAF_ARCHIVE}$aws:iam/rolePolicy:RolePolicy::waf-log-archive-role-policy",
+    f"{WAF_ARCHIVE}$aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream::waf-log-archive-stream",
+    f"{WAF_ARCHIVE}$httpd-firelens:storage:PrivateBucket::waf-log-archive-bucket",
+    *(
+        f"{WAF_BUCKET}$aws:s3/{kind}::waf-log-archive-bucket{suffix}"
+        for kind, suffix in (
+            ("bucket:Bucket", ""),
+            ("bucketLifecycleConfiguration:BucketLifecycleConfiguration", "-lifecycle"),
+            ("bucketOwnershipControls:BucketOwnershipControls", "-ownership"),
+            ("bucketPolicy:BucketPolicy", "-policy"),
+            ("bucketPublicAccessBlock:BucketPublicAccessBlock", "-public-access"),
+            ("bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "-encryption"),
+            ("bucketVersioning:BucketVersioning", "-versioning"),
+            ("bucketObjectLockConfiguration:BucketObjectLockConfiguration", "-object-lock"),
+        )
+    ),
+    *(
+        f"httpd-firelens:monitoring:PipelineAlarms$aws:cloudwatch/metricAlarm:MetricAlarm::pipeline-alarms-waf-logs-{kind}"
+        for kind in ("delivery-failing", "delivery-stale", "throttled")
+    ),
+}
+ADDITIONS: dict[str, set[str]] = {
+    "dev": ADDITIONS_IN_EVERY_STACK | VERSIONING,
+    "prod": ADDITIONS_IN_EVERY_STACK | VERSIONING | OBJECT_LOCK | FLOW_LOGS | HTTPS_ADDITIONS | WAF_ADDITIONS,
+}
 
 
 def previous_urns(stack: str) -> list[str]:
@@ -250,12 +299,24 @@ def test_the_listener_cut_over(stack: Evaluation) -> None:
     (same edit-rule page): between the two, requests get the 404, for the seconds the rule needs. The README's
     upgrade note gives the way around it: create the rule first with `pulumi up --target <rule URN>` (an
     untargeted resource keeps its old state, pulumi/pulumi pkg/resource/deploy/step_generator.go: "If not
-    targeted, stub out the provider check and use the old inputs directly"), then run the full `pulumi up`."""
+    targeted, stub out the provider check and use the old inputs directly"), then run the full `pulumi up`.
+
+    A stack that now serves HTTPS (prod, with its domain) gets a new HTTPS listener as the traffic listener and the
+    rule on it; its HTTP listener, taken over, redirects to HTTPS instead. A rule cannot move to another listener
+    in place (aws_lb_listener_rule's listener_arn is ForceNew, hashicorp/terraform-provider-aws
+    aws/resource_aws_lb_listener_rule.go): the rule is replaced, the new one created on the HTTPS listener before
+    the old one goes (no deleteBeforeReplace), so the two never compete for priority 50000 on one listener."""
     listener = taken_over(stack, "web-http-listener")
-    assert listener.inputs["defaultActions"][0]["type"] == "fixed-response"
+    https = [r for r in stack.of_type("aws:lb/listener:Listener") if r.inputs["port"] == 443]
+    assert bool(https) == (stack.config.stack == "prod")
+    traffic = https[0] if https else listener
+    if https:
+        assert listener.inputs["defaultActions"][0]["type"] == "redirect"
+    assert traffic.inputs["defaultActions"][0]["type"] == "fixed-response"
     target_group = taken_over(stack, "web-tg")
     (rule,) = stack.of_type("aws:lb/listenerRule:ListenerRule")
     assert rule.inputs["actions"] == [{"type": "forward", "targetGroupArn": target_group.state["arn"]}]
     assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/*"]}}]
-    assert listener.urn in rule.dependencies  # the listener first, then the rule
+    assert traffic.urn in rule.dependencies  # the listener first, then the rule
+    assert rule.delete_before_replace is False
     assert rule.urn in stack.one("aws:ecs/service:Service").dependencies

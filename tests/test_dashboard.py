@@ -10,7 +10,7 @@ from components.dashboard import DashboardService, PipelineDashboardArgs, dashbo
 from offline.harness import Evaluation
 from tests.aws_api import validate_request
 from tests.conftest import PARTNER, PARTNER_SECRETS, PIPELINE_VARIANT, evaluate_stack
-from tests.helpers import config_value, delivery_stream
+from tests.helpers import LOG_ARCHIVE, config_value, delivery_stream
 from tests.test_pipeline_alarms import QUEUE, alarms
 
 DASHBOARD = "aws:cloudwatch/dashboard:Dashboard"
@@ -28,7 +28,9 @@ def widget_metrics(body: dict[str, Any]) -> list[list[Any]]:
 def test_dashboard_graphs_the_stacks_own_resources(stack: Evaluation) -> None:
     body = dashboard_body(stack)
     rows = widget_metrics(body)
-    streams = {delivery_stream(stack, a).state["name"] for a in ("app-log-archive", "task-stop-archive")}
+    archives = [r.name for r in stack.of_type(LOG_ARCHIVE)]  # the WAF's too when it is on (prod)
+    assert ("waf-log-archive" in archives) == (config_value(stack, "waf") == "true")
+    streams = {delivery_stream(stack, a).state["name"] for a in archives}
     assert {row[3] for row in rows if row[0] == "AWS/Firehose"} == streams
     alb_suffix = stack.one("aws:lb/loadBalancer:LoadBalancer").state["arnSuffix"]
     assert all(row[row.index("LoadBalancer") + 1] == alb_suffix for row in rows if row[0] == "AWS/ApplicationELB")

@@ -7,19 +7,27 @@ from typing import Any
 
 import pytest
 
-from components.limits import LOG_ROUTER_PORTS
-from components.load_balancer import SECURITY_GROUP_DESCRIPTION, TLS_POLICY, LoadBalancer, LoadBalancerArgs
-from offline.aws_formats import ACCOUNT_ID, ELB_ACCOUNT_IDS
+from components.limits import LOG_ROUTER_PORTS, PLAIN_HTTP_TAG
+from components.load_balancer import (
+    SECURITY_GROUP_DESCRIPTION,
+    TLS_POLICY,
+    DomainAlias,
+    LoadBalancer,
+    LoadBalancerArgs,
+)
+from offline.aws_formats import ACCOUNT_ID, ALB_HOSTED_ZONE_IDS, ELB_ACCOUNT_IDS
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import start_mock_runtime
 from tests.aws_api import validate_request
-from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
-from tests.helpers import config_value, inside, only, value_of
+from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, CERTIFICATE_ARN, SERVICE_VARIANT, evaluate_stack
+from tests.helpers import change_resource_record_sets_request, config_value, inside, only, value_of
 from tests.iam_lint import lint_policy
 
 REGION = "ap-northeast-1"
-CERT = ALL_OPTIONS["certificateArn"]
+CERT = CERTIFICATE_ARN
+VALIDATION = "aws:acm/certificateValidation:CertificateValidation"
+RECORD = "aws:route53/record:Record"
 COMPONENT = "httpd-firelens:loadbalancer:LoadBalancer"
 ALB = "aws:lb/loadBalancer:LoadBalancer"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
@@ -37,8 +45,14 @@ LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 
 @pytest.fixture(scope="module")
 def https() -> Evaluation:
-    """Every optional path on: HTTPS with a certificate, two ingress CIDRs."""
+    """Every optional path on: HTTPS with a domain (a certificate the stack requests), two ingress CIDRs."""
     return evaluate_stack("dev", secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS)
+
+
+@pytest.fixture(scope="module")
+def managed_certificate() -> Evaluation:
+    """HTTPS with a certificate the user manages (certificateArn), no domain."""
+    return evaluate_stack("dev", secrets=None, **SERVICE_VARIANT)
 
 
 def of(ev: Evaluation, type_token: str) -> list[RecordedResource]:
@@ -115,21 +129,77 @@ def test_without_certificate_http_is_the_traffic_listener_and_answers_404_by_def
     assert dev.outputs["serviceUrl"] == f"http://{one(dev, ALB).state['dnsName']}"
 
 
-def test_with_certificate_https_is_the_traffic_listener_and_http_redirects(https: Evaluation) -> None:
-    assert set(listeners(https)) == {80, 443}
-    tls = listeners(https)[443]
-    assert (tls["protocol"], tls["sslPolicy"], tls["certificateArn"]) == ("HTTPS", TLS_POLICY, CERT)
+def issued_certificate(ev: Evaluation) -> str:
+    """The ARN of the certificate the stack requested, as its validation reports it once issued."""
+    return str(only(ev.of_type(VALIDATION)).state["certificateArn"])
+
+
+@pytest.mark.parametrize("variant", ["domain", "certificateArn"])
+def test_with_certificate_https_is_the_traffic_listener_and_http_redirects(
+    variant: str, https: Evaluation, managed_certificate: Evaluation
+) -> None:
+    """Both ways to a certificate end the same: an HTTPS listener with it (a certificate the user manages as given, one
+    the stack requests as its validation reports it), every rule on it, and HTTP answering 301 to HTTPS."""
+    ev, certificate = (https, issued_certificate(https)) if variant == "domain" else (managed_certificate, CERT)
+    assert set(listeners(ev)) == {80, 443}
+    tls = listeners(ev)[443]
+    assert (tls["protocol"], tls["sslPolicy"], tls["certificateArn"]) == ("HTTPS", TLS_POLICY, certificate)
     assert tls["sslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
     assert tls["defaultActions"] == NO_SERVICE_MATCHED
-    (traffic,) = [r for r in of(https, LISTENER) if r.inputs["port"] == 443]
-    assert {rule.inputs["listenerArn"] for rule in https.of_type(LISTENER_RULE)} == {traffic.state["arn"]}
-    http = listeners(https)[80]
+    (traffic,) = [r for r in of(ev, LISTENER) if r.inputs["port"] == 443]
+    assert {rule.inputs["listenerArn"] for rule in ev.of_type(LISTENER_RULE)} == {traffic.state["arn"]}
+    http = listeners(ev)[80]
     assert http["protocol"] == "HTTP"
     assert "sslPolicy" not in http and "certificateArn" not in http
     assert http["defaultActions"] == [
         {"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}
     ]
-    assert https.outputs["serviceUrl"] == f"https://{one(https, ALB).state['dnsName']}"
+    assert "tags" not in one(ev, ALB).inputs  # no plain-HTTP marker
+
+
+def test_with_a_managed_certificate_the_url_is_the_albs_https_url(managed_certificate: Evaluation) -> None:
+    assert managed_certificate.outputs["serviceUrl"] == f"https://{one(managed_certificate, ALB).state['dnsName']}"
+    assert of(managed_certificate, RECORD) == [] and managed_certificate.of_type(VALIDATION) == []
+
+
+def test_plain_http_is_marked_on_the_alb_as_on_purpose(dev: Evaluation) -> None:
+    """dev serves plain HTTP because its stack file says allowPlainHttp: the ALB says so in a tag the policy pack's
+    HTTPS rule reads (tests/test_policy.py)."""
+    assert config_value(dev, "allowPlainHttp") == "true"
+    assert one(dev, ALB).inputs["tags"] == PLAIN_HTTP_TAG == {"allow-plain-http": "true"}
+
+
+def test_plain_http_needs_the_allowance() -> None:
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
+    with pytest.raises(ValueError, match="allow_plain_http"):
+        LoadBalancer("web", LoadBalancerArgs(vpc_id="vpc-0", subnet_ids=["subnet-0"], access_log_expiration_days=30))
+
+
+# --- the domain's alias record -----------------------------------------------------------------------------
+
+
+def test_the_domain_points_at_the_alb_with_an_alias_a_record(https: Evaluation) -> None:
+    """An alias record answers with the load balancer's current addresses; its AliasTarget names the ALB's DNS name
+    and the ALB's own hosted zone (not the domain's), as CDK's ApplicationLoadBalancedFargateService does with
+    `RecordTarget.fromAlias(new LoadBalancerTarget(loadBalancer))` (aws/aws-cdk, aws-ecs-patterns
+    lib/base/application-load-balanced-service-base.ts, ServiceURL `https://<domainName>`). The ALB is IPv4 only
+    (no ipAddressType, the default `ipv4`), so there is an A record and no AAAA record. The request is a valid
+    Route 53 ChangeResourceRecordSets (botocore's model, enums and limits)."""
+    alb = one(https, ALB)
+    assert "ipAddressType" not in alb.inputs
+    record = one(https, RECORD).inputs
+    assert (record["zoneId"], record["name"], record["type"]) == (
+        ALL_OPTIONS["hostedZoneId"],
+        ALL_OPTIONS["domainName"],
+        "A",
+    )
+    (alias,) = record["aliases"]
+    assert (alias["name"], alias["zoneId"]) == (alb.state["dnsName"], alb.state["zoneId"])
+    assert alias["zoneId"] == ALB_HOSTED_ZONE_IDS[REGION]
+    assert "records" not in record and "ttl" not in record  # an alias has neither
+    change = change_resource_record_sets_request(one(https, RECORD))
+    assert validate_request("route53", "ChangeResourceRecordSets", change) == []
+    assert https.outputs["serviceUrl"] == f"https://{ALL_OPTIONS['domainName']}"
 
 
 # --- security group ----------------------------------------------------------------------------------------
@@ -259,7 +329,7 @@ def test_bucket_expires_logs_and_abandoned_uploads(name: str, days: int, force_d
 # --- outputs other components consume ----------------------------------------------------------------------
 
 
-def load_balancer_outputs(certificate_arn: str | None) -> dict[str, str]:
+def load_balancer_outputs(certificate_arn: str | None, domain: DomainAlias | None = None) -> dict[str, str]:
     """Build a LoadBalancer alone under the mocks and resolve its string outputs."""
     start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
     lb = LoadBalancer(
@@ -269,9 +339,11 @@ def load_balancer_outputs(certificate_arn: str | None) -> dict[str, str]:
             subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
             access_log_expiration_days=30,
             certificate_arn=certificate_arn,
+            allow_plain_http=certificate_arn is None,
+            domain=domain,
         ),
     )
-    names = ("url", "dns_name", "load_balancer_arn_suffix", "listener_arn", "security_group_id")
+    names = ("url", "dns_name", "load_balancer_arn", "load_balancer_arn_suffix", "listener_arn", "security_group_id")
 
     return {n: value_of(getattr(lb, n)) for n in names}
 
@@ -281,7 +353,16 @@ def test_outputs_a_service_attaches_with(certificate_arn: str | None, scheme: st
     out = load_balancer_outputs(certificate_arn)
     assert out["url"] == f"{scheme}://{out['dns_name']}"
     assert out["load_balancer_arn_suffix"].startswith("app/")
+    assert out["load_balancer_arn"] == (
+        f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}:loadbalancer/{out['load_balancer_arn_suffix']}"
+    )
     assert out["listener_arn"].startswith(
         f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT_ID}:listener/{out['load_balancer_arn_suffix']}/"
     )
     assert out["security_group_id"].startswith("sg-")
+
+
+def test_with_a_domain_the_url_names_the_domain() -> None:
+    """Route 53 reports the record's name lowercase without the trailing dot (the URL is built from it)."""
+    out = load_balancer_outputs(CERT, DomainAlias("App.Example.com.", "Z0EXAMPLE0123456789AB"))
+    assert out["url"] == "https://app.example.com"

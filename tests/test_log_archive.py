@@ -556,6 +556,7 @@ def archive_args(prefix: str, size: int = 5, interval: int = 300, **more: Any) -
 def test_valid_arguments_pass_the_checks() -> None:
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
     check_args("a", archive_args("app-logs/", 128, 0))
+    check_args("w", archive_args("waf-logs/", delivery_stream_name="aws-waf-logs-" + "x" * 51))  # 64 characters
     check_args(
         "b",
         archive_args("stops/", 64, 900, partner=endpoint, http_retry_seconds=7200, records_end_with_newline=True),
@@ -580,6 +581,10 @@ def test_valid_arguments_pass_the_checks() -> None:
         ),
         (archive_args("s/", object_lock_days=31), "object_lock_days (31) must be from 0 to expiration_days (30)"),
         (archive_args("s/", noncurrent_version_expiration_days=0), "noncurrent_version_expiration_days (0)"),
+        # A fixed stream name: 1 to 64 of [a-zA-Z0-9_.-] (botocore's firehose model, DeliveryStreamName).
+        (archive_args("w/", delivery_stream_name="aws-waf-logs-" + "x" * 52), "delivery_stream_name"),
+        (archive_args("w/", delivery_stream_name="aws waf logs"), "allowed 1 to 64 letters, digits"),
+        (archive_args("w/", delivery_stream_name=""), "delivery_stream_name ''"),
         # The backup keeps records as they came in: nothing in the stream could separate them.
         (
             archive_args("s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k"))),
@@ -704,13 +709,13 @@ def test_every_bucket_is_configured_one_call_at_a_time(stack: Evaluation) -> Non
     block applied together (hashicorp/terraform-provider-aws issue 7628, whose thread adds encryption, lifecycle
     and versioning), for encryption (issue 11789), for a policy and ownership controls changed together in
     Pulumi (sevenwestmedia-labs/pulumi-components pull request 46) and for PutBucketLifecycleConfiguration
-    (ansible-collections/community.aws issue 1624). Every configuration of every bucket of the stack (the two
-    archives, the ALB's access logs, the Athena query results and, where flow logs are on, their bucket) must wait
-    for every other one, directly or through others. Object Lock also needs versioning enabled first (pulumi-aws
-    7's BucketObjectLockConfiguration: "you must first enable versioning on the bucket and then enable Object
-    Lock")."""
+    (ansible-collections/community.aws issue 1624). Every configuration of every bucket of the stack (the
+    archives, the WAF's with them, the ALB's access logs, the Athena query results and, where flow logs are on,
+    their bucket) must wait for every other one, directly or through others. Object Lock also needs versioning
+    enabled first (pulumi-aws 7's BucketObjectLockConfiguration: "you must first enable versioning on the bucket
+    and then enable Object Lock")."""
     buckets = stack.of_type(PRIVATE_BUCKET)
-    assert len(buckets) >= 4
+    assert len(buckets) >= len(stack.of_type("httpd-firelens:logs:LogArchive")) + 2 >= 4
     locked = 0
     for component in buckets:
         children = stack.children(component)
@@ -725,7 +730,9 @@ def test_every_bucket_is_configured_one_call_at_a_time(stack: Evaluation) -> Non
         for index, configuration in enumerate(chain):
             assert bucket.urn in configuration.dependencies
             assert {r.urn for r in chain[:index]} <= upstream(stack, configuration), configuration.name
-    assert locked == (2 if int(config_value(stack, "archiveObjectLockDays")) else 0)
+    # every log archive (the app logs, the task stops and, with the WAF, its logs), and nothing else
+    archives = len(stack.of_type("httpd-firelens:logs:LogArchive"))
+    assert locked == (archives if int(config_value(stack, "archiveObjectLockDays")) else 0)
 
 
 @pytest.mark.parametrize("archive", sorted(PREFIXES))
@@ -855,11 +862,13 @@ def test_object_lock_validation_reports_a_wrong_mode(prod: Evaluation) -> None:
 
 
 def test_dev_and_the_access_logs_are_not_locked(dev: Evaluation, prod: Evaluation) -> None:
-    """Object Lock is off by default (archiveObjectLockDays 0, dev) and only ever on the log archives."""
+    """Object Lock is off by default (archiveObjectLockDays 0, dev) and only ever on the log archives (the WAF's
+    included: its logs are evidence too), never on the access logs, the flow logs or the query results."""
     assert int(config_value(dev, "archiveObjectLockDays")) == 0
     assert dev.of_type(OBJECT_LOCK) == []
     locked = {r.inputs["bucket"] for r in prod.of_type(OBJECT_LOCK)}
-    assert locked == {one(prod, archive, BUCKET).id for archive in PREFIXES}
+    archives = [*PREFIXES, "waf-log-archive"]
+    assert locked == {one(prod, archive, BUCKET).id for archive in archives}
 
 
 def test_object_lock_never_replaces_a_bucket(stack: Evaluation, kms: Evaluation) -> None:

@@ -178,6 +178,26 @@ def test_invalid_config_exits_2_with_one_line_per_problem(
     assert "plain-text-key" not in err
 
 
+def test_prod_without_a_certificate_exits_2_naming_the_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    """Prod refuses to preview (and so to deploy) with neither its domain nor a certificate, unless allowPlainHttp."""
+    code, out, err = run_cli(
+        capsys, "preview", "--stack", "prod", "--config", "domainName=", "--config", "certificateArn="
+    )
+    assert (code, out) == (2, "")
+    for key in ("domainName", "hostedZoneId", "certificateArn", "allowPlainHttp"):
+        assert f"'httpd-firelens:{key}'" in err, key
+
+
+def test_prod_previews_with_https_and_the_waf(capsys: pytest.CaptureFixture[str], prod: Evaluation) -> None:
+    code, out, _ = run_cli(capsys, "preview", "--stack", "prod")
+    assert code == 0
+    for row in ("aws:lb:Listener", "web-https-listener", "aws:acm:Certificate", "aws:wafv2:WebAcl", "waf-logging"):
+        assert row in out, row
+    assert 'serviceUrl:                 "https://app.example.com"' in out
+    mermaid = diagram(prod)
+    assert "n_waf_acl --> n_web_alb" in mermaid and "n_waf_acl --> n_waf_log_archive_stream" in mermaid
+
+
 def test_an_undeclared_key_is_a_warning_on_stderr_and_the_preview_goes_on(capsys: pytest.CaptureFixture[str]) -> None:
     """The Pulumi CLI ignores a key Pulumi.yaml does not declare (tests/test_settings.py has the source); the
     program warns, naming the nearest declared key, as `pulumi up` shows a pulumi.log.warn message."""
@@ -239,7 +259,7 @@ def test_the_prod_preview_is_clean_with_the_security_baseline_in_it(capsys: pyte
     code, out, _ = run_cli(capsys, "preview", "--stack", "prod")
     assert code == 0, out
     assert "aws:ec2:FlowLog" in out and "network-flow-logs-vpc" in out
-    assert out.count("aws:s3:BucketObjectLockConfiguration") == 2
+    assert out.count("aws:s3:BucketObjectLockConfiguration") == out.count("httpd-firelens:logs:LogArchive") == 3
     buckets = len(re.findall(r"aws:s3:Bucket\s", out))
     assert buckets >= 5 and out.count("aws:s3:BucketVersioning") == buckets
     assert "Policies: 0 finding(s)" in out

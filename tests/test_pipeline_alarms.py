@@ -16,7 +16,7 @@ from tests.conftest import (
     PIPELINE_VARIANT,
     evaluate_stack,
 )
-from tests.helpers import config_int, delivery_stream, inside, metric_of, put_metric_alarm_request
+from tests.helpers import config_int, config_value, delivery_stream, inside, metric_of, put_metric_alarm_request
 
 COMPONENT = "httpd-firelens:monitoring:PipelineAlarms"
 ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
@@ -43,10 +43,11 @@ def assert_metric(alarm: RecordedResource, namespace: str, metric: str, dimensio
 
 
 def test_the_stack_has_exactly_the_documented_alarms(stack: Evaluation) -> None:
+    """The WAF's log stream is watched like the other archives' where the WAF is on (prod)."""
+    waf = config_value(stack, "waf") == "true"
+    streams = ("app-logs", "task-stops", "waf-logs") if waf else ("app-logs", "task-stops")
     expected = {
-        f"{stream}-{kind}"
-        for stream in ("app-logs", "task-stops")
-        for kind in ("delivery-failing", "delivery-stale", "throttled")
+        f"{stream}-{kind}" for stream in streams for kind in ("delivery-failing", "delivery-stale", "throttled")
     }
     expected |= {f"{rule}-rule-failed-invocations" for rule in ("stopped", "stop-alert")}
     expected.add("dead-letter-queue-not-empty")

@@ -447,6 +447,42 @@ def task_definition(stack: str, *read_only: Any) -> StackResource:
     )
 
 
+LISTENER = "aws:lb/listener:Listener"
+LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
+ASSOCIATION = rules.WEB_ACL_ASSOCIATION
+PROD_ALB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/1"
+REDIRECT = [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
+FORWARD = [{"type": "forward", "targetGroupArn": "arn:tg"}]
+
+
+def prod_alb(**props: Any) -> StackResource:
+    """prod's internet-facing ALB, its ARN known."""
+    return StackResource(ALB, "web-alb", urn(ALB, "web-alb", "prod"), {"arn": PROD_ALB_ARN, "internal": False, **props})
+
+
+def listener(name: str, protocol: Any, actions: Any, alb: StackResource | None = None) -> StackResource:
+    """A listener on prod's ALB: by its ARN, or (alb given) by the dependency an unknown ARN leaves."""
+    props = {"protocol": protocol, "defaultActions": actions, "arn": f"arn:listener/{name}"}
+    if alb is None:
+        props["loadBalancerArn"] = PROD_ALB_ARN
+        return StackResource(LISTENER, name, urn(LISTENER, name, "prod"), props)
+    return StackResource(LISTENER, name, urn(LISTENER, name, "prod"), {**props, "loadBalancerArn": UNKNOWN}, (alb.urn,))
+
+
+def listener_rule(on: StackResource) -> StackResource:
+    return StackResource(LISTENER_RULE, "r", urn(LISTENER_RULE, "r", "prod"), {"listenerArn": on.props["arn"]})
+
+
+def association(alb: StackResource | None = None) -> StackResource:
+    props: dict[str, Any] = {"resourceArn": PROD_ALB_ARN if alb is None else UNKNOWN, "webAclArn": "arn:acl"}
+    return StackResource(
+        ASSOCIATION, "waf-association", urn(ASSOCIATION, "a", "prod"), props, (alb.urn,) if alb else ()
+    )
+
+
+HTTPS_LISTENER = listener("https", "HTTPS", [{"type": "fixed-response"}])
+HTTP_REDIRECT = listener("http", "HTTP", REDIRECT)
+HTTPS_RULE, WAF_RULE = "prod-alb-https", "prod-alb-web-acl"
 ARCHIVE, LOGS = bucket("archive"), bucket("logs")
 S3, PROD, ALB_SUBNETS = "s3-bucket-encrypted-and-private", "prod-deletion-protection", "alb-subnets-large-enough"
 FLOW_LOGS, VERSIONED, READ_ONLY = "prod-vpc-flow-logs", "prod-buckets-versioned", "prod-read-only-root-filesystems"
@@ -521,6 +557,25 @@ STACK_BAD: list[tuple[str, list[StackResource], str, str]] = [
         "web-alb",
         "stack prod",
     ),
+    (HTTPS_RULE, [prod_alb(), listener("http", "HTTP", FORWARD)], "web-alb", "needs an HTTPS listener"),
+    (HTTPS_RULE, [prod_alb(), HTTPS_LISTENER, listener("http", "HTTP", FORWARD)], "web-alb", "must only redirect"),
+    # A rule on the HTTP listener forwards past the redirect.
+    (
+        HTTPS_RULE,
+        [prod_alb(), HTTPS_LISTENER, HTTP_REDIRECT, listener_rule(HTTP_REDIRECT)],
+        "web-alb",
+        "rules on it: r",
+    ),
+    # An HTTPS listener of another load balancer does not count.
+    (
+        HTTPS_RULE,
+        [prod_alb(), replace(HTTPS_LISTENER, props={**HTTPS_LISTENER.props, "loadBalancerArn": "arn:other"})],
+        "web-alb",
+        "needs an HTTPS listener",
+    ),
+    (HTTPS_RULE, [prod_alb(tags={"allow-plain-http": "false"})], "web-alb", "allowPlainHttp"),
+    (WAF_RULE, [prod_alb(), HTTPS_LISTENER], "web-alb", "needs a WAFv2 web ACL"),
+    (WAF_RULE, [prod_alb(), replace(association(), props={"resourceArn": "arn:other"})], "web-alb", "waf: true"),
     (ALB_SUBNETS, [PUBLIC_A, TINY, alb_in(PUBLIC_A, TINY)], "web-alb", "subnet t is 10.0.0.0/28"),
     (  # matched by id where the engine reports it
         ALB_SUBNETS,
@@ -559,6 +614,18 @@ STACK_GOOD: list[tuple[str, list[StackResource]]] = [
     (PROD, [load_balancer("prod", True)]),
     (PROD, [load_balancer("dev", False)]),
     (PROD, [load_balancer("prod", UNKNOWN)]),
+    (HTTPS_RULE, [prod_alb(), HTTPS_LISTENER, HTTP_REDIRECT]),
+    (HTTPS_RULE, [prod_alb(), HTTPS_LISTENER]),  # no HTTP listener at all
+    (HTTPS_RULE, [prod_alb(tags={"allow-plain-http": "true"}), listener("http", "HTTP", FORWARD)]),  # on purpose
+    (HTTPS_RULE, [prod_alb(internal=True), listener("http", "HTTP", FORWARD)]),  # not internet-facing
+    (HTTPS_RULE, [load_balancer("dev", False), listener("http", "HTTP", FORWARD)]),  # not a protected stack
+    (HTTPS_RULE, [prod_alb(loadBalancerType="network")]),
+    # preview: the ARN unknown, the listeners found by their dependency; an unknown protocol or action is no finding
+    (HTTPS_RULE, [prod_alb(arn=UNKNOWN), listener("https", UNKNOWN, UNKNOWN, prod_alb(arn=UNKNOWN))]),
+    (WAF_RULE, [prod_alb(), association()]),
+    (WAF_RULE, [prod_alb(arn=UNKNOWN), association(prod_alb(arn=UNKNOWN))]),
+    (WAF_RULE, [prod_alb(internal=True)]),
+    (WAF_RULE, [load_balancer("dev", False)]),
     (ALB_SUBNETS, [PUBLIC_A, PUBLIC_B, alb_in(PUBLIC_A, PUBLIC_B)]),
     (ALB_SUBNETS, [PUBLIC_A, subnet("new", UNKNOWN), alb_in(PUBLIC_A, subnet("new", UNKNOWN))]),
     (ALB_SUBNETS, [TINY, alb_in(TINY, loadBalancerType="network")]),  # only application load balancers
@@ -631,6 +698,8 @@ GOVERNED = {
     "prod-vpc-flow-logs": {rules.VPC},
     "prod-buckets-versioned": {rules.BUCKET, rules.BUCKET_VERSIONING, rules.BUCKET_LIFECYCLE},
     "prod-read-only-root-filesystems": {rules.TASK_DEFINITION},
+    "prod-alb-https": {ALB, LISTENER},
+    "prod-alb-web-acl": {ALB},
 }
 
 
@@ -735,8 +804,18 @@ def with_tiny_public_subnets(evaluation: Resources | Evaluation) -> Resources:
     return Resources(tuple(shrink(r) if is_public_subnet(r) else r for r in evaluation.resources))
 
 
-# prod with every control that config can turn off turned off (one evaluation, shared with the CLI test below).
-PROD_CONTROLS_OFF = {"deletionProtection": "false", "flowLogs": "false", "appReadOnlyRootFilesystem": "false"}
+# prod with every control and guard that config can turn off turned off: deletion protection, flow logs, the app's
+# read-only root, the WAF and the domain (so HTTPS: plain HTTP on purpose). One evaluation for every prod-only rule's
+# config-driven case, shared with the CLI test below.
+PROD_CONTROLS_OFF = {
+    "deletionProtection": "false",
+    "flowLogs": "false",
+    "appReadOnlyRootFilesystem": "false",
+    "waf": "false",
+    "domainName": "",
+    "hostedZoneId": "",
+    "allowPlainHttp": "true",
+}
 
 
 def prod_with_controls_off() -> Evaluation:
@@ -760,6 +839,16 @@ def without_noncurrent_expiration(evaluation: Resources | Evaluation) -> Resourc
         )
 
     return Resources(tuple(drop(r) if r.type == rules.BUCKET_LIFECYCLE else r for r in evaluation.resources))
+
+
+def without_the_plain_http_tag(evaluation: Resources | Evaluation) -> Resources:
+    """The stack with its ALB's allow-plain-http tag gone from inputs and state (a stack rule sees both)."""
+
+    def untag(alb: RecordedResource) -> RecordedResource:
+        inputs = {k: v for k, v in alb.inputs.items() if k != "tags"}
+        return replace(alb, inputs=inputs, state={k: v for k, v in alb.state.items() if k != "tags"})
+
+    return Resources(tuple(untag(r) if r.type == ALB else r for r in evaluation.resources))
 
 
 def rule_urns(findings: list[Finding], rule: str) -> set[str]:
@@ -827,6 +916,43 @@ def test_the_versioning_rule_fires_on_every_prod_bucket_that_loses_it(prod: Eval
     assert rule_urns(evaluate_policies(without_versioning(dev)), VERSIONED) == set()
 
 
+def test_prod_refuses_to_lose_its_web_acl_and_accepts_plain_http_only_on_purpose() -> None:
+    """prod with `waf: false`: the web ACL rule fires (no way around it in a protected stack). prod without a
+    certificate and with `allowPlainHttp: true`: its ALB carries the allow-plain-http tag and the HTTPS rule lets it
+    pass; the same ALB without the tag (a code change dropping HTTPS) fails it. dev, with neither, passes both."""
+    evaluation = prod_with_controls_off()
+    (alb,) = evaluation.of_type(ALB)
+    findings = evaluate_policies(evaluation)
+    assert rule_urns(findings, WAF_RULE) == {alb.urn}
+    assert rule_urns(findings, HTTPS_RULE) == set()
+    assert alb.inputs["tags"] == {"allow-plain-http": "true"}
+    assert rule_urns(evaluate_policies(without_the_plain_http_tag(evaluation)), HTTPS_RULE) == {alb.urn}
+    dev_findings = evaluate_policies(evaluate_stack("dev"))
+    assert rule_urns(dev_findings, WAF_RULE) == rule_urns(dev_findings, HTTPS_RULE) == set()
+
+
+def test_the_https_and_web_acl_rules_fire_on_prod_broken(prod: Evaluation) -> None:
+    """The rules read what the real components produce: prod as committed passes; without its web ACL association,
+    or with its HTTP listener forwarding instead of redirecting, or without its HTTPS listener, it fails."""
+    (alb,) = prod.of_type(ALB)
+    no_association = Resources(tuple(r for r in prod.resources if r.type != ASSOCIATION))
+    assert rule_urns(evaluate_policies(no_association), WAF_RULE) == {alb.urn}
+
+    def forward_on_http(resource: RecordedResource) -> RecordedResource:
+        if resource.type != LISTENER or resource.inputs["port"] != 80:
+            return resource
+        return replace(
+            resource,
+            inputs={**resource.inputs, "defaultActions": FORWARD},
+            state={**resource.state, "defaultActions": FORWARD},
+        )
+
+    forwarding = Resources(tuple(forward_on_http(r) for r in prod.resources))
+    assert rule_urns(evaluate_policies(forwarding), HTTPS_RULE) == {alb.urn}
+    no_https = Resources(tuple(r for r in prod.resources if not (r.type == LISTENER and r.inputs["port"] == 443)))
+    assert any("needs an HTTPS listener" in f.message for f in evaluate_policies(no_https) if f.rule == HTTPS_RULE)
+
+
 # --- the offline preview -----------------------------------------------------------------------------------------
 
 
@@ -839,6 +965,7 @@ def test_offline_preview_exits_1_on_a_mandatory_violation(capsys: pytest.Capture
     assert re.search(r"\[mandatory\] prod-deletion-protection: web-alb\S*: stack prod", out), out
     assert re.search(r"\[mandatory\] prod-vpc-flow-logs: network-vpc\S*: stack prod", out), out
     assert re.search(r"\[mandatory\] prod-read-only-root-filesystems: httpd-task\S*: stack prod", out), out
+    assert re.search(r"\[mandatory\] prod-alb-web-acl: web-alb\S*: stack prod", out), out
 
 
 @pytest.mark.usefixtures("cached_cli")
@@ -909,12 +1036,12 @@ def crossguard_findings(
 
 
 def broken_prod() -> Resources:
-    """prod with a violation of every rule."""
+    """prod with a violation of every rule (its ALB serving plain HTTP without the on-purpose tag, without a WAF)."""
     broken: Resources | Evaluation = prod_with_controls_off()
     for type_, change in BREAKS.values():
         broken, _ = break_one(broken, type_, change)
-    unversioned = without_versioning(broken)
-    return with_tiny_public_subnets(with_bucket_configurations_unchained(without_public_access_blocks(unversioned)))
+    broken = without_versioning(without_the_plain_http_tag(broken))
+    return with_tiny_public_subnets(with_bucket_configurations_unchained(without_public_access_blocks(broken)))
 
 
 def test_pack_has_one_policy_per_rule(pack: ModuleType) -> None:

@@ -54,3 +54,27 @@ def test_the_second_service_example_works_as_written() -> None:
     assert rules["api-rule"].inputs["priority"] < rules["httpd-rule"].inputs["priority"]
     assert ev.one("httpd-firelens:monitoring:ServiceAlarms", "api-alarms").parent == component.urn
     assert [f for f in evaluate_policies(ev) if f.enforcement == "mandatory"] == []
+
+
+def test_the_security_section_gives_each_control_its_threat_cost_and_off_switch() -> None:
+    """One table, one row per control in a stable order (HTTPS and WAF first; the archive controls follow), each with
+    what it protects against, a monthly cost in dollars and how to turn it off where that is allowed."""
+    section = README.split("\n## Security\n", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| **")]
+    assert [row.split("**")[1] for row in rows][:2] == ["HTTPS", "WAF"]
+    for row in rows:
+        control, threat, cost, off = row.strip("|").split(" | ")
+        assert threat and "$" in cost and off, control
+
+
+def test_the_readme_says_to_replace_prods_example_domain() -> None:
+    """Pulumi.prod.yaml carries documentation values (a domain under example.com, a zone id saying EXAMPLE) so that the
+    offline preview runs; the README names them and tells the user to replace them before deploying prod."""
+    prod = (PROJECT_DIR / "Pulumi.prod.yaml").read_text()
+    domain = re.search(r"httpd-firelens:domainName: (\S+)", prod)
+    zone = re.search(r"httpd-firelens:hostedZoneId: (\S+)", prod)
+    assert domain and zone
+    assert domain.group(1).endswith(".example.com") and "EXAMPLE" in zone.group(1)
+    deploy = README.split("### First deploy", 1)[1].split("\n### ", 1)[0]
+    assert f"`domainName: {domain.group(1)}`" in deploy and f"`hostedZoneId: {zone.group(1)}`" in deploy
+    assert "replace the example domain" in deploy

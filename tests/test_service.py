@@ -654,7 +654,8 @@ def test_the_rule_forwards_every_path_to_httpd_last_on_the_traffic_listener(stac
     value", the default rule last (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/
     listener-rules.html); priorities range from 1 to 50000 (elbv2 CreateRule, botocore's model)."""
     rule = one(stack, LISTENER_RULE)
-    (traffic,) = inside(stack, LOAD_BALANCER, "web", LISTENER)  # no certificate: the HTTP listener
+    listeners = {int(r.inputs["port"]): r for r in inside(stack, LOAD_BALANCER, "web", LISTENER)}
+    traffic = listeners.get(443, listeners[80])  # HTTPS with a certificate (prod), else the HTTP listener (dev)
     assert rule.inputs["listenerArn"] == traffic.state["arn"]
     assert rule.inputs["priority"] == 50000
     assert rule.inputs["conditions"] == [{"pathPattern": {"values": ["/*"]}}]

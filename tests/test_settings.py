@@ -16,7 +16,9 @@ from components.settings import (
     FARGATE_MEMORY_BY_CPU,
     LOG_RETENTION_DAYS,
     ConfigError,
+    DomainSettings,
     Settings,
+    WafSettings,
     load_settings,
     undeclared_key_warnings,
 )
@@ -53,6 +55,11 @@ def only_problem(key: str, secrets: dict[str, str] | None = None, **overrides: s
 
 def test_committed_stacks_are_valid() -> None:
     dev, prod = load("dev"), load("prod")
+    # dev: plain HTTP on purpose and no WAF; prod: HTTPS for its (example) domain and the WAF.
+    assert (dev.load_balancer.https, dev.load_balancer.allow_plain_http, dev.load_balancer.waf) == (False, True, None)
+    assert prod.load_balancer.domain == DomainSettings("app.example.com", "Z0EXAMPLE0123456789AB")
+    assert (prod.load_balancer.https, prod.load_balancer.allow_plain_http) == (True, False)
+    assert prod.load_balancer.waf == WafSettings(2000, "aws-waf-logs-httpd-firelens-prod")
     assert dev.network.availability_zones == ("ap-northeast-1a", "ap-northeast-1c")
     assert prod.network.availability_zones == ("ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d")
     assert (dev.archive.force_destroy, dev.load_balancer.deletion_protection) == (True, False)
@@ -171,6 +178,116 @@ def test_app_filesystem() -> None:
         )
     assert "each path once" in only_problem("appWritablePaths", appWritablePaths='["/tmp", "/tmp"]')
     assert "allowed: true, false" in only_problem("appReadOnlyRootFilesystem", appReadOnlyRootFilesystem="yes")
+
+
+def test_a_domain_with_its_hosted_zone_gives_https() -> None:
+    lb = load(domainName="www.example.org", hostedZoneId="Z1D633PJN98FT9").load_balancer
+    assert (lb.domain, lb.certificate_arn, lb.https) == (
+        DomainSettings("www.example.org", "Z1D633PJN98FT9"),
+        None,
+        True,
+    )
+    assert lb.allow_plain_http is False  # dev's allowPlainHttp is moot with a certificate
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "*.example.com",  # a wildcard: the alias record needs one name
+        "App.example.com",  # Route 53 and ACM keep names lowercase
+        "app.example.com.",
+        "localhost",
+        "-app.example.com",
+        "app_1.example.com",
+        "a" * 57 + ".example",  # 65 characters: more than a certificate's common name takes
+    ],
+)
+def test_domain_name_rejected(name: str) -> None:
+    assert "a DNS name such as app.example.com, at most 64 characters" in only_problem(
+        "domainName", domainName=name, hostedZoneId="Z1D633PJN98FT9"
+    )
+
+
+def test_domain_name_of_64_characters_accepted() -> None:
+    """ACM's DomainName is the certificate's common name: at most 64 octets (RFC 5280; aws-sdk-acm
+    RequestCertificateInput documentation)."""
+    name = "a" * 56 + ".example"
+    assert len(name) == 64
+    assert load(domainName=name, hostedZoneId="Z1D633PJN98FT9").load_balancer.domain is not None
+
+
+@pytest.mark.parametrize("zone", ["z1d633pjn98ft9", "/hostedzone/Z1D633PJN98FT9", "Z" * 33])
+def test_hosted_zone_id_rejected(zone: str) -> None:
+    """ChangeResourceRecordSets takes HostedZoneId as a ResourceId of at most 32 characters (botocore's model)."""
+    assert "hosted zone id" in only_problem("hostedZoneId", domainName="app.example.com", hostedZoneId=zone)
+
+
+def test_domain_name_and_hosted_zone_go_together() -> None:
+    assert "holds domainName (app.example.com)" in only_problem("hostedZoneId", domainName="app.example.com")
+    assert "empty unless domainName is set" in only_problem("hostedZoneId", hostedZoneId="Z1D633PJN98FT9")
+
+
+def test_one_way_to_a_certificate_only() -> None:
+    problem = only_problem(
+        "certificateArn", certificateArn=CERT, domainName="app.example.com", hostedZoneId="Z1D633PJN98FT9"
+    )
+    assert "empty when domainName is set" in problem
+
+
+def test_no_certificate_needs_plain_http_on_purpose() -> None:
+    """Without domainName or certificateArn the stack would serve plain HTTP: only when allowPlainHttp says so (dev's
+    file does); the line names every key that fixes it."""
+    assert load(allowPlainHttp="true").load_balancer.allow_plain_http is True
+    (problem,) = problems(allowPlainHttp="false")
+    for key in ("domainName", "hostedZoneId", "certificateArn", "allowPlainHttp"):
+        assert f"'httpd-firelens:{key}'" in problem, key
+    assert "plain HTTP" in problem
+    assert "true, false" in only_problem("allowPlainHttp", allowPlainHttp="yes")
+
+
+def test_prod_without_its_domain_or_a_certificate_is_refused() -> None:
+    """What `python -m offline preview --stack prod --config domainName= --config certificateArn=` reports (the hosted
+    zone left behind is named too)."""
+    found = problems("prod", domainName="", certificateArn="")
+    assert len(found) == 2
+    assert "'httpd-firelens:hostedZoneId': Z0EXAMPLE0123456789AB is not allowed" in found[0]
+    assert "'httpd-firelens:domainName'" in found[1] and "'httpd-firelens:certificateArn'" in found[1]
+    assert "'httpd-firelens:allowPlainHttp' true" in found[1]
+
+
+def test_waf_settings() -> None:
+    """The rate-based rule's limit: 10 to 2,000,000,000 requests per window (botocore's wafv2 model, RateLimit; "The
+    lowest limit setting allowed is 10", https://docs.aws.amazon.com/waf/latest/developerguide/
+    waf-rule-statement-type-rate-based-high-level-settings.html)."""
+    assert load(waf="true", wafRateLimit="10").load_balancer.waf == WafSettings(10, "aws-waf-logs-httpd-firelens-dev")
+    assert load(waf="true", wafRateLimit="2000000000").load_balancer.waf is not None
+    assert "from 10 to 2000000000" in only_problem("wafRateLimit", wafRateLimit="9")
+    assert "from 10 to 2000000000" in only_problem("wafRateLimit", wafRateLimit="2000000001")
+    assert "true, false" in only_problem("waf", waf="on")
+
+
+def load_as(stack_name: str, **overrides: str) -> Settings:
+    """The dev stack's configuration under another stack name."""
+    config = load_stack_config(PROJECT_DIR, "dev").with_overrides(overrides)
+    start_mock_runtime(AwsMocks(config.region, PROJECT_DIR), config.project, stack_name, config.values)
+    return load_settings()
+
+
+def test_the_waf_log_stream_name_fits_firehose() -> None:
+    """WAF logs only to a destination whose name starts with `aws-waf-logs-` (WAFv2 PutLoggingConfiguration: "The
+    name that you give the destination must start with aws-waf-logs-", https://docs.aws.amazon.com/waf/latest/
+    APIReference/API_LoggingConfiguration.html), and a Firehose stream name has 1 to 64 characters of
+    [a-zA-Z0-9_.-] (botocore's firehose model, DeliveryStreamName). `aws-waf-logs-httpd-firelens-` leaves 36 for
+    the stack name; a longer one is refused while the WAF is on, naming the key that turns it off."""
+    assert load_as("s" * 36, waf="true").load_balancer.waf == WafSettings(
+        2000, "aws-waf-logs-httpd-firelens-" + "s" * 36
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_as("s" * 37, waf="true")
+    (problem,) = raised.value.problems
+    assert problem.startswith("config key 'httpd-firelens:waf': true is not allowed")
+    assert "65 characters, Firehose takes 64; allowed: false, or a stack name of at most 36 characters" in problem
+    assert load_as("s" * 37, waf="false").load_balancer.waf is None
 
 
 def test_booleans() -> None:

@@ -49,7 +49,12 @@ alerts = Alerts("alerts", AlertsArgs(), opts)
 cluster = EcsCluster("apps", EcsClusterArgs(), opts)
 load_balancer = LoadBalancer(
     "web",
-    LoadBalancerArgs(vpc_id=network.vpc_id, subnet_ids=network.public_subnet_ids, access_log_expiration_days=30),
+    LoadBalancerArgs(
+        vpc_id=network.vpc_id,
+        subnet_ids=network.public_subnet_ids,
+        access_log_expiration_days=30,
+        allow_plain_http=True,  # a test program: no certificate, on purpose
+    ),
     opts,
 )
 
