@@ -47,7 +47,7 @@ from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests import archive_fixture
 from tests.aws_api import operation_model, validate_request
-from tests.conftest import evaluate_stack
+from tests.conftest import PIPELINE_VARIANT, evaluate_stack
 from tests.ecs_events import REGION, stopped
 from tests.helpers import delivery_stream
 from tests.iam_lint import as_list, lint_policy, policy_of
@@ -76,7 +76,8 @@ ARCHIVE_OF_TABLE = {APP_LOG_TABLE.name: "app-log-archive", TASK_STOP_TABLE.name:
 
 @pytest.fixture(scope="module")
 def kms() -> Evaluation:
-    return evaluate_stack("dev", archiveKmsKeyArn=KEY_ARN)
+    """dev with the archives under a KMS key (the pipeline variant, which sets KEY_ARN)."""
+    return evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
 
 
 # --- reading the recorded program -------------------------------------------------------------------------
