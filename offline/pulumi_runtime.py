@@ -8,6 +8,7 @@ secret travels in. Everything else imports them from here, so an SDK upgrade tha
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
@@ -35,12 +36,26 @@ def start_mock_runtime(
 ) -> None:
     """A fresh mock runtime: no root stack left from an earlier evaluation, `mocks` answering, `config` set
     (keys with their namespace), no output left over from an earlier program."""
+    _set_event_loop()
     _settings.ROOT.set(None)
     pulumi.runtime.set_mocks(mocks, project=project, stack=stack, preview=False, logger=logger, monitor=monitor)
     # set_mocks keeps the SDK's set of pending outputs (its MockSettings carries none of its own), and a program
     # that failed leaves its failed outputs there: the next program would wait for them and fail with their error.
     _settings.SETTINGS.outputs = set()
     pulumi.runtime.set_all_config(dict(config or {}), sorted(secret_keys))
+
+
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def _set_event_loop() -> None:
+    """The SDK creates its futures with `asyncio.Future()` and finds the loop with `asyncio.get_event_loop()`; with no
+    loop set, Python 3.12 and 3.13 warn ("There is no current event loop") and 3.14 raises. The language host runs
+    programs inside a loop; the harness sets one, once per process, as its own stand-in."""
+    global _loop
+    if _loop is None:
+        _loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(_loop)
 
 
 def root_resource() -> Any:
