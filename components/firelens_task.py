@@ -77,17 +77,27 @@ def writable_volume(container_name: str, path: str) -> str:
     return container_name + re.sub(r"[^A-Za-z0-9_-]", "-", path)
 
 
-def writable_paths_problems(container_name: str, paths: Sequence[str]) -> list[str]:
-    """What RegisterTaskDefinition or the mount would refuse in a container's writable paths, one line each."""
-    problems = [f"writable path {p!r}: {problem}" for p in paths if (problem := writable_path_problem(p))]
+def writable_volume_problems(container_name: str, paths: Sequence[str]) -> list[str]:
+    """What RegisterTaskDefinition would refuse in the volumes (writable_volume) a container's paths get, one
+    line each: two paths that give one volume name, a name ECS does not take, the router's state volume."""
     volumes = [writable_volume(container_name, p) for p in paths]
+    problems = []
     if len(set(volumes)) != len(volumes):
-        problems.append(f"writable paths {list(paths)}: each path once (volume names {volumes} must differ)")
+        problems.append(f"each path once (volume names {volumes} must differ)")
     problems += [
         f"volume name {v!r}: letters, digits, - and _, up to 255" for v in volumes if not _VOLUME_NAME.match(v)
     ]
     if STATE_VOLUME in volumes:
         problems.append(f"volume name {STATE_VOLUME!r} is the log router's")
+    return problems
+
+
+def writable_paths_problems(container_name: str, paths: Sequence[str]) -> list[str]:
+    """What RegisterTaskDefinition or the mount would refuse in a container's writable paths, one line each."""
+    problems = [f"writable path {p!r}: {problem}" for p in paths if (problem := writable_path_problem(p))]
+    problems += [
+        f"writable paths {list(paths)}: {problem}" for problem in writable_volume_problems(container_name, paths)
+    ]
     return problems
 
 

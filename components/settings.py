@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.firelens_task import writable_path_problem
+from components.firelens_task import writable_path_problem, writable_volume_problems
 from components.limits import (
     ATHENA_BYTES_SCANNED_CUTOFF_MIB,
     BUFFER_INTERVAL_SECONDS,
@@ -36,6 +36,7 @@ from components.limits import (
     WAF_RATE_LIMIT,
     image_pin_problem,
 )
+from components.service import APP_CONTAINER
 from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
 
 # Fargate task sizes (Linux): cpu units -> the memory values (MiB) AWS accepts with it.
@@ -525,8 +526,11 @@ def _read_service(reader: _ConfigReader) -> ServiceSettings:
     for path in writable_paths:
         if (allowed := writable_path_problem(path)) is not None:
             reader.problem("appWritablePaths", path, allowed)
-    if len(set(writable_paths)) != len(writable_paths):
-        reader.problem("appWritablePaths", writable_paths, "allowed: each path once")
+    # The volumes the paths get (one per path, named after the app container and the path) must be ones ECS takes.
+    for problem in writable_volume_problems(APP_CONTAINER, writable_paths):
+        reader.problem(
+            "appWritablePaths", writable_paths, f"allowed: paths whose task volumes ECS can register: {problem}"
+        )
     return ServiceSettings(
         app_image=app_image,
         app_port=app_port,

@@ -180,6 +180,18 @@ def test_app_filesystem() -> None:
     assert "allowed: true, false" in only_problem("appReadOnlyRootFilesystem", appReadOnlyRootFilesystem="yes")
 
 
+def test_app_writable_paths_whose_volumes_ecs_refuses_are_a_config_problem() -> None:
+    """Each writable path gets a task volume named after the app container and the path (components/firelens_task.py
+    writable_volume). ECS takes volume names of "up to 255 letters (uppercase and lowercase), numbers, underscores,
+    and hyphens" (botocore's ECS model, Volume.name), and two volumes of one task cannot share a name. Paths that
+    pass one by one but break either rule are refused with the config key, before anything is created, not by
+    the service component halfway through the program."""
+    same_volume = only_problem("appWritablePaths", appWritablePaths='["/a-b", "/a/b"]')
+    assert "each path once (volume names ['httpd-a-b', 'httpd-a-b'] must differ)" in same_volume
+    too_long = only_problem("appWritablePaths", appWritablePaths=f'["/{"a" * 255}"]')
+    assert "letters, digits, - and _, up to 255" in too_long
+
+
 def test_a_domain_with_its_hosted_zone_gives_https() -> None:
     lb = load(domainName="www.example.org", hostedZoneId="Z1D633PJN98FT9").load_balancer
     assert (lb.domain, lb.certificate_arn, lb.https) == (
