@@ -32,7 +32,7 @@ import pulumi_aws as aws
 
 from components.archive_layout import PARTITION_COLUMN_TYPE, TIME_PARTITIONS, table_location
 from components.archive_tables import INPUT_FORMAT, OUTPUT_FORMAT, SERDE_LIBRARY, TABLE_TYPE, ArchiveTable
-from components.iam import policy_document
+from components.iam import kms_key_through_s3_statement, policy_document
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
 from components.saved_queries import SAVED_QUERIES, SavedQuery
 
@@ -307,21 +307,5 @@ class ArchiveQueries(pulumi.ComponentResource):
             dns_suffix = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).dns_suffix
             region = _arn_field(database.arn, REGION)
             buckets = [*(source.bucket_arn for source in sources), results.arn]
-            statements.append(
-                {
-                    "Sid": "ArchiveKeyThroughS3",
-                    "Effect": "Allow",
-                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                    "Resource": key_arn,
-                    "Condition": {
-                        "StringEquals": {"kms:ViaService": pulumi.Output.format("s3.{0}.{1}", region, dns_suffix)},
-                        # With an S3 Bucket Key the encryption context is the bucket ARN, without one the object's.
-                        "StringLike": {
-                            "kms:EncryptionContext:aws:s3:arn": [
-                                value for bucket in buckets for value in (bucket, pulumi.Output.format("{0}/*", bucket))
-                            ]
-                        },
-                    },
-                }
-            )
+            statements.append(kms_key_through_s3_statement("ArchiveKeyThroughS3", key_arn, region, dns_suffix, buckets))
         return statements

@@ -1,4 +1,5 @@
-"""IAM policy documents as plain data: the document wrapper and the trust policy of a service role.
+"""IAM policy documents as plain data: the document wrapper, the trust policy of a service role and the use of a
+KMS key through S3.
 
 Every role, key, bucket, topic, queue and log group policy of the stack is built with these, so the policy
 language version and the shape of a service trust statement live in one place. Creates no resource.
@@ -6,8 +7,10 @@ language version and the shape of a service trust statement live in one place. C
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
+
+import pulumi
 
 POLICY_VERSION = "2012-10-17"
 
@@ -29,3 +32,28 @@ def service_trust_policy(sid: str, service: str, condition: Mapping[str, Any]) -
             "Condition": dict(condition),
         }
     )
+
+
+def kms_key_through_s3_statement(
+    sid: str,
+    key_arn: pulumi.Input[str],
+    region: pulumi.Input[str],
+    dns_suffix: pulumi.Input[str],
+    bucket_arns: Sequence[pulumi.Input[str]],
+) -> dict[str, Any]:
+    """Use a KMS key for S3 objects (encrypt and decrypt), only through S3 in `region` and only for these buckets.
+    With an S3 Bucket Key the encryption context is the bucket's ARN, without one the object's: both are allowed."""
+    return {
+        "Sid": sid,
+        "Effect": "Allow",
+        "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
+        "Resource": key_arn,
+        "Condition": {
+            "StringEquals": {"kms:ViaService": pulumi.Output.format("s3.{0}.{1}", region, dns_suffix)},
+            "StringLike": {
+                "kms:EncryptionContext:aws:s3:arn": [
+                    arn for bucket in bucket_arns for arn in (bucket, pulumi.Output.format("{0}/*", bucket))
+                ]
+            },
+        },
+    }

@@ -41,7 +41,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.archive_layout import error_output_prefix, firehose_prefix
-from components.iam import policy_document, service_trust_policy
+from components.iam import kms_key_through_s3_statement, policy_document, service_trust_policy
 from components.limits import (
     BUFFER_INTERVAL_SECONDS,
     FIREHOSE_NAME_MAX_LENGTH,
@@ -311,19 +311,7 @@ class LogArchive(pulumi.ComponentResource):
             region = aws.get_region_output(opts=invoke).region
             dns_suffix = aws.get_partition_output(opts=invoke).dns_suffix
             statements.append(
-                {
-                    "Sid": "ArchiveKeyThroughS3",
-                    "Effect": "Allow",
-                    "Action": ["kms:Decrypt", "kms:GenerateDataKey"],
-                    "Resource": key_arn,
-                    "Condition": {
-                        "StringEquals": {"kms:ViaService": pulumi.Output.format("s3.{0}.{1}", region, dns_suffix)},
-                        # With an S3 Bucket Key the encryption context is the bucket ARN, without one the object's.
-                        "StringLike": {
-                            "kms:EncryptionContext:aws:s3:arn": [bucket.arn, pulumi.Output.format("{0}/*", bucket.arn)]
-                        },
-                    },
-                }
+                kms_key_through_s3_statement("ArchiveKeyThroughS3", key_arn, region, dns_suffix, [bucket.arn])
             )
         role_policy = aws.iam.RolePolicy(
             f"{self._name}-role-policy",
