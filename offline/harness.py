@@ -19,7 +19,7 @@ from typing import Any
 
 import pulumi
 
-from offline.aliases import AliasSpec, Match, Registration, match_previous
+from offline.aliases import ROOT_STACK_TYPE, AliasSpec, Match, Registration, create_urn, match_previous
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import (
     MockMonitor,
@@ -35,7 +35,6 @@ from offline.stack_config import StackConfig
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 SECRET_MASK = "[secret]"
-STACK_TYPE = "pulumi:pulumi:Stack"
 
 
 @dataclass(frozen=True)
@@ -148,20 +147,20 @@ class RecordingMonitor(MockMonitor):
     def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
         super().__init__(mocks)
         self.records: list[RecordedResource] = []
+        self._urns: set[str] = set()  # the records' URNs
 
     def make_urn(self, parent: str, type_: str, name: str) -> str:
-        """As the engine does: a child's type is qualified by its parent's whole type chain
-        (`A$B$aws:s3/bucket:Bucket`), and the stack is not part of that chain."""
-        parent_chain = parent.split("::")[2] if parent else STACK_TYPE
-        qualified = type_ if parent_chain == STACK_TYPE else f"{parent_chain}${type_}"
-        return "::".join(["urn:pulumi:" + pulumi.get_stack(), pulumi.get_project(), qualified, name])
+        """As the engine does (offline/aliases.py create_urn, which alias matching uses too): a child's type is
+        qualified by its parent's whole type chain (`A$B$aws:s3/bucket:Bucket`), and the stack is not part of it."""
+        return create_urn(name, type_, parent, pulumi.get_project(), pulumi.get_stack())
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         response = super().RegisterResource(request)  # type: ignore[no-untyped-call]
         # The engine refuses a second registration of one URN ("Duplicate resource URN ...; try giving it a unique
         # name", pulumi/pulumi#1682 and pull request 1687); the stock mock monitor silently accepts it.
-        if any(record.urn == response.urn for record in self.records):
+        if response.urn in self._urns:
             raise DuplicateUrnError(f"Duplicate resource URN '{response.urn}'; try giving it a unique name")
+        self._urns.add(response.urn)
         state = self.resources.get(response.urn)
         self.records.append(
             RecordedResource(
@@ -248,7 +247,7 @@ def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR, program: Path
             secret_outputs.add(name)
 
     # Registrations complete in thread-pool order; sort so that every run prints the same document.
-    records = sorted(monitor.records, key=lambda r: (r.type != STACK_TYPE, r.urn))
+    records = sorted(monitor.records, key=lambda r: (r.type != ROOT_STACK_TYPE, r.urn))
     return Evaluation(
         config,
         tuple(records),

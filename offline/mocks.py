@@ -102,10 +102,13 @@ def _vpc(ctx: ResourceContext) -> tuple[str, Outputs]:
     }
 
 
-def _ec2_simple(prefix: str, arn_kind: str | None) -> Handler:
+def _ec2_simple(prefix: str, arn_kind: str | None, owner: bool = True) -> Handler:
+    """EC2 resources identified as `<prefix>-` and 17 hex digits, with the ARN `arn:<partition>:ec2:<region>:
+    <account>:<arn_kind>/<id>` (when they have one) and, with `owner`, an ownerId."""
+
     def handler(ctx: ResourceContext) -> tuple[str, Outputs]:
         resource_id = ctx.ident.ec2_id(prefix)
-        outputs: Outputs = {"ownerId": ACCOUNT_ID}
+        outputs: Outputs = {"ownerId": ACCOUNT_ID} if owner else {}
         if arn_kind:
             outputs["arn"] = ctx.arn("ec2", f"{arn_kind}/{resource_id}")
         return resource_id, outputs
@@ -121,13 +124,8 @@ HANDLERS["aws:ec2/securityGroup:SecurityGroup"] = _ec2_simple("sg", "security-gr
 HANDLERS["aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"] = _ec2_simple("sgr", "security-group-rule")
 HANDLERS["aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"] = _ec2_simple("sgr", "security-group-rule")
 
-
-@handles("aws:ec2/flowLog:FlowLog")
-def _flow_log(ctx: ResourceContext) -> tuple[str, Outputs]:
-    """Flow log ids are `fl-` and 17 hex digits; their ARN is `arn:<partition>:ec2:<region>:<account>:vpc-flow-log/
-    <id>` (the Service Authorization Reference's vpc-flow-log resource type)."""
-    flow_log_id = ctx.ident.ec2_id("fl")
-    return flow_log_id, {"arn": ctx.arn("ec2", f"vpc-flow-log/{flow_log_id}")}
+# The Service Authorization Reference's vpc-flow-log resource type; a flow log reports no owner.
+HANDLERS["aws:ec2/flowLog:FlowLog"] = _ec2_simple("fl", "vpc-flow-log", owner=False)
 
 
 @handles("aws:ec2/subnet:Subnet")
@@ -318,7 +316,8 @@ for _type in (
 def _object_lock_configuration(ctx: ResourceContext) -> tuple[str, Outputs]:
     """Identified by the bucket name; GetObjectLockConfiguration reports `ObjectLockEnabled: Enabled` (the only
     value, and the provider's default when the program gives none) next to the rule."""
-    return str(ctx.inputs.get("bucket", ctx.name)), {"objectLockEnabled": "Enabled"}
+    bucket, _ = _by_bucket(ctx)
+    return bucket, {"objectLockEnabled": "Enabled"}
 
 
 # --- CloudWatch Logs, metrics and EventBridge ----------------------------------------------------------

@@ -9,7 +9,7 @@ secret travels in. Everything else imports them from here, so an SDK upgrade tha
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 import pulumi
@@ -66,11 +66,6 @@ def root_resource() -> Any:
 def run_program(program: Callable[[], None]) -> None:
     """Run a program function the way the language host does and wait for every registration and apply."""
     _sync_await(_run_pulumi_func(program))
-
-
-def wait(awaitable: Awaitable[T]) -> T:
-    """Wait for a coroutine or future outside a program (e.g. an output's future in a test)."""
-    return _sync_await(awaitable)
 
 
 def resolve(output: pulumi.Output[T]) -> tuple[T | None, bool]:

@@ -106,10 +106,14 @@ LISTENER = "aws:lb/listener:Listener"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 WEB_ACL = "aws:wafv2/webAcl:WebAcl"
-# Resources that are edges from the web ACL: to the load balancer it inspects, to the stream it logs to.
-WEB_ACL_EDGES = {
-    "aws:wafv2/webAclAssociation:WebAclAssociation",
-    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration",
+# Resources that are edges, not nodes: from the resources of the first types they reference to those of the second.
+# An EventBridge target goes from its rule to its destination (and to the DLQ it falls back to); the web ACL's
+# association and logging configuration go from the ACL to the load balancer it inspects and the stream it logs to.
+_FROM_WEB_ACL = (frozenset({WEB_ACL}), frozenset(DIAGRAM_TYPES) - {WEB_ACL})
+EDGE_TYPES: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    EVENT_TARGET: (frozenset({"aws:cloudwatch/eventRule:EventRule"}), frozenset(SINK_TYPES)),
+    "aws:wafv2/webAclAssociation:WebAclAssociation": _FROM_WEB_ACL,
+    "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": _FROM_WEB_ACL,
 }
 
 
@@ -134,19 +138,13 @@ def _flows(evaluation: Evaluation) -> set[tuple[str, str]]:
     by_urn = {r.urn: r for r in evaluation.resources}
     edges: set[tuple[str, str]] = set()
     for resource in evaluation.resources:
-        if resource.type not in (EVENT_TARGET, *WEB_ACL_EDGES) and resource.type not in DIAGRAM_TYPES:
+        if resource.type not in EDGE_TYPES and resource.type not in DIAGRAM_TYPES:
             continue
         inputs_json = json.dumps(resource.inputs)
         deps = [by_urn[d] for d in resource.dependencies if d in by_urn and _references(inputs_json, by_urn[d])]
-        if resource.type in WEB_ACL_EDGES:
-            acls = [d for d in deps if d.type == WEB_ACL]
-            edges |= {(acl.urn, d.urn) for acl in acls for d in deps if d.type in DIAGRAM_TYPES and d.type != WEB_ACL}
-            continue
-        if resource.type == EVENT_TARGET:
-            # A target is an edge: from its rule to its destination (and to the DLQ it falls back to).
-            rules = [d for d in deps if d.type == "aws:cloudwatch/eventRule:EventRule"]
-            sinks = [d for d in deps if d.type in SINK_TYPES]
-            edges |= {(rule.urn, sink.urn) for rule in rules for sink in sinks}
+        if resource.type in EDGE_TYPES:
+            sources, targets = EDGE_TYPES[resource.type]
+            edges |= {(a.urn, b.urn) for a in deps if a.type in sources for b in deps if b.type in targets}
             continue
         for dep in deps:
             if dep.type not in DIAGRAM_TYPES:
