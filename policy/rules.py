@@ -23,7 +23,7 @@ import fnmatch
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -126,6 +126,8 @@ def stack_of(urn: str) -> str:
 BUCKET = "aws:s3/bucket:Bucket"
 BUCKET_ENCRYPTION = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"
 BUCKET_PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock"
+BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
+BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 SSE_ALGORITHMS = frozenset({"AES256", "aws:kms", "aws:kms:dsse"})
 PUBLIC_ACCESS_FLAGS = ("blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets")
 
@@ -194,7 +196,7 @@ BUCKET_CONFIGURATIONS: Final = frozenset(
         "aws:s3/bucketAccelerateConfiguration:BucketAccelerateConfiguration",
         "aws:s3/bucketAcl:BucketAcl",
         "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration",
-        "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+        BUCKET_LIFECYCLE,
         "aws:s3/bucketLogging:BucketLogging",
         "aws:s3/bucketNotification:BucketNotification",
         "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration",
@@ -202,7 +204,7 @@ BUCKET_CONFIGURATIONS: Final = frozenset(
         "aws:s3/bucketPolicy:BucketPolicy",
         "aws:s3/bucketReplicationConfig:BucketReplicationConfig",
         "aws:s3/bucketRequestPaymentConfiguration:BucketRequestPaymentConfiguration",
-        "aws:s3/bucketVersioning:BucketVersioning",
+        BUCKET_VERSIONING,
         "aws:s3/bucketWebsiteConfiguration:BucketWebsiteConfiguration",
     }
 )
@@ -228,13 +230,21 @@ def _depends_on(resources: Sequence[StackResource]) -> Callable[[str], set[str]]
     return upstream
 
 
-def check_bucket_configuration_ordered(resources: Sequence[StackResource]) -> list[Violation]:
-    buckets = [r for r in resources if r.type == BUCKET]
-    configurations: dict[str, list[StackResource]] = {}
-    for sub in (r for r in resources if r.type in BUCKET_CONFIGURATIONS):
+def _configurations(
+    resources: Sequence[StackResource], types: Collection[str], buckets: Sequence[StackResource]
+) -> dict[str, list[StackResource]]:
+    """Bucket URN -> its configuration resources of these types."""
+    found: dict[str, list[StackResource]] = {}
+    for sub in (r for r in resources if r.type in types):
         bucket = _bucket_of(sub, buckets)
         if bucket is not None:
-            configurations.setdefault(bucket.urn, []).append(sub)
+            found.setdefault(bucket.urn, []).append(sub)
+    return found
+
+
+def check_bucket_configuration_ordered(resources: Sequence[StackResource]) -> list[Violation]:
+    buckets = [r for r in resources if r.type == BUCKET]
+    configurations = _configurations(resources, BUCKET_CONFIGURATIONS, buckets)
     upstream = _depends_on(resources)
     violations: list[Violation] = []
     for bucket in buckets:
@@ -282,13 +292,17 @@ def _port_span(protocol: Any, from_port: Any, to_port: Any) -> tuple[int, int] |
     return ALL_PORTS if low <= 1 and high >= 65535 else (low, high)
 
 
-def _is_world(cidr: Any) -> bool:
+def _prefix_length(cidr: Any) -> int | None:
     if not isinstance(cidr, str):
-        return False
+        return None
     try:
-        return ipaddress.ip_network(cidr, strict=False).prefixlen == 0
+        return ipaddress.ip_network(cidr, strict=False).prefixlen
     except ValueError:
-        return False
+        return None
+
+
+def _is_world(cidr: Any) -> bool:
+    return _prefix_length(cidr) == 0
 
 
 def _ingress_problems(label: str, protocol: Any, from_port: Any, to_port: Any, cidrs: list[Any]) -> list[str]:
@@ -455,8 +469,8 @@ def _condition_keys(condition: Any) -> set[str]:
 
 
 def _granting_statements(props: dict[str, Any], key: str) -> list[tuple[str, dict[str, Any]]]:
-    """(label, statement) for every statement of the policy input `key` that is not a Deny. None when the input
-    is unknown or unparsable: that is iam-no-wildcards' finding, and reporting it twice helps nobody."""
+    """(label, statement) for every statement of the policy input `key` that is not a Deny; none when the input
+    is unknown or unparsable (that is iam-no-wildcards' finding, and reporting it twice helps nobody)."""
     document, _ = _json_input(props.get(key), key)
     if not isinstance(document, dict):
         return []
@@ -539,6 +553,11 @@ ECR_REPOSITORY = "aws:ecr/repository:Repository"
 LOAD_BALANCERS = frozenset({"aws:lb/loadBalancer:LoadBalancer", "aws:alb/loadBalancer:LoadBalancer"})
 
 
+def _is_alb(type_: str, props: dict[str, Any]) -> bool:
+    """An application load balancer (the provider's default type)."""
+    return type_ in LOAD_BALANCERS and props.get("loadBalancerType", "application") == "application"
+
+
 def check_log_retention(type_: str, props: dict[str, Any]) -> list[str]:
     if type_ != LOG_GROUP:
         return []
@@ -558,7 +577,7 @@ def check_ecr_scan_on_push(type_: str, props: dict[str, Any]) -> list[str]:
 
 
 def check_alb_drops_invalid_headers(type_: str, props: dict[str, Any]) -> list[str]:
-    if type_ not in LOAD_BALANCERS or props.get("loadBalancerType", "application") != "application":
+    if not _is_alb(type_, props):
         return []
     if _off(props.get("dropInvalidHeaderFields")):
         return ["dropInvalidHeaderFields must be true (header-smuggling protection)"]
@@ -568,15 +587,6 @@ def check_alb_drops_invalid_headers(type_: str, props: dict[str, Any]) -> list[s
 # --- ALB subnets: room for the load balancer (stack rule: the subnets are other resources) --------------------
 
 SUBNET = "aws:ec2/subnet:Subnet"
-
-
-def _prefix_length(cidr: Any) -> int | None:
-    if not isinstance(cidr, str):
-        return None
-    try:
-        return ipaddress.ip_network(cidr, strict=False).prefixlen
-    except ValueError:
-        return None
 
 
 def _subnets_of(load_balancer: StackResource, subnets: Sequence[StackResource]) -> list[StackResource]:
@@ -590,9 +600,7 @@ def check_alb_subnet_size(resources: Sequence[StackResource]) -> list[Violation]
     subnets = [r for r in resources if r.type == SUBNET]
     violations: list[Violation] = []
     for load_balancer in resources:
-        if load_balancer.type not in LOAD_BALANCERS or load_balancer.props.get("loadBalancerType", "application") != (
-            "application"
-        ):
+        if not _is_alb(load_balancer.type, load_balancer.props):
             continue
         for subnet in _subnets_of(load_balancer, subnets):
             cidr = subnet.props.get("cidrBlock")
@@ -614,12 +622,18 @@ TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 # The pinning rule itself is components.limits.image_pin_problem: settings refuse the same images for appImage.
 
 
+def _containers(props: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """A task definition's container definitions (those that are objects), and why its JSON cannot be read."""
+    containers, problems = _json_input(props.get("containerDefinitions"), "containerDefinitions")
+    return [c for c in _as_list(containers) if isinstance(c, dict)], problems
+
+
 def check_pinned_images(type_: str, props: dict[str, Any]) -> list[str]:
     if type_ != TASK_DEFINITION:
         return []
-    containers, problems = _json_input(props.get("containerDefinitions"), "containerDefinitions")
-    for container in _as_list(containers):
-        image = container.get("image") if isinstance(container, dict) else None
+    containers, problems = _containers(props)
+    for container in containers:
+        image = container.get("image")
         if isinstance(image, str) and (problem := image_pin_problem(image)):
             problems.append(f"container {container.get('name')}: {problem}")
     return problems
@@ -630,13 +644,15 @@ def check_pinned_images(type_: str, props: dict[str, Any]) -> list[str]:
 PROTECTED_STACKS = frozenset({"prod"})
 
 
+def _protected(resource: StackResource) -> bool:
+    return stack_of(resource.urn) in PROTECTED_STACKS
+
+
 def check_prod_deletion_protection(resources: Sequence[StackResource]) -> list[Violation]:
     return [
         Violation(r, f"stack {stack_of(r.urn)}: enableDeletionProtection must be true")
         for r in resources
-        if r.type in LOAD_BALANCERS
-        and stack_of(r.urn) in PROTECTED_STACKS
-        and _off(r.props.get("enableDeletionProtection"))
+        if r.type in LOAD_BALANCERS and _protected(r) and _off(r.props.get("enableDeletionProtection"))
     ]
 
 
@@ -644,24 +660,21 @@ def check_prod_deletion_protection(resources: Sequence[StackResource]) -> list[V
 
 VPC = "aws:ec2/vpc:Vpc"
 FLOW_LOG = "aws:ec2/flowLog:FlowLog"
-BUCKET_VERSIONING = "aws:s3/bucketVersioning:BucketVersioning"
-BUCKET_LIFECYCLE = "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration"
 
 
-def _protected(resource: StackResource) -> bool:
-    return stack_of(resource.urn) in PROTECTED_STACKS
+def _refers_to(sub: StackResource, key: str, target: StackResource, attribute: str = "arn") -> bool:
+    """Whether `sub`'s `key` input names `target`: its `attribute` (the ARN, an id) when both are known, else the
+    dependency an Output reference makes (during preview)."""
+    value = sub.props.get(key)
+    known = target.props.get(attribute)
+    if isinstance(value, str) and isinstance(known, str):
+        return value == known
+    return target.urn in sub.dependencies
 
 
 def _logs_vpc(flow_log: StackResource, vpc: StackResource) -> bool:
-    """The flow log is on this VPC: its `vpcId` is the VPC's id, or (an id unknown during preview) it depends on the
-    VPC, as an Output reference makes it."""
-    vpc_id = flow_log.props.get("vpcId")
-    if vpc_id is None:
-        return False  # on a subnet or a network interface: part of the VPC's traffic only
-    known_id = vpc.props.get("id")
-    if isinstance(vpc_id, str) and isinstance(known_id, str):
-        return vpc_id == known_id
-    return vpc.urn in flow_log.dependencies
+    """The flow log is on this VPC (not on a subnet or a network interface: part of the VPC's traffic only)."""
+    return flow_log.props.get("vpcId") is not None and _refers_to(flow_log, "vpcId", vpc, "id")
 
 
 def check_prod_vpc_flow_logs(resources: Sequence[StackResource]) -> list[Violation]:
@@ -676,18 +689,6 @@ def check_prod_vpc_flow_logs(resources: Sequence[StackResource]) -> list[Violati
                 )
             )
     return violations
-
-
-def _configurations(
-    resources: Sequence[StackResource], type_: str, buckets: Sequence[StackResource]
-) -> dict[str, list[StackResource]]:
-    """Bucket URN -> its configuration resources of one type."""
-    found: dict[str, list[StackResource]] = {}
-    for sub in (r for r in resources if r.type == type_):
-        bucket = _bucket_of(sub, buckets)
-        if bucket is not None:
-            found.setdefault(bucket.urn, []).append(sub)
-    return found
 
 
 def _versioning_enabled(versioning: StackResource) -> bool:
@@ -712,8 +713,8 @@ def _expires_noncurrent_versions(lifecycle: StackResource) -> bool:
 
 def check_prod_buckets_versioned(resources: Sequence[StackResource]) -> list[Violation]:
     buckets = [r for r in resources if r.type == BUCKET]
-    versionings = _configurations(resources, BUCKET_VERSIONING, buckets)
-    lifecycles = _configurations(resources, BUCKET_LIFECYCLE, buckets)
+    versionings = _configurations(resources, {BUCKET_VERSIONING}, buckets)
+    lifecycles = _configurations(resources, {BUCKET_LIFECYCLE}, buckets)
     violations: list[Violation] = []
     for bucket in (b for b in buckets if _protected(b)):
         if not any(_versioning_enabled(v) for v in versionings.get(bucket.urn, [])):
@@ -739,12 +740,8 @@ def check_prod_read_only_roots(resources: Sequence[StackResource]) -> list[Viola
     violations: list[Violation] = []
     for task in (r for r in resources if r.type == TASK_DEFINITION and _protected(r)):
         # An unparsable document is task-definition-pinned-images' finding already.
-        containers, _ = _json_input(task.props.get("containerDefinitions"), "containerDefinitions")
-        writable = [
-            str(c.get("name"))
-            for c in _as_list(containers)
-            if isinstance(c, dict) and _off(c.get("readonlyRootFilesystem"))
-        ]
+        containers, _ = _containers(task.props)
+        writable = [str(c.get("name")) for c in containers if _off(c.get("readonlyRootFilesystem"))]
         if writable:
             violations.append(
                 Violation(
@@ -765,23 +762,7 @@ WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation"
 
 def _internet_facing_albs(resources: Sequence[StackResource]) -> list[StackResource]:
     """The application load balancers of protected stacks that are (or may be, while unknown) internet-facing."""
-    return [
-        r
-        for r in resources
-        if r.type in LOAD_BALANCERS
-        and stack_of(r.urn) in PROTECTED_STACKS
-        and r.props.get("loadBalancerType", "application") == "application"
-        and r.props.get("internal") is not True
-    ]
-
-
-def _refers_to(sub: StackResource, key: str, target: StackResource) -> bool:
-    """Whether `sub`'s `key` input names `target` (its ARN when known, else the dependency an Output makes)."""
-    value = sub.props.get(key)
-    arn = target.props.get("arn")
-    if isinstance(value, str) and isinstance(arn, str):
-        return value == arn
-    return target.urn in sub.dependencies
+    return [r for r in resources if _is_alb(r.type, r.props) and _protected(r) and r.props.get("internal") is not True]
 
 
 def _redirects_to_https(listener: StackResource) -> bool:
@@ -797,6 +778,9 @@ def _redirects_to_https(listener: StackResource) -> bool:
     )
 
 
+PLAIN_HTTP_TAG_TEXT = ", ".join(f"{key}={value}" for key, value in PLAIN_HTTP_TAG.items())
+
+
 def _plain_http_on_purpose(alb: StackResource) -> bool:
     """Tagged PLAIN_HTTP_TAG (components/limits.py), as the load balancer is with allowPlainHttp."""
     tags = alb.props.get("tags")
@@ -807,18 +791,16 @@ def check_protected_albs_serve_https(resources: Sequence[StackResource]) -> list
     listeners = [r for r in resources if r.type in LISTENERS]
     rules = [r for r in resources if r.type in LISTENER_RULES]
     violations: list[Violation] = []
-    for alb in _internet_facing_albs(resources):
+    for alb in (a for a in _internet_facing_albs(resources) if not _plain_http_on_purpose(a)):
         own = [listener for listener in listeners if _refers_to(listener, "loadBalancerArn", alb)]
         https = [listener for listener in own if listener.props.get("protocol") in ("HTTPS", UNKNOWN)]
         plain = [listener for listener in own if listener.props.get("protocol") == "HTTP"]
-        if _plain_http_on_purpose(alb):
-            continue
         if not https:
             violations.append(
                 Violation(
                     alb,
                     f"stack {stack_of(alb.urn)}: an internet-facing ALB needs an HTTPS listener (set domainName and "
-                    "hostedZoneId, or certificateArn; or tag it allow-plain-http=true on purpose with allowPlainHttp)",
+                    f"hostedZoneId, or certificateArn; or tag it {PLAIN_HTTP_TAG_TEXT} on purpose with allowPlainHttp)",
                 )
             )
         for listener in plain:
@@ -942,7 +924,7 @@ RULES: list[PolicyRule] = [
     PolicyRule(
         "prod-alb-https",
         "In the prod stack, an internet-facing ALB has an HTTPS listener and its HTTP listeners only redirect to "
-        "HTTPS, unless it is tagged allow-plain-http=true (allowPlainHttp, on purpose).",
+        f"HTTPS, unless it is tagged {PLAIN_HTTP_TAG_TEXT} (allowPlainHttp, on purpose).",
         MANDATORY,
         check_stack=check_protected_albs_serve_https,
     ),
