@@ -102,21 +102,6 @@ stop_archive = LogArchive(
     opts,
 )
 
-# The WAF's logs, archived like every other log; WAF writes one JSON record per line (tests/test_web_firewall.py).
-waf = settings.load_balancer.waf
-waf_archive = None
-if waf is not None:
-    waf_archive = LogArchive(
-        "waf-log-archive",
-        dataclasses.replace(
-            app_archive_args,
-            s3_prefix="waf-logs/",
-            delivery_stream_name=waf.log_stream_name,
-            records_end_with_newline=True,
-        ),
-        opts,
-    )
-
 router_image = LogRouterImage(
     "log-router",
     LogRouterImageArgs(
@@ -155,8 +140,21 @@ load_balancer = LoadBalancer(
     opts,
 )
 
-web_firewall = None
-if waf is not None and waf_archive is not None:
+# The WAF, its logs archived like every other log; WAF writes one JSON record per line (tests/test_web_firewall.py).
+waf = settings.load_balancer.waf
+waf_archive: LogArchive | None = None
+web_firewall: WebFirewall | None = None
+if waf is not None:
+    waf_archive = LogArchive(
+        "waf-log-archive",
+        dataclasses.replace(
+            app_archive_args,
+            s3_prefix="waf-logs/",
+            delivery_stream_name=waf.log_stream_name,
+            records_end_with_newline=True,
+        ),
+        opts,
+    )
     web_firewall = WebFirewall(
         "waf",
         WebFirewallArgs(
