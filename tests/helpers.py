@@ -15,6 +15,10 @@ T = TypeVar("T")
 
 FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
 LOG_ARCHIVE = "httpd-firelens:logs:LogArchive"
+LOAD_BALANCER = "httpd-firelens:loadbalancer:LoadBalancer"
+SERVICE_ALARMS = "httpd-firelens:monitoring:ServiceAlarms"
+SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
+ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
 def inside(ev: Evaluation, component_type: str, component_name: str, type_token: str) -> list[RecordedResource]:
@@ -26,6 +30,17 @@ def only(resources: list[RecordedResource]) -> RecordedResource:
     """The one resource of a list that must hold exactly one."""
     assert len(resources) == 1, [r.name for r in resources]
     return resources[0]
+
+
+def alb_security_group(ev: Evaluation) -> RecordedResource:
+    """The shared ALB's security group (the LoadBalancer component `web`)."""
+    return only(inside(ev, LOAD_BALANCER, "web", SECURITY_GROUP))
+
+
+def service_alarms(ev: Evaluation, service: str = "httpd") -> dict[str, RecordedResource]:
+    """A service's alarms by label (the part of the name after `<service>-alarms-`)."""
+    prefix = f"{service}-alarms-"
+    return {r.name.removeprefix(prefix): r for r in inside(ev, SERVICE_ALARMS, f"{service}-alarms", ALARM)}
 
 
 def task_containers(task_definition: RecordedResource) -> dict[str, dict[str, Any]]:

@@ -49,7 +49,8 @@ from tests import archive_fixture
 from tests.aws_api import operation_model, validate_request
 from tests.conftest import PIPELINE_VARIANT, evaluate_stack
 from tests.ecs_events import REGION, stopped
-from tests.helpers import delivery_stream
+from tests.helpers import LOG_ARCHIVE, delivery_stream, only
+from tests.helpers import inside as inside_component
 from tests.iam_lint import as_list, lint_policy, policy_of
 from tests.local_athena import HiveType, LocalAthena, glue_table_input, parse_hive_type, pin_now, sql_type
 from tests.test_log_archive import (
@@ -62,7 +63,6 @@ from tests.test_log_archive import (
 )
 
 COMPONENT = "httpd-firelens:logs:ArchiveQueries"
-ARCHIVE = "httpd-firelens:logs:LogArchive"
 DATABASE = "aws:glue/catalogDatabase:CatalogDatabase"
 TABLE = "aws:glue/catalogTable:CatalogTable"
 WORKGROUP = "aws:athena/workgroup:Workgroup"
@@ -84,12 +84,12 @@ def kms() -> Evaluation:
 
 
 def inside(ev: Evaluation, type_token: str) -> list[RecordedResource]:
-    return [r for r in ev.descendants(ev.one(COMPONENT, "archive-queries")) if r.type == type_token]
+    """The resources of one type the archive-queries component created."""
+    return inside_component(ev, COMPONENT, "archive-queries", type_token)
 
 
 def one(ev: Evaluation, type_token: str) -> RecordedResource:
-    (resource,) = inside(ev, type_token)
-    return resource
+    return only(inside(ev, type_token))
 
 
 def tables(ev: Evaluation) -> dict[str, dict[str, Any]]:
@@ -98,13 +98,11 @@ def tables(ev: Evaluation) -> dict[str, dict[str, Any]]:
 
 
 def archive_bucket(ev: Evaluation, archive: str) -> str:
-    (bucket,) = [r for r in ev.descendants(ev.one(ARCHIVE, archive)) if r.type == BUCKET]
-    return str(bucket.id)
+    return str(only(inside_component(ev, LOG_ARCHIVE, archive, BUCKET)).id)
 
 
 def results_bucket(ev: Evaluation) -> RecordedResource:
-    (bucket,) = inside(ev, BUCKET)
-    return bucket
+    return one(ev, BUCKET)
 
 
 # --- one definition: the Firehose prefix and the table's location template ---------------------------------

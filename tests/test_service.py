@@ -34,6 +34,9 @@ from tests.aws_api import validate_request
 from tests.conftest import SERVICE_VARIANT, evaluate_stack
 from tests.helpers import (
     FIREHOSE,
+    LOAD_BALANCER,
+    SECURITY_GROUP,
+    alb_security_group,
     config_int,
     config_value,
     create_rule_request,
@@ -57,7 +60,6 @@ SERVICE = "aws:ecs/service:Service"
 ROLE = "aws:iam/role:Role"
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 SCALING_TARGET = "aws:appautoscaling/target:Target"
@@ -69,7 +71,6 @@ LISTENER = "aws:lb/listener:Listener"
 SUBNET = "aws:ec2/subnet:Subnet"
 REPOSITORY = "aws:ecr/repository:Repository"
 IMAGE = "docker:index/image:Image"
-LOAD_BALANCER = "httpd-firelens:loadbalancer:LoadBalancer"
 ROUTER_ENV = {
     "AWS_REGION",
     "APP_LOG_GROUP",
@@ -127,10 +128,6 @@ def task_definition(ev: Evaluation) -> dict[str, Any]:
 
 def containers(ev: Evaluation) -> dict[str, dict[str, Any]]:
     return task_containers(one(ev, TASK_DEFINITION))
-
-
-def alb_security_group(ev: Evaluation) -> RecordedResource:
-    return only(inside(ev, LOAD_BALANCER, "web", SECURITY_GROUP))
 
 
 # --- buffer sizing (pure) --------------------------------------------------------------------------------
@@ -481,8 +478,8 @@ def test_tasks_admit_only_the_app_port_from_the_alb(stack: Evaluation, variant: 
 
 
 def test_tasks_reach_out_on_https_only(stack: Evaluation) -> None:
-    (rule,) = [r for r in ours(stack, EGRESS) if r.inputs["securityGroupId"] == one(stack, SECURITY_GROUP).id]
-    assert rule.inputs["securityGroupId"] == one(stack, SECURITY_GROUP).id
+    tasks = one(stack, SECURITY_GROUP)
+    (rule,) = [r for r in ours(stack, EGRESS) if r.inputs["securityGroupId"] == tasks.id]  # the tasks' only egress
     assert (rule.inputs["ipProtocol"], rule.inputs["fromPort"], rule.inputs["toPort"]) == ("tcp", 443, 443)
     assert rule.inputs["cidrIpv4"] == "0.0.0.0/0"
 

@@ -4,21 +4,22 @@ PutMetricAlarm API model."""
 
 from __future__ import annotations
 
-from offline.harness import Evaluation, RecordedResource
+from offline.harness import Evaluation
 from tests.aws_api import validate_request
 from tests.conftest import PIPELINE_VARIANT, evaluate_stack
-from tests.helpers import config_int, config_value, inside, metric_of, only, put_metric_alarm_request
+from tests.helpers import (
+    SERVICE_ALARMS,
+    config_int,
+    config_value,
+    inside,
+    metric_of,
+    only,
+    put_metric_alarm_request,
+    service_alarms,
+)
 
-COMPONENT = "httpd-firelens:monitoring:ServiceAlarms"
 SERVICE_COMPONENT = "httpd-firelens:service:FirelensService"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 TOPIC = "aws:sns/topic:Topic"
-
-
-def alarms(ev: Evaluation, service: str = "httpd") -> dict[str, RecordedResource]:
-    """A service's alarms by label (the part of the name after `<service>-alarms-`)."""
-    prefix = f"{service}-alarms-"
-    return {r.name.removeprefix(prefix): r for r in inside(ev, COMPONENT, f"{service}-alarms", ALARM)}
 
 
 def target_group_dimensions(ev: Evaluation, service: str = "httpd") -> dict[str, str]:
@@ -30,23 +31,23 @@ def target_group_dimensions(ev: Evaluation, service: str = "httpd") -> dict[str,
 
 
 def test_the_alarms_are_a_child_of_the_service(stack: Evaluation) -> None:
-    component = stack.one(COMPONENT, "httpd-alarms")
+    component = stack.one(SERVICE_ALARMS, "httpd-alarms")
     assert component.parent == stack.one(SERVICE_COMPONENT, "httpd").urn
     insights = config_value(stack, "containerInsights") != "disabled"
     floor_or_desired = "tasks-below-desired" if insights else "tasks-below-floor"
-    assert set(alarms(stack)) == {floor_or_desired, "unhealthy-hosts", "target-5xx"}
+    assert set(service_alarms(stack)) == {floor_or_desired, "unhealthy-hosts", "target-5xx"}
 
 
 def test_every_alarm_notifies_the_topic_and_passes_the_api_model(stack: Evaluation) -> None:
     topic_arn = stack.one(TOPIC).state["arn"]
-    for label, alarm in alarms(stack).items():
+    for label, alarm in service_alarms(stack).items():
         assert alarm.inputs["alarmActions"] == alarm.inputs["okActions"] == [topic_arn], label
         assert "httpd" in alarm.inputs["alarmDescription"] or label == "tasks-below-desired", label
         assert validate_request("cloudwatch", "PutMetricAlarm", put_metric_alarm_request(alarm)) == [], label
 
 
 def test_without_container_insights_healthy_hosts_below_the_floor_alarm(dev: Evaluation) -> None:
-    alarm = alarms(dev)["tasks-below-floor"]
+    alarm = service_alarms(dev)["tasks-below-floor"]
     assert metric_of(alarm) == ("AWS/ApplicationELB", "HealthyHostCount", target_group_dimensions(dev))
     assert alarm.inputs["comparisonOperator"] == "LessThanThreshold"
     assert alarm.inputs["threshold"] == config_int(dev, "minCount")
@@ -55,7 +56,7 @@ def test_without_container_insights_healthy_hosts_below_the_floor_alarm(dev: Eva
 
 
 def test_with_container_insights_running_below_desired_alarms(prod: Evaluation) -> None:
-    alarm = alarms(prod)["tasks-below-desired"]
+    alarm = service_alarms(prod)["tasks-below-desired"]
     service = {
         "ClusterName": prod.one("aws:ecs/cluster:Cluster").state["name"],
         "ServiceName": prod.one("aws:ecs/service:Service").state["name"],
@@ -78,7 +79,7 @@ def test_with_container_insights_running_below_desired_alarms(prod: Evaluation) 
 
 
 def test_target_group_alarms(stack: Evaluation) -> None:
-    found = alarms(stack)
+    found = service_alarms(stack)
     minutes = config_int(stack, "alarmEvaluationMinutes")
     unhealthy, errors = found["unhealthy-hosts"], found["target-5xx"]
     assert metric_of(unhealthy) == ("AWS/ApplicationELB", "UnHealthyHostCount", target_group_dimensions(stack))
@@ -93,7 +94,7 @@ def test_thresholds_follow_config(dev: Evaluation) -> None:
     ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
     keys = ("alarmTarget5xxPerMinute", "alarmEvaluationMinutes", "minCount")
     assert all(config_int(ev, key) != config_int(dev, key) for key in keys)
-    found = alarms(ev)
+    found = service_alarms(ev)
     assert found["target-5xx"].inputs["threshold"] == config_int(ev, "alarmTarget5xxPerMinute")
     assert found["target-5xx"].inputs["evaluationPeriods"] == config_int(ev, "alarmEvaluationMinutes")
     assert found["tasks-below-floor"].inputs["threshold"] == config_int(ev, "minCount")

@@ -11,6 +11,8 @@ from offline.policy_findings import evaluate_policies
 from tests.aws_api import validate_request
 from tests.conftest import evaluate_program
 from tests.helpers import (
+    SECURITY_GROUP,
+    alb_security_group,
     create_rule_request,
     create_service_request,
     create_target_group_request,
@@ -18,6 +20,7 @@ from tests.helpers import (
     inside,
     only,
     register_task_definition_request,
+    service_alarms,
     statements,
     task_containers,
 )
@@ -27,11 +30,9 @@ SERVICE_COMPONENT = "httpd-firelens:service:FirelensService"
 SERVICES = {"httpd": 80, "api": 8080}  # service -> app port
 RULE = "aws:lb/listenerRule:ListenerRule"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
-SECURITY_GROUP = "aws:ec2/securityGroup:SecurityGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
 EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
-ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm"
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +79,7 @@ def test_each_service_is_behind_its_own_target_group_on_its_port(two: Evaluation
 
 
 def test_each_service_admits_only_its_port_from_the_alb(two: Evaluation) -> None:
-    alb_group = only(inside(two, "httpd-firelens:loadbalancer:LoadBalancer", "web", SECURITY_GROUP))
+    alb_group = alb_security_group(two)
     for service, port in SERVICES.items():
         group = of(two, service, SECURITY_GROUP)
         (rule,) = [r for r in two.of_type(INGRESS) if r.inputs["securityGroupId"] == group.id]
@@ -87,7 +88,7 @@ def test_each_service_admits_only_its_port_from_the_alb(two: Evaluation) -> None
 
 
 def test_the_alb_has_one_egress_rule_per_service(two: Evaluation) -> None:
-    alb_group = only(inside(two, "httpd-firelens:loadbalancer:LoadBalancer", "web", SECURITY_GROUP))
+    alb_group = alb_security_group(two)
     egress = [r for r in two.of_type(EGRESS) if r.inputs["securityGroupId"] == alb_group.id]
     reached = {(r.inputs["referencedSecurityGroupId"], r.inputs["fromPort"], r.inputs["toPort"]) for r in egress}
     assert len(egress) == len(SERVICES)
@@ -144,15 +145,15 @@ def test_each_task_role_writes_only_its_own_app_log_group(two: Evaluation) -> No
 def test_each_service_has_its_own_alarms_on_its_own_target_group(two: Evaluation) -> None:
     names: set[str] = set()
     for service in SERVICES:
-        alarms = inside(two, "httpd-firelens:monitoring:ServiceAlarms", f"{service}-alarms", ALARM)
-        assert {a.name.removeprefix(f"{service}-alarms-") for a in alarms} == {
+        alarms = service_alarms(two, service)
+        assert set(alarms) == {
             "tasks-below-floor",
             "unhealthy-hosts",
             "target-5xx",
         }
         suffix = of(two, service, TARGET_GROUP).state["arnSuffix"]
-        assert all(a.inputs["dimensions"]["TargetGroup"] == suffix for a in alarms)
-        names |= {a.state["name"] for a in alarms}
+        assert all(a.inputs["dimensions"]["TargetGroup"] == suffix for a in alarms.values())
+        names |= {a.state["name"] for a in alarms.values()}
     assert len(names) == 3 * len(SERVICES)
 
 
