@@ -16,7 +16,7 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from types import ModuleType
@@ -1122,80 +1122,6 @@ def test_pack_runs_in_the_project_venv_with_the_pinned_sdk() -> None:
     assert _pin(PROJECT_DIR / "policy" / "requirements.txt", "pulumi-policy") == _pin(
         PROJECT_DIR / "requirements-dev.txt", "pulumi-policy"
     )
-
-
-# --- delivery workflows ----------------------------------------------------------------------------------------------
-
-WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
-ACTIONLINT = PROJECT_DIR / "scripts" / "actionlint.sh"
-
-
-def _workflow(name: str) -> dict[Any, Any]:
-    loaded: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
-    return loaded
-
-
-def _steps() -> Iterator[dict[str, Any]]:
-    for path in sorted(WORKFLOWS.glob("*.yml")):
-        for job in _workflow(path.name)["jobs"].values():
-            yield from job.get("steps", [])
-
-
-def test_actionlint_passes_every_workflow() -> None:
-    result = subprocess.run([str(ACTIONLINT)], capture_output=True, text=True, check=False)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_actionlint_script_fails_on_a_finding(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.yml"
-    bad.write_text(
-        "on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n"
-    )
-    result = subprocess.run([str(ACTIONLINT), str(bad)], capture_output=True, text=True, check=False)
-    assert result.returncode != 0
-    assert "nope" in result.stdout
-
-
-def test_actions_are_pinned_to_exact_versions_and_use_no_long_lived_keys() -> None:
-    uses = [step["uses"] for step in _steps() if "uses" in step]
-    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+\.\d+\.\d+", u) for u in uses), uses
-    text = "\n".join(path.read_text() for path in WORKFLOWS.glob("*.yml")).lower()
-    assert "aws_access_key_id" not in text and "aws-access-key-id" not in text
-
-
-def test_pulumi_runs_with_the_policy_pack_and_oidc_credentials() -> None:
-    steps = list(_steps())
-    pulumi = [s for s in steps if s.get("uses", "").startswith("pulumi/actions@")]
-    assert pulumi and all(s["with"]["policyPacks"] == "policy" for s in pulumi)
-    aws = [s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
-    assert aws and all("role-to-assume" in s["with"] and "vars." in s["with"]["role-to-assume"] for s in aws)
-
-
-def _calls(workflow: str) -> dict[str, dict[str, Any]]:
-    return {
-        name: job for name, job in _workflow(workflow)["jobs"].items() if job.get("uses", "").endswith("/pulumi.yml")
-    }
-
-
-def test_pull_requests_preview_dev_with_a_comment() -> None:
-    previews = _calls("pull-request.yml")
-    assert len(previews) == 1
-    (job,) = previews.values()
-    assert job["with"]["command"] == "preview" and job["with"]["comment-on-pr"] is True
-    assert job["with"]["stack"] == "dev" and job["with"]["environment"] == "dev-preview"
-    assert job["permissions"]["id-token"] == "write" and job["permissions"]["pull-requests"] == "write"
-
-
-def test_main_deploys_dev_then_previews_and_deploys_prod_behind_the_prod_environment() -> None:
-    jobs = _calls("deploy.yml")
-    operations = {(job["with"]["command"], job["with"]["stack"]): name for name, job in jobs.items()}
-    assert set(operations) == {("up", "dev"), ("preview", "prod"), ("up", "prod")}
-    prod = jobs[operations["up", "prod"]]
-    assert prod["with"]["environment"] == "prod" and operations["preview", "prod"] in prod["needs"]
-    assert operations["up", "dev"] in jobs[operations["preview", "prod"]]["needs"]
-    assert all(job["permissions"]["id-token"] == "write" for job in jobs.values())
-    reusable = _workflow("pulumi.yml")["jobs"]
-    assert all(job["environment"] == "${{ inputs.environment }}" for job in reusable.values())
 
 
 def test_every_action_allowed_on_any_resource_has_no_resource_type() -> None:

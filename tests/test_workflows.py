@@ -5,7 +5,10 @@ documented."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -203,3 +206,65 @@ def test_checks_run_on_every_python_the_readme_supports() -> None:
     setup = [step for step in job["steps"] if step.get("uses", "").startswith("actions/setup-python@")]
     assert [step["with"]["python-version"] for step in setup] == ["${{ matrix.python }}"]
     assert any(step.get("run") == "bash .ci/run" for step in job["steps"])
+
+
+# --- every workflow: actionlint, pinned actions, the policy pack, OIDC, the deploy graph -------------------
+
+ACTIONLINT = PROJECT_DIR / "scripts" / "actionlint.sh"
+
+
+def _steps() -> Iterator[dict[str, Any]]:
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job in workflow(path.name)["jobs"].values():
+            yield from job.get("steps", [])
+
+
+def test_actionlint_passes_every_workflow() -> None:
+    result = subprocess.run([str(ACTIONLINT)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_script_fails_on_a_finding(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  x:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo ${{ github.nope }}\n"
+    )
+    result = subprocess.run([str(ACTIONLINT), str(bad)], capture_output=True, text=True, check=False)
+    assert result.returncode != 0
+    assert "nope" in result.stdout
+
+
+def test_actions_are_pinned_to_exact_versions_and_use_no_long_lived_keys() -> None:
+    uses = [step["uses"] for step in _steps() if "uses" in step]
+    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+\.\d+\.\d+", u) for u in uses), uses
+    text = "\n".join(path.read_text() for path in WORKFLOWS.glob("*.yml")).lower()
+    assert "aws_access_key_id" not in text and "aws-access-key-id" not in text
+
+
+def test_pulumi_runs_with_the_policy_pack_and_oidc_credentials() -> None:
+    steps = list(_steps())
+    pulumi = [s for s in steps if s.get("uses", "").startswith("pulumi/actions@")]
+    assert pulumi and all(s["with"]["policyPacks"] == "policy" for s in pulumi)
+    aws = [s for s in steps if s.get("uses", "").startswith("aws-actions/configure-aws-credentials@")]
+    assert aws and all("role-to-assume" in s["with"] and "vars." in s["with"]["role-to-assume"] for s in aws)
+
+
+def test_pull_requests_preview_dev_with_a_comment() -> None:
+    previews = pulumi_calls("pull-request.yml")
+    assert len(previews) == 1
+    (job,) = previews.values()
+    assert job["with"]["command"] == "preview" and job["with"]["comment-on-pr"] is True
+    assert job["with"]["stack"] == "dev" and job["with"]["environment"] == "dev-preview"
+    assert job["permissions"]["id-token"] == "write" and job["permissions"]["pull-requests"] == "write"
+
+
+def test_main_deploys_dev_then_previews_and_deploys_prod_behind_the_prod_environment() -> None:
+    jobs = pulumi_calls("deploy.yml")
+    operations = {(job["with"]["command"], job["with"]["stack"]): name for name, job in jobs.items()}
+    assert set(operations) == {("up", "dev"), ("preview", "prod"), ("up", "prod")}
+    prod = jobs[operations["up", "prod"]]
+    assert prod["with"]["environment"] == "prod" and operations["preview", "prod"] in prod["needs"]
+    assert operations["up", "dev"] in jobs[operations["preview", "prod"]]["needs"]
+    assert all(job["permissions"]["id-token"] == "write" for job in jobs.values())
+    reusable = workflow("pulumi.yml")["jobs"]
+    assert all(job["environment"] == "${{ inputs.environment }}" for job in reusable.values())
