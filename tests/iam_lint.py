@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from fnmatch import fnmatchcase
 from typing import Any
 
 from offline.harness import RecordedResource
@@ -39,6 +40,15 @@ def policy_of(resource: RecordedResource, key: str = "policy") -> dict[str, Any]
 def as_list(value: Any) -> list[Any]:
     """A statement's Action or Resource, which IAM accepts as one value or a list, as a list."""
     return value if isinstance(value, list) else [value]
+
+
+def covers(statement: dict[str, Any], action: str, resource: str | None = None) -> bool:
+    """Whether a statement's Action covers `action` and, when given, its Resource covers `resource`: IAM's
+    wildcards (`*` any characters, `?` one; fnmatch's `[` never occurs in these actions and ARNs), action names
+    case-insensitive. Effect, Principal and Condition are the caller's to check."""
+    if not any(fnmatchcase(action.lower(), pattern.lower()) for pattern in as_list(statement["Action"])):
+        return False
+    return resource is None or any(fnmatchcase(resource, pattern) for pattern in as_list(statement["Resource"]))
 
 
 # parliament's severity scale (parliament/cli.py), lowest first; each issue's severity is in its config.yaml.

@@ -36,7 +36,7 @@ from offline.mocks import _invoke_results
 from offline.stack_config import load_stack_config
 from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
 from tests.helpers import statements
-from tests.iam_lint import as_list, findings_at_least
+from tests.iam_lint import as_list, covers, findings_at_least
 
 DOCS = PROJECT_DIR / "docs"
 DEPLOY_POLICIES = sorted((DOCS / "deploy-role-policies").glob("*.json"))
@@ -537,16 +537,7 @@ def granting(policy: dict[str, Any], action: str, resource: str | None = None) -
     """The Allow statements whose Action covers `action` and, when given, whose Resource covers `resource` (IAM
     wildcards: `*` matches any characters, `?` one; action names are case-insensitive). Conditions are not
     evaluated."""
-    found = []
-    for statement in statements(policy):
-        if statement["Effect"] != "Allow":
-            continue
-        actions = [a.lower() for a in as_list(statement["Action"])]
-        if not any(fnmatchcase(action.lower(), pattern) for pattern in actions):
-            continue
-        if resource is None or any(fnmatchcase(resource, pattern) for pattern in as_list(statement["Resource"])):
-            found.append(statement)
-    return found
+    return [s for s in statements(policy) if s["Effect"] == "Allow" and covers(s, action, resource)]
 
 
 def service_of(statement: dict[str, Any]) -> set[str]:

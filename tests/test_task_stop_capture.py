@@ -40,7 +40,7 @@ from tests.ecs_events import (
     user_stop,
 )
 from tests.helpers import inside, only
-from tests.iam_lint import as_list, lint_policy, policy_of
+from tests.iam_lint import as_list, covers, lint_policy, policy_of
 
 COMPONENT = "httpd-firelens:events:TaskStopCapture"
 RULE = "aws:cloudwatch/eventRule:EventRule"
@@ -324,20 +324,13 @@ def test_log_group_target_and_its_resource_policy(stack: Evaluation) -> None:
     assert all(child(stack, LOG_POLICY).urn in t.dependencies for t in log_targets)
 
 
-def _matches(pattern: str, value: str, case_sensitive: bool = True) -> bool:
-    """IAM's `*` and `?` wildcards (fnmatch's `[` never occurs in these ARNs and actions)."""
-    return (
-        fnmatch.fnmatchcase(value, pattern) if case_sensitive else fnmatch.fnmatchcase(value.lower(), pattern.lower())
-    )
-
-
 def _condition_holds(condition: dict[str, Any], context: dict[str, str]) -> bool:
     """Every operator and key must hold; a key absent from the request context makes its condition false."""
     for operator, clause in condition.items():
         assert operator in ("ArnEquals", "ArnLike", "StringEquals"), f"{operator}: not modelled here"
         for key, allowed in clause.items():
             value = context.get(key.lower())
-            if value is None or not any(_matches(pattern, value) for pattern in as_list(allowed)):
+            if value is None or not any(fnmatch.fnmatchcase(value, pattern) for pattern in as_list(allowed)):
                 return False
     return True
 
@@ -348,8 +341,7 @@ def admits(document: dict[str, Any], service: str, action: str, resource: str, c
         assert statement["Effect"] == "Allow"
         if (
             service in as_list(statement["Principal"]["Service"])
-            and any(_matches(a, action, case_sensitive=False) for a in as_list(statement["Action"]))
-            and any(_matches(r, resource) for r in as_list(statement["Resource"]))
+            and covers(statement, action, resource)
             and _condition_holds(statement.get("Condition", {}), context)
         ):
             return True
