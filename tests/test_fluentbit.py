@@ -19,6 +19,7 @@ from components.service import ROUTER_CONFIG_FILE
 from offline.harness import PROJECT_DIR, Evaluation
 from tests import router_harness
 from tests.fluentbit_config import Section, expand, flag, parse_file, tag_matches
+from tests.helpers import FIREHOSE, environment, inside, statements
 from tests.iam_lint import as_list, policy_of
 from tests.router_harness import (
     CONTAINER_MOUNTS,
@@ -29,17 +30,7 @@ from tests.router_harness import (
     image_files,
     router_task,
 )
-from tests.test_service import (
-    FIREHOSE,
-    FLUENT_BIT_GRACE_SECONDS,
-    LOG_GROUP,
-    ROLE_POLICY,
-    containers,
-    environment,
-    inside,
-    one,
-    statements,
-)
+from tests.test_service import FLUENT_BIT_GRACE_SECONDS, LOG_GROUP, ROLE_POLICY, containers, one
 
 EXTRA = parse_file(FLUENTBIT_DIR / "extra.conf")
 PARSERS_CONFIG = parse_file(FLUENTBIT_DIR / "parsers.conf")

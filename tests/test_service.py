@@ -33,7 +33,6 @@ from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
 from tests.conftest import SERVICE_VARIANT, evaluate_stack
 from tests.helpers import (
-    FIREHOSE,
     LOAD_BALANCER,
     SECURITY_GROUP,
     alb_security_group,
@@ -81,9 +80,6 @@ ROUTER_ENV = {
     "FLB_STORAGE_LIMIT",
 }
 FLUENT_BIT_GRACE_SECONDS = 25  # extra.conf's Grace; the router's stopTimeout must exceed it
-
-__all__ = ["FIREHOSE", "environment", "inside", "statements"]  # what tests/test_fluentbit.py imports from here
-
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
