@@ -189,7 +189,8 @@ def test_pulumi_actions_runs_on_node24() -> None:
     same (pulumi/actions CHANGELOG.md, 7.0.0: "update Action runtime to node 24", pull request 1404)."""
     steps = [step for job in workflow("pulumi.yml")["jobs"].values() for step in job["steps"]]
     pulumi = [step for step in steps if step.get("uses", "").startswith("pulumi/actions@")]
-    assert [step["uses"] for step in pulumi] == ["pulumi/actions@v7.0.0"]
+    assert [step["uses"] for step in pulumi] == ["pulumi/actions@" + VERIFIED_ACTION_COMMITS["pulumi/actions"][1]]
+    assert VERIFIED_ACTION_COMMITS["pulumi/actions"][0] == "v7.0.0"
     assert set(pulumi[0]["with"]) <= PULUMI_ACTIONS_V7_INPUTS
 
 
@@ -234,9 +235,50 @@ def test_actionlint_script_fails_on_a_finding(tmp_path: Path) -> None:
     assert "nope" in result.stdout
 
 
-def test_actions_are_pinned_to_exact_versions_and_use_no_long_lived_keys() -> None:
-    uses = [step["uses"] for step in _steps() if "uses" in step]
-    assert uses and all(re.fullmatch(r"[\w.-]+/[\w.-]+@v\d+\.\d+\.\d+", u) for u in uses), uses
+# Each action's commit as read in its own repository: `fetch github:OWNER/REPO`, then `git rev-list -n 1 <tag>` (a
+# tag's commit, annotated tags dereferenced). docker/setup-qemu-action has no v4.3.0 (its tags end at v4.2.0; v4.3.0
+# is a tag of setup-buildx-action), so that step would fail the first `pulumi up` after a merge.
+VERIFIED_ACTION_COMMITS = {
+    "actions/checkout": ("v6.0.2", "de0fac2e4500dabe0009e67214ff5f5447ce83dd"),
+    "actions/setup-python": ("v6.2.0", "a309ff8b426b58ec0e2a45f0f869d46889d02405"),
+    "docker/setup-qemu-action": ("v4.2.0", "96fe6ef7f33517b61c61be40b68a1882f3264fb8"),
+    "docker/setup-buildx-action": ("v4.3.0", "37fe631027851001ddb9b187196cc803df7f5f0e"),
+    "aws-actions/configure-aws-credentials": ("v6.0.0", "8df5847569e6427dd6c4fb1cf565c83acfa8afa7"),
+    "pulumi/actions": ("v7.0.0", "8e5e406f4007fca908480587cb9893c07090f58d"),
+}
+# `uses: OWNER/REPO@<full commit SHA> # <version tag>`, as written in the workflow files (YAML drops the comment).
+SHA_PINNED_USES = re.compile(
+    r"^\s*(?:- )?uses: (?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # (?P<tag>v\d+\.\d+\.\d+)$"
+)
+
+
+def _uses_lines() -> list[str]:
+    """Every `uses:` line of every workflow that names an action of another repository."""
+    lines = (line for path in sorted(WORKFLOWS.glob("*.yml")) for line in path.read_text().splitlines())
+    return [line for line in lines if re.match(r"^\s*(?:- )?uses: ", line) and "uses: ./" not in line]
+
+
+def test_every_action_is_pinned_to_a_verified_commit_sha_with_its_version() -> None:
+    """A tag can be moved or deleted, and may never have existed; a full commit SHA names one immutable commit
+    ("Pin actions to a full length commit SHA", GitHub's "Security hardening for GitHub Actions", using third-party
+    actions; zizmor's `unpinned-uses` audit). The comment keeps the version readable for reviews and Dependabot.
+    Each SHA is the commit of that tag in the action's repository (VERIFIED_ACTION_COMMITS)."""
+    lines = _uses_lines()
+    assert lines
+    for line in lines:
+        pinned = SHA_PINNED_USES.match(line)
+        assert pinned is not None, f"not pinned to a commit SHA with its version as a comment: {line.strip()}"
+        assert VERIFIED_ACTION_COMMITS.get(pinned["action"]) == (pinned["tag"], pinned["sha"]), line.strip()
+
+
+def test_a_tag_pin_or_an_unverified_sha_is_refused() -> None:
+    assert SHA_PINNED_USES.match("      - uses: docker/setup-qemu-action@v4.3.0") is None
+    unverified = SHA_PINNED_USES.match("      - uses: docker/setup-qemu-action@" + "0" * 40 + " # v4.3.0")
+    assert unverified is not None
+    assert VERIFIED_ACTION_COMMITS.get(unverified["action"]) != (unverified["tag"], unverified["sha"])
+
+
+def test_no_long_lived_aws_keys() -> None:
     text = "\n".join(path.read_text() for path in WORKFLOWS.glob("*.yml")).lower()
     assert "aws_access_key_id" not in text and "aws-access-key-id" not in text
 
