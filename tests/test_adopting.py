@@ -75,6 +75,19 @@ KMS_KEY_LIFECYCLE = (
 )
 
 # What the provider calls to create, read, update and delete each resource type (see the module docstring).
+# pike's mapping of aws_glue_catalog_table lists four actions; the provider's Read also calls GetPartitionIndexes
+# right after GetTable, and Create and Update return through Read (internal/service/glue/catalog_table.go,
+# resourceCatalogTableRead: findTableByThreePartKey, then findPartitionIndexes; resourceCatalogTableCreate ends with
+# `return append(diags, resourceCatalogTableRead(ctx, d, meta)...)`). Without it every table fails its first
+# `pulumi up` with AccessDenied.
+CATALOG_TABLE_LIFECYCLE = (
+    "glue:CreateTable",
+    "glue:GetTable",
+    "glue:GetPartitionIndexes",
+    "glue:UpdateTable",
+    "glue:DeleteTable",
+)
+
 REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
     "pulumi:providers:aws": (),  # sts:GetCallerIdentity needs no permission (see INVOKE_ACTIONS)
     "aws:ec2/vpc:Vpc": (
@@ -434,7 +447,7 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "glue:TagResource",
         "glue:UntagResource",
     ),
-    "aws:glue/catalogTable:CatalogTable": ("glue:CreateTable", "glue:GetTable", "glue:UpdateTable", "glue:DeleteTable"),
+    "aws:glue/catalogTable:CatalogTable": CATALOG_TABLE_LIFECYCLE,
     "aws:athena/workgroup:Workgroup": (
         "athena:CreateWorkGroup",
         "athena:GetWorkGroup",
