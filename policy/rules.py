@@ -831,39 +831,47 @@ def check_protected_albs_have_a_web_acl(resources: Sequence[StackResource]) -> l
 RULES: list[PolicyRule] = [
     PolicyRule(
         "s3-bucket-encrypted-and-private",
-        "Every S3 bucket has default encryption and a public access block with all four flags true.",
+        "Every S3 bucket has default encryption (SSE-S3 or SSE-KMS) and a public access block with all four flags "
+        "true.",
         MANDATORY,
         check_stack=check_buckets_private,
     ),
     PolicyRule(
         "s3-bucket-configuration-serialized",
         "The configuration resources of one S3 bucket (policy, encryption, public access block, ownership, "
-        "lifecycle, ...) are ordered by their dependencies, never applied at the same time.",
+        "lifecycle, versioning, ...) are ordered by their dependencies, never applied at the same time: S3 answers "
+        "concurrent configuration calls on one bucket with OperationAborted.",
         MANDATORY,
         check_stack=check_bucket_configuration_ordered,
     ),
     PolicyRule(
         "security-group-ingress-restricted",
-        "No ingress opens every port to the world, and nothing outside the task reaches the log router's ports.",
+        "No ingress opens every port to 0.0.0.0/0 or ::/0, and nothing outside the task reaches the log router's "
+        "ports (24224, 2020).",
         MANDATORY,
         check=check_security_group_ingress,
     ),
     PolicyRule(
         "iam-no-wildcards",
-        'IAM and resource policies allow no `*` / `service:*` actions and no `Resource: "*"` beyond an allow-list.',
+        "IAM and resource policies (role, inline, managed, bucket, topic, queue, log and key policies) allow no `*` "
+        'or `service:*` actions, no NotAction/NotResource, no `Resource: "*"` except for the actions that have no '
+        'resource-level permissions (listed in the rule), no unconditioned `Principal: "*"`, and no admin or '
+        '*FullAccess managed policies (in a key policy `Resource: "*"` means the key itself).',
         MANDATORY,
         check=check_iam_wildcards,
     ),
     PolicyRule(
         "iam-service-trust-confused-deputy",
-        "A role that an AWS service assumes names aws:SourceAccount / aws:SourceArn in its trust policy.",
+        "A role that an AWS service assumes names aws:SourceAccount / aws:SourceArn (or sts:ExternalId) in its "
+        "trust policy.",
         MANDATORY,
         check=check_service_trust,
     ),
     PolicyRule(
         "eventbridge-log-streams-creatable",
         "A log resource policy never puts an aws:SourceArn condition on events.amazonaws.com's "
-        "logs:CreateLogStream (the call carries no rule ARN).",
+        "logs:CreateLogStream (EventBridge's call carries no rule ARN, so no stream could be created); it stays on "
+        "logs:PutLogEvents.",
         MANDATORY,
         check=check_eventbridge_log_streams,
     ),
@@ -887,13 +895,15 @@ RULES: list[PolicyRule] = [
     ),
     PolicyRule(
         "alb-subnets-large-enough",
-        f"Application load balancers are placed in subnets of /{ALB_MAX_SUBNET_PREFIX} or larger.",
+        f"Application load balancers are placed in subnets of /{ALB_MAX_SUBNET_PREFIX} or larger (what ELB requires; "
+        "vpcCidr is checked for the same before anything is created).",
         MANDATORY,
         check_stack=check_alb_subnet_size,
     ),
     PolicyRule(
         "task-definition-pinned-images",
-        "Task definitions use images by version tag or sha256 digest, never latest, stable or untagged.",
+        "Task definitions use images by version tag or sha256 digest, never latest, stable or untagged (the same "
+        "rule refuses such an appImage in the config).",
         MANDATORY,
         check=check_pinned_images,
     ),
@@ -905,7 +915,7 @@ RULES: list[PolicyRule] = [
     ),
     PolicyRule(
         "prod-vpc-flow-logs",
-        "In the prod stack, every VPC has a flow log of ALL traffic.",
+        "In the prod stack, every VPC has a flow log of ALL traffic (flowLogs: true).",
         MANDATORY,
         check_stack=check_prod_vpc_flow_logs,
     ),
@@ -917,7 +927,8 @@ RULES: list[PolicyRule] = [
     ),
     PolicyRule(
         "prod-read-only-root-filesystems",
-        "In the prod stack, every container of every task definition has a read-only root filesystem.",
+        "In the prod stack, every container of every task definition has a read-only root filesystem "
+        "(appReadOnlyRootFilesystem; give the app's writable paths a volume with appWritablePaths).",
         MANDATORY,
         check_stack=check_prod_read_only_roots,
     ),
@@ -930,7 +941,7 @@ RULES: list[PolicyRule] = [
     ),
     PolicyRule(
         "prod-alb-web-acl",
-        "In the prod stack, an internet-facing ALB has a WAFv2 web ACL associated with it.",
+        "In the prod stack, an internet-facing ALB has a WAFv2 web ACL associated with it (waf: true).",
         MANDATORY,
         check_stack=check_protected_albs_have_a_web_acl,
     ),

@@ -879,3 +879,31 @@ def test_adopting_uses_the_policy_files_and_says_what_a_refresh_needs() -> None:
     assert "built during the preview" not in text
     assert "refresh" in text
     assert "add a `docker/setup-qemu-action` step" not in text
+
+
+def test_the_policy_rule_table_is_generated_from_the_pack() -> None:
+    """ADOPTING's table of policy rules is scripts/doc_sections.py's rendering of policy/rules.py, so a new rule
+    cannot be left out of it: every rule the pack enforces has its row."""
+    from policy.rules import RULES
+    from scripts.doc_sections import ADOPTING as ADOPTING_DOCUMENT
+    from scripts.doc_sections import sections
+
+    text = ADOPTING.read_text()
+    for name, section in sections(ADOPTING_DOCUMENT).items():
+        assert section in text, f"ADOPTING {name} section is stale: run scripts/doc_sections.py --write"
+    rows = [line for line in text.splitlines() if line.startswith("| `")]
+    assert [row.split("`")[1] for row in rows if row.split("`")[1] in {r.name for r in RULES}] == [
+        rule.name for rule in RULES
+    ]
+
+
+def test_adopting_says_how_to_replace_prods_example_domain_or_use_a_certificate() -> None:
+    """settings refuse a domain and a certificateArn together, and prod's stack file commits an example domain: the
+    first prod deploy must either replace the domain and zone or remove both and set certificateArn."""
+    prod = (PROJECT_DIR / "Pulumi.prod.yaml").read_text()
+    first_deploy = ADOPTING.read_text().split("## 5. First deploy", 1)[1].split("\n## ", 1)[0]
+    for key in ("domainName", "hostedZoneId"):
+        value = re.search(rf"httpd-firelens:{key}: (\S+)", prod)
+        assert value is not None and f"`{key}: {value.group(1)}`" in first_deploy
+        assert f"pulumi config set {key} " in first_deploy and f"pulumi config rm {key} -s prod" in first_deploy
+    assert "pulumi config set certificateArn " in first_deploy

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from offline.harness import PROJECT_DIR, Evaluation
-from scripts.readme_sections import sections
+from scripts.doc_sections import README as README_DOCUMENT
+from scripts.doc_sections import sections
 from tests.conftest import evaluate_config, evaluate_program
 
 README = (PROJECT_DIR / "README.md").read_text()
@@ -22,8 +23,8 @@ def _newcomer_commands() -> list[str]:
 
 def test_generated_sections_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("offline.harness.evaluate", lambda config: evaluate_config(config))  # the cached dev
-    for name, section in sections().items():
-        assert section in README, f"README {name} section is stale: run scripts/readme_sections.py --write"
+    for name, section in sections(README_DOCUMENT).items():
+        assert section in README, f"README {name} section is stale: run scripts/doc_sections.py --write"
 
 
 def test_ci_runs_exactly_the_readme_test_command_and_setup() -> None:
