@@ -13,7 +13,7 @@ import logging
 import runpy
 import sys
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,8 @@ class RecordedResource:
     ignore_changes: tuple[str, ...] = ()
     delete_before_replace: bool = False
     aliases: tuple[AliasSpec, ...] = ()  # the registration's `aliases`, as the engine receives them
+    retain_on_delete: bool = False
+    custom_timeouts: dict[str, str] = field(default_factory=dict)  # create / update / delete, where set
 
     def plain_inputs(self) -> dict[str, Any]:
         """Inputs with secret envelopes opened, for assertions that need the value inside."""
@@ -177,9 +179,16 @@ class RecordingMonitor(MockMonitor):
                 ignore_changes=tuple(request.ignoreChanges),
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 aliases=tuple(_alias_spec(alias) for alias in request.aliases),
+                retain_on_delete=bool(request.retainOnDelete),
+                custom_timeouts=_custom_timeouts(request),
             )
         )
         return response
+
+
+def _custom_timeouts(request: Any) -> dict[str, str]:
+    timeouts = request.customTimeouts
+    return {op: getattr(timeouts, op) for op in ("create", "update", "delete") if getattr(timeouts, op)}
 
 
 def _alias_spec(alias: Any) -> AliasSpec:

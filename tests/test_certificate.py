@@ -10,7 +10,12 @@ import re
 
 import pytest
 
-from components.certificate import DnsValidatedCertificate, DnsValidatedCertificateArgs
+from components.certificate import (
+    VALIDATION_TIMEOUT_MINUTES,
+    DnsValidatedCertificate,
+    DnsValidatedCertificateArgs,
+    validation_hint,
+)
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
@@ -70,7 +75,16 @@ def test_the_validation_record_is_the_cname_acm_asks_for_in_the_domains_zone(wit
     validation to ACM ... This is what lets ACM renew certificates automatically"
     (https://docs.aws.amazon.com/acm/latest/userguide/acm-acme-domain-validation.md). ACM gives identical requests for
     the same name the same record (dflook/cloudformation-dns-certificate issue 7), hence allowOverwrite. The change is
-    a valid Route 53 ChangeResourceRecordSets."""
+    a valid Route 53 ChangeResourceRecordSets.
+
+    Taking the record over is safe only because the stack never deletes it: the provider deletes whatever record it
+    finds on delete, whoever created it (terraform-provider-aws internal/service/route53/record.go,
+    resourceRecordDelete), while ACM's record is "created specifically for your domain and your account" and serves
+    every later certificate for the name "for as long as the CNAME record remains in place"
+    (https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html), and "the most common reason for automatic
+    validation to fail is that the required CNAME has been inadvertently changed or removed" (ACM user guide, "Renewal
+    for domains validated by DNS"). So the record is retained on delete: destroying this stack never breaks the
+    renewal of another certificate for the same name."""
     certificate, record = of(with_domain, CERTIFICATE), of(with_domain, RECORD).inputs
     (option,) = certificate.state["domainValidationOptions"]
     assert option["domainName"] == config_value(with_domain, "domainName")
@@ -82,6 +96,7 @@ def test_the_validation_record_is_the_cname_acm_asks_for_in_the_domains_zone(wit
     assert record["type"] == "CNAME"
     assert record["zoneId"] == config_value(with_domain, "hostedZoneId")
     assert record["allowOverwrite"] is True
+    assert of(with_domain, RECORD).retain_on_delete is True
     change = change_resource_record_sets_request(of(with_domain, RECORD))
     assert validate_request("route53", "ChangeResourceRecordSets", change) == []
 
@@ -97,6 +112,37 @@ def test_the_https_listener_waits_for_the_issued_certificate(with_domain: Evalua
     (https_listener,) = [r for r in with_domain.of_type(LISTENER) if r.inputs["port"] == 443]
     assert https_listener.inputs["certificateArn"] == validation.state["certificateArn"]
     assert validation.urn in https_listener.dependencies
+
+
+def test_the_wait_for_the_certificate_ends_well_inside_a_deploy(with_domain: Evaluation) -> None:
+    """The provider waits 75 minutes for ACM by default (terraform-provider-aws
+    internal/service/acm/certificate_validation.go: `Create: schema.DefaultTimeout(75 * time.Minute)`), longer than
+    the deploy job may run (tests/test_workflows.py checks the budget): a job killed mid-update leaves the stack
+    locked with pending operations. Pulumi's customTimeouts replace the provider's default for that operation (the
+    bridge: "If a custom timeout has been set for this method, overwrite the default timeout")."""
+    validation = of(with_domain, VALIDATION)
+    assert validation.custom_timeouts == {"create": f"{VALIDATION_TIMEOUT_MINUTES}m"}
+    assert VALIDATION_TIMEOUT_MINUTES < 75
+
+
+def test_up_says_which_zone_acm_reads_and_what_to_check_when_the_wait_times_out(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A timeout reads "waiting for ACM Certificate (<arn>) to be issued: timeout while waiting for state to become
+    'ISSUED' (last state: 'PENDING_VALIDATION', timeout: 30m0s)" (certificate_validation.go and
+    terraform-plugin-sdk's retry.TimeoutError): it names neither the zone nor what to check. So `pulumi up` logs, on
+    the certificate request (whose URN is known once it is created; a message on the validation itself would wait
+    for a URN that a failed create never resolves), the zone, its config key, the wait and the delegation to check.
+    ACM keeps trying for 72 hours (ACM user guide, DNS validation), so the cause is DNS, not patience."""
+    logged: list[tuple[str, object]] = []
+    monkeypatch.setattr("pulumi.log.info", lambda message, resource=None, **_: logged.append((message, resource)))
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
+    DnsValidatedCertificate("web-cert", DnsValidatedCertificateArgs("app.example.com", "Z0EXAMPLE0123456789AB"))
+    ((message, resource),) = logged
+    assert message == validation_hint("app.example.com", "Z0EXAMPLE0123456789AB")
+    assert type(resource).__name__ == "Certificate"
+    for fragment in ("Z0EXAMPLE0123456789AB", "hostedZoneId", f"{VALIDATION_TIMEOUT_MINUTES} minutes", "name servers"):
+        assert fragment in message
 
 
 def test_dev_as_committed_requests_no_certificate(dev: Evaluation) -> None:
