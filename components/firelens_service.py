@@ -13,7 +13,9 @@ One constructor call per app. Creates:
 - its target group (type `ip`, the app's health check, a short deregistration delay) and its listener rule on the
   shared listener (priority, path patterns and/or host headers) forwarding to it;
 - the ECS service behind that target group (circuit breaker with rollback, 100/200 % deployment), started once
-  the listener rule exists, and target-tracking autoscaling on CPU and on ALB requests per target;
+  the listener rule exists; `pulumi up` waits until its deployment has completed and fails when the circuit
+  breaker rolled it back (`wait_for_steady_state`), so the state never records a task definition that is not
+  running; and target-tracking autoscaling on CPU and on ALB requests per target;
 - its alarms (tasks missing, unhealthy hosts, target 5xx), in a ServiceAlarms child named `<name>-alarms`
   (components/service_alarms.py).
 Needs: the cluster (name, ARN, whether Container Insights is on), the task network, the listener attachment (the
@@ -269,10 +271,14 @@ def args_problems(args: FirelensServiceArgs) -> list[str]:
 
 class FirelensService(pulumi.ComponentResource):
     service_name: pulumi.Output[str]
+    task_definition_arn: pulumi.Output[str]  # the revision the service runs once `pulumi up` has succeeded
     app_log_group_name: pulumi.Output[str]
     router_log_group_name: pulumi.Output[str]
     security_group_id: pulumi.Output[str]
+    target_group_arn: pulumi.Output[str]
     target_group_arn_suffix: pulumi.Output[str]  # "targetgroup/<name>/<id>": the TargetGroup metric dimension
+    listener_rule: aws.lb.ListenerRule  # what must exist before the listener's port stops serving (HTTP redirect)
+    health_check: HealthCheck  # what the target group asks of the app (AppContainer.health_check)
 
     def __init__(self, name: str, args: FirelensServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         problems = args_problems(args)
@@ -303,17 +309,21 @@ class FirelensService(pulumi.ComponentResource):
         self._alarms(service, target_group)
 
         self.service_name = service.name
+        self.task_definition_arn = task_definition.arn
         self.app_log_group_name = app_logs.name
         self.router_log_group_name = router_logs.name
         self.security_group_id = security_group.id
+        self.target_group_arn = target_group.arn
         self.target_group_arn_suffix = target_group.arn_suffix
+        self.listener_rule = rule
+        self.health_check = args.app.health_check
         self.register_outputs(
             {
                 "serviceName": self.service_name,
-                "taskDefinitionArn": task_definition.arn,
+                "taskDefinitionArn": self.task_definition_arn,
                 "appLogGroupName": self.app_log_group_name,
                 "routerLogGroupName": self.router_log_group_name,
-                "targetGroupArn": target_group.arn,
+                "targetGroupArn": self.target_group_arn,
             }
         )
 
@@ -528,7 +538,9 @@ class FirelensService(pulumi.ComponentResource):
             propagate_tags="TASK_DEFINITION",
             # ECS Exec stays off: it would need SSM permissions in the task role and a shell into the task.
             enable_execute_command=False,
-            wait_for_steady_state=False,
+            # `pulumi up` fails when the deployment does not complete (the circuit breaker rolled it back) instead
+            # of recording a task definition that is not running.
+            wait_for_steady_state=True,
             opts=self._child(
                 "service",
                 # Autoscaling owns the task count after creation.

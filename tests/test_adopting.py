@@ -88,6 +88,18 @@ CATALOG_TABLE_LIFECYCLE = (
     "glue:DeleteTable",
 )
 
+# With wait_for_steady_state, Create and Update wait for the new deployment's outcome: the provider finds it with
+# ListServiceDeployments and reads its status with DescribeServiceDeployments (terraform-provider-aws
+# internal/service/ecs/service.go, statusServiceWaitForStable: findPrimaryDeploymentARN, findDeploymentStatus).
+ECS_SERVICE_LIFECYCLE = (
+    "ecs:CreateService",
+    "ecs:UpdateService",
+    "ecs:DeleteService",
+    "ecs:DescribeServices",
+    "ecs:ListServiceDeployments",
+    "ecs:DescribeServiceDeployments",
+    *TAGS_ECS,
+)
 REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
     "pulumi:providers:aws": (),  # sts:GetCallerIdentity needs no permission (see INVOKE_ACTIONS)
     "aws:ec2/vpc:Vpc": (
@@ -244,13 +256,7 @@ REQUIRED_ACTIONS: dict[str, tuple[str, ...]] = {
         "iam:GetRole",
         *TAGS_ECS,
     ),
-    "aws:ecs/service:Service": (
-        "ecs:CreateService",
-        "ecs:UpdateService",
-        "ecs:DeleteService",
-        "ecs:DescribeServices",
-        *TAGS_ECS,
-    ),
+    "aws:ecs/service:Service": ECS_SERVICE_LIFECYCLE,
     "aws:appautoscaling/target:Target": (
         "application-autoscaling:RegisterScalableTarget",
         "application-autoscaling:DeregisterScalableTarget",

@@ -496,6 +496,12 @@ def test_no_security_group_in_the_stack_opens_the_router_ports_or_all_ports(stac
 
 
 def test_service_runs_the_task_definition_on_fargate(stack: Evaluation) -> None:
+    """`pulumi up` waits for the service's deployment (waitForSteadyState) and fails when ECS's circuit breaker
+    rolled it back: the provider reads the new deployment's status (DescribeServiceDeployments) and returns an error
+    for ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED and STOPPED (terraform-provider-aws internal/service/ecs/service.go,
+    findDeploymentStatus). Without it, `pulumi up` reports success while the deployment rolls back, and the state
+    records a task definition that is not running. `python -m ops verify` checks the rollout again after every
+    deploy, for the cases the provider's fallback check (one deployment, running = desired) would call a success."""
     service = one(stack, SERVICE)
     inputs = service.inputs
     assert inputs["cluster"] == stack.one(CLUSTER).state["arn"]
@@ -503,7 +509,7 @@ def test_service_runs_the_task_definition_on_fargate(stack: Evaluation) -> None:
     assert (inputs["launchType"], inputs["platformVersion"]) == ("FARGATE", "1.4.0")
     assert inputs["desiredCount"] == settings_of(stack).desired_count
     assert inputs["enableExecuteCommand"] is False
-    assert inputs["waitForSteadyState"] is False
+    assert inputs["waitForSteadyState"] is True
     assert (inputs["enableEcsManagedTags"], inputs["propagateTags"]) == (True, "TASK_DEFINITION")
 
 
