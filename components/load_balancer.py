@@ -4,9 +4,14 @@ Creates:
 - a security group admitting only the listener ports (80, plus 443 with a certificate) from each ingress
   CIDR (one rule per CIDR and port). It has no egress rule of its own: each service that attaches adds one
   to its own tasks' security group on its port, so the ALB reaches exactly the services behind it;
-- the traffic listener: HTTP, or with a certificate HTTPS (TLS 1.2/1.3 policy) with the HTTP listener
-  answering 301 to HTTPS. Its default action answers a fixed 404 ("no service matched"): services attach
-  with listener rules (priority and path/host conditions) forwarding to their own target groups;
+- the traffic listener: HTTP, or with a certificate HTTPS (TLS 1.2/1.3 policy). Its default action answers a
+  fixed 404 ("no service matched"): services attach with listener rules (priority and path/host conditions)
+  forwarding to their own target groups;
+- with a certificate, the HTTP listener answering 301 to HTTPS, once the caller has attached its services:
+  `redirect_http_to_https(after=<their listener rules>)` creates it (or switches an HTTP listener that still serves
+  to the redirect) only after the HTTPS listener, which waits for the certificate, and those rules exist. Created in
+  the constructor, the redirect would send every request to a port with no listener while the certificate
+  validates, and for good if validation failed;
 - the ALB itself (invalid header fields dropped, deletion protection as asked, access logs on; tagged
   `allow-plain-http=true` when it serves plain HTTP on purpose, which the policy pack's HTTPS rule accepts);
 - with a domain: the alias A record that points the domain at the ALB, in the domain's Route 53 hosted zone (the
@@ -124,7 +129,10 @@ class LoadBalancer(pulumi.ComponentResource):
             # ELB writes a test object when access logs are enabled: the policy must be in place first.
             opts=self._child(depends_on=[access_logs.policy]),
         )
-        listener = self._listeners(alb)
+        self._alb = alb
+        self._https = https
+        listener = self._traffic_listener(alb)
+        self._traffic = listener
         host = alb.dns_name if args.domain is None else self._alias(alb, args.domain).fqdn
 
         self.listener_arn = listener.arn
@@ -225,13 +233,13 @@ class LoadBalancer(pulumi.ComponentResource):
                 )
         return group
 
-    def _listeners(self, alb: aws.lb.LoadBalancer) -> aws.lb.Listener:
-        """The traffic listener (returned) answering 404 until a rule matches, and with a certificate the HTTP
-        listener redirecting to HTTPS."""
+    def _traffic_listener(self, alb: aws.lb.LoadBalancer) -> aws.lb.Listener:
+        """The listener services attach their rules to, answering 404 until a rule matches: HTTPS with a
+        certificate, else HTTP."""
         certificate_arn = self._args.certificate_arn
         if certificate_arn is None:
             return self._listener("http", alb, HTTP_PORT, "HTTP", NO_SERVICE_MATCHED)
-        traffic = self._listener(
+        return self._listener(
             "https",
             alb,
             HTTPS_PORT,
@@ -240,14 +248,21 @@ class LoadBalancer(pulumi.ComponentResource):
             ssl_policy=TLS_POLICY,
             certificate_arn=certificate_arn,
         )
+
+    def redirect_http_to_https(self, after: Sequence[pulumi.Resource]) -> None:
+        """The HTTP listener answering 301 to HTTPS, with a certificate only. `after`: the listener rules of every
+        service on the HTTPS listener. The redirect waits for them and for the HTTPS listener (and so for the
+        certificate): ELB changes a listener's default action in place (ModifyListener), at the moment the update
+        reaches it, so an HTTP listener that still serves keeps serving until HTTPS does."""
+        if not self._https:
+            raise ValueError(f"LoadBalancer {self._name}: no certificate_arn, so nothing to redirect HTTP to")
         redirect = aws.lb.ListenerDefaultActionArgs(
             type="redirect",
             redirect=aws.lb.ListenerDefaultActionRedirectArgs(
                 protocol="HTTPS", port=str(HTTPS_PORT), status_code="HTTP_301"
             ),
         )
-        self._listener("http", alb, HTTP_PORT, "HTTP", redirect)
-        return traffic
+        self._listener("http", self._alb, HTTP_PORT, "HTTP", redirect, depends_on=[self._traffic, *after])
 
     def _listener(
         self,
@@ -258,6 +273,7 @@ class LoadBalancer(pulumi.ComponentResource):
         action: aws.lb.ListenerDefaultActionArgs,
         ssl_policy: str | None = None,
         certificate_arn: pulumi.Input[str] | None = None,
+        depends_on: Sequence[pulumi.Resource] = (),
     ) -> aws.lb.Listener:
         return aws.lb.Listener(
             f"{self._name}-{label}-listener",
@@ -267,5 +283,5 @@ class LoadBalancer(pulumi.ComponentResource):
             default_actions=[action],
             ssl_policy=ssl_policy,
             certificate_arn=certificate_arn,
-            opts=self._child(),
+            opts=self._child(depends_on=list(depends_on)),
         )

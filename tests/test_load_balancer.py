@@ -157,6 +157,37 @@ def test_with_certificate_https_is_the_traffic_listener_and_http_redirects(
     assert "tags" not in one(ev, ALB).inputs  # no plain-HTTP marker
 
 
+@pytest.mark.parametrize("variant", ["domain", "certificateArn"])
+def test_http_redirects_only_after_the_https_listener_and_every_rule_on_it(
+    variant: str, https: Evaluation, managed_certificate: Evaluation
+) -> None:
+    """ELB changes a listener's default action in place (ModifyListener: terraform-provider-aws
+    internal/service/elbv2/listener.go, only load_balancer_arn is ForceNew), and `pulumi up` makes that change as
+    soon as the listener's dependencies are done. Where HTTP still serves (a stack turning HTTPS on), a redirect with
+    no dependencies would point every request at port 443 while the certificate validates (up to its timeout) and
+    for good if validation failed. So the HTTP listener depends on the HTTPS listener (which waits for the issued
+    certificate) and on every listener rule on it: those rules are new resources (a rule's listener_arn is ForceNew,
+    listener_rule.go), created before the rules they replace are deleted."""
+    ev = https if variant == "domain" else managed_certificate
+    (http,) = [r for r in of(ev, LISTENER) if r.inputs["port"] == 80]
+    (tls,) = [r for r in of(ev, LISTENER) if r.inputs["port"] == 443]
+    rules = ev.of_type(LISTENER_RULE)
+    assert rules and all(rule.inputs["listenerArn"] == tls.state["arn"] for rule in rules)
+    assert {tls.urn, *(rule.urn for rule in rules)} <= set(http.dependencies)
+    if variant == "domain":
+        assert only(ev.of_type(VALIDATION)).urn in tls.dependencies
+
+
+def test_a_redirect_needs_a_certificate() -> None:
+    start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
+    load_balancer = LoadBalancer(
+        "web",
+        LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1"], access_log_expiration_days=7, allow_plain_http=True),
+    )
+    with pytest.raises(ValueError, match="no certificate_arn, so nothing to redirect HTTP to"):
+        load_balancer.redirect_http_to_https(after=[])
+
+
 def test_with_a_managed_certificate_the_url_is_the_albs_https_url(managed_certificate: Evaluation) -> None:
     assert managed_certificate.outputs["serviceUrl"] == f"https://{one(managed_certificate, ALB).state['dnsName']}"
     assert of(managed_certificate, RECORD) == [] and managed_certificate.of_type(VALIDATION) == []
