@@ -5,6 +5,7 @@ resource lives in a component under `components/`.
 """
 
 import dataclasses
+from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -182,19 +183,44 @@ cluster = EcsCluster(
 
 container_insights = settings.service.container_insights != "disabled"
 service_settings, health_check = settings.service, settings.load_balancer.health_check
+# What every service behind the ALB shares with httpd: its tasks' network, the log router and where it delivers, the
+# alert topic and thresholds.
+tasks = TaskNetwork(network.vpc_id, network.task_subnet_ids, network.assign_public_ip)
+log_router = LogRouter(
+    image=router_image.image_ref,
+    repository_arn=router_image.repository_arn,
+    delivery_stream_name=app_archive.delivery_stream_name,
+    delivery_stream_arn=app_archive.delivery_stream_arn,
+    memory_reservation_mib=service_settings.log_router_memory_mib,
+)
+alarm_thresholds = AlarmThresholds(
+    topic_arn=alerts.topic_arn,
+    evaluation_minutes=settings.alarms.evaluation_minutes,
+    target_5xx_per_minute=settings.alarms.target_5xx_per_minute,
+)
+
+
+def listener_attachment(
+    priority: int, path_patterns: Sequence[str], host_headers: Sequence[str] = ()
+) -> ListenerAttachment:
+    """A listener rule on the traffic listener: lower priorities are evaluated first."""
+    return ListenerAttachment(
+        listener_arn=load_balancer.listener_arn,
+        load_balancer_security_group_id=load_balancer.security_group_id,
+        load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
+        priority=priority,
+        path_patterns=path_patterns,
+        host_headers=host_headers,
+    )
+
+
 service = FirelensService(
     "httpd",
     FirelensServiceArgs(
         cluster_name=cluster.name,
         cluster_arn=cluster.arn,
-        network=TaskNetwork(network.vpc_id, network.task_subnet_ids, network.assign_public_ip),
-        listener=ListenerAttachment(
-            listener_arn=load_balancer.listener_arn,
-            load_balancer_security_group_id=load_balancer.security_group_id,
-            load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
-            priority=httpd.RULE_PRIORITY,
-            path_patterns=httpd.RULE_PATH_PATTERNS,
-        ),
+        network=tasks,
+        listener=listener_attachment(httpd.RULE_PRIORITY, httpd.RULE_PATH_PATTERNS),
         app=AppContainer(
             name=httpd.APP_CONTAINER,
             image=service_settings.app_image,
@@ -215,13 +241,7 @@ service = FirelensService(
             read_only_root_filesystem=service_settings.read_only_root_filesystem,
             writable_paths=service_settings.writable_paths,
         ),
-        log_router=LogRouter(
-            image=router_image.image_ref,
-            repository_arn=router_image.repository_arn,
-            delivery_stream_name=app_archive.delivery_stream_name,
-            delivery_stream_arn=app_archive.delivery_stream_arn,
-            memory_reservation_mib=service_settings.log_router_memory_mib,
-        ),
+        log_router=log_router,
         scaling=Scaling(
             desired_count=service_settings.desired_count,
             min_count=service_settings.min_count,
@@ -229,11 +249,7 @@ service = FirelensService(
             cpu_target_percent=service_settings.cpu_target_percent,
             requests_per_target=service_settings.requests_per_target,
         ),
-        alarms=AlarmThresholds(
-            topic_arn=alerts.topic_arn,
-            evaluation_minutes=settings.alarms.evaluation_minutes,
-            target_5xx_per_minute=settings.alarms.target_5xx_per_minute,
-        ),
+        alarms=alarm_thresholds,
         container_insights=container_insights,
         log_retention_days=settings.archive.log_retention_days,
         protect=settings.archive.protect,
@@ -252,6 +268,12 @@ service = FirelensService(
     # The service was an HttpdService: its children keep their resources through the inherited alias.
     pulumi.ResourceOptions(provider=provider, aliases=[pulumi.Alias(type_="httpd-firelens:service:HttpdService")]),
 )
+services = {httpd.APP_CONTAINER: service}
+# Another service behind the ALB goes here, into `services` (README, "Adding a second service").
+
+# With a certificate, HTTP redirects to HTTPS once every service's rule is on the HTTPS listener.
+if settings.load_balancer.https:
+    load_balancer.redirect_http_to_https(after=[s.listener_rule for s in services.values()])
 
 task_stops = TaskStopCapture(
     "task-stops",
@@ -295,9 +317,8 @@ if settings.alarms.dashboard:
             region=settings.region,
             load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
             services=[
-                DashboardService(
-                    httpd.APP_CONTAINER, cluster.name, service.service_name, service.target_group_arn_suffix
-                )
+                DashboardService(label, cluster.name, s.service_name, s.target_group_arn_suffix)
+                for label, s in services.items()
             ],
             delivery_streams=watched_streams,
             task_stop_log_group_name=task_stops.log_group_name,
@@ -353,3 +374,41 @@ if web_firewall is not None and waf_archive is not None:
     pulumi.export("webAclArn", web_firewall.web_acl_arn)
     pulumi.export("wafLogArchiveBucket", waf_archive.bucket_name)
     pulumi.export("wafLogDeliveryStream", waf_archive.delivery_stream_name)
+
+# What `python -m ops verify` checks after a deploy (and what an operator looks up): each service, each archive.
+pulumi.export(
+    "services",
+    {
+        label: {
+            "clusterName": cluster.name,
+            "serviceName": s.service_name,
+            "taskDefinitionArn": s.task_definition_arn,
+            "healthCheckPath": s.health_check.path,
+            "healthCheckMatcher": s.health_check.matcher,
+            "appLogGroup": s.app_log_group_name,
+            "logRouterLogGroup": s.router_log_group_name,
+            "targetGroupArn": s.target_group_arn,
+        }
+        for label, s in services.items()
+    },
+)
+archives: dict[str, tuple[LogArchive, str | None]] = {
+    "appLogs": (app_archive, APP_LOG_TABLE.name),
+    "taskStops": (stop_archive, TASK_STOP_TABLE.name),
+}
+if waf_archive is not None:
+    archives["wafLogs"] = (waf_archive, None)
+pulumi.export(
+    "archives",
+    {
+        label: {
+            "bucket": a.bucket_name,
+            "prefix": a.s3_prefix,
+            "deliveryStream": a.delivery_stream_name,
+            "deliveryErrorLogGroup": a.error_log_group_name,
+            "bufferIntervalSeconds": a.buffer_interval_seconds,
+            **({"table": table} if table else {}),
+        }
+        for label, (a, table) in archives.items()
+    },
+)

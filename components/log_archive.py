@@ -162,6 +162,7 @@ class LogArchive(pulumi.ComponentResource):
     delivery_stream_arn: pulumi.Output[str]
     error_log_group_name: pulumi.Output[str]
     s3_prefix: str  # where the archive's objects are, before the time partitions (LogArchiveArgs.s3_prefix)
+    buffer_interval_seconds: int  # the longest a record waits in Firehose before it is written
     http_endpoint: bool  # the stream delivers to a partner HTTP endpoint (metrics DeliveryToHttpEndpoint.*)
 
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None) -> None:
@@ -171,6 +172,7 @@ class LogArchive(pulumi.ComponentResource):
         self._args = args
         self.http_endpoint = args.partner is not None
         self.s3_prefix = args.s3_prefix
+        self.buffer_interval_seconds = args.buffer_interval_seconds
 
         bucket = PrivateBucket(f"{name}-bucket", _bucket_args(args), opts=self._child())
         log_group = aws.cloudwatch.LogGroup(

@@ -131,9 +131,10 @@ def cached_cli(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @functools.lru_cache(maxsize=4)
-def evaluate_program(name: str) -> Evaluation:
-    """Evaluate a test program, tests/programs/<name>.py, with the dev stack's config (region, project)."""
-    return evaluate(_stack_config("dev"), program=PROGRAMS / f"{name}.py")
+def evaluate_program(name: str, stack: str = "dev", overrides: tuple[tuple[str, str], ...] = ()) -> Evaluation:
+    """Evaluate a test program, tests/programs/<name>.py, with a committed stack's config (dev's by default; region,
+    project and what the program reads of it) and config overrides (`(key, value)` pairs, key without namespace)."""
+    return evaluate(_stack_config(stack).with_overrides(dict(overrides), None), program=PROGRAMS / f"{name}.py")
 
 
 def evaluate_stack(stack: str, secrets: dict[str, str] | None = None, **overrides: str) -> Evaluation:

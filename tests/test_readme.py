@@ -10,6 +10,11 @@ from offline.harness import PROJECT_DIR, Evaluation
 from scripts.doc_sections import README as README_DOCUMENT
 from scripts.doc_sections import sections
 from tests.conftest import evaluate_config, evaluate_program
+from tests.helpers import inside, service_alarms, task_containers
+
+SERVICE = "httpd-firelens:service:FirelensService"
+LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
+TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 
 README = (PROJECT_DIR / "README.md").read_text()
 CI = (PROJECT_DIR / ".ci" / "run").read_text()
@@ -41,20 +46,86 @@ def test_every_output_is_documented(dev: Evaluation, prod: Evaluation) -> None:
         assert f"`{name}`" in outputs_section, name
 
 
+# What each image the examples run listens on and answers with 200 as it comes: the port and the health check path
+# an example must give it, or the target group never sees a healthy target and the circuit breaker rolls back.
+# - httpd (docker-library/httpd 2.4): `EXPOSE 80`, and the stock httpd.conf's `Listen 80` serving htdocs/index.html
+#   ("It works!") at /;
+# - nginx (nginxinc/docker-nginx, stable/debian/Dockerfile: `EXPOSE 80`): the packaged default.conf has
+#   `listen 80;` (nginxinc/docker-nginx-unprivileged rewrites exactly that line to 8080:
+#   `sed -i 's,listen       80;,listen       8080;,' /etc/nginx/conf.d/default.conf`) and serves
+#   /usr/share/nginx/html/index.html at /. The unprivileged image would listen on 8080 but runs as uid 101, which
+#   cannot write to Fargate's root-owned task-storage volumes (aws/containers-roadmap issue 938) under a read-only
+#   root filesystem.
+IMAGE_PORT_AND_PATH = {
+    "public.ecr.aws/docker/library/httpd": (80, "/"),
+    "public.ecr.aws/docker/library/nginx": (80, "/"),
+}
+
+
+def _second_service_in_prod_on_arm() -> Evaluation:
+    """The README's example in prod (protected: 90-day retention, Container Insights, HTTPS, every mandatory
+    policy), with the stack on ARM64: whatever the example leaves to the stack must follow it."""
+    return evaluate_program("readme_second_service", "prod", (("cpuArchitecture", "ARM64"),))
+
+
 def test_the_second_service_example_works_as_written() -> None:
-    """The README's example, run after `__main__.py`, adds a service with its own rule before httpd's on the same
-    listener, its own target group and alarms, and the policy pack finds nothing wrong with it."""
+    """The README's example, placed where it says in `__main__.py`, adds a service with its own rule before httpd's on
+    the same listener, its own target group and alarms, it is in the dashboard, the outputs and the HTTP redirect's
+    dependencies, and the policy pack finds nothing wrong with it in prod."""
     from offline.policy_findings import evaluate_policies
 
-    ev = evaluate_program("readme_second_service")
-    component = ev.one("httpd-firelens:service:FirelensService", "api")
+    ev = _second_service_in_prod_on_arm()
+    component = ev.one(SERVICE, "api")
     rules = {r.name: r for r in ev.of_type("aws:lb/listenerRule:ListenerRule")}
     assert set(rules) == {"httpd-rule", "api-rule"}
     assert rules["api-rule"].parent == component.urn
     assert rules["api-rule"].inputs["listenerArn"] == rules["httpd-rule"].inputs["listenerArn"]
     assert rules["api-rule"].inputs["priority"] < rules["httpd-rule"].inputs["priority"]
     assert ev.one("httpd-firelens:monitoring:ServiceAlarms", "api-alarms").parent == component.urn
+    (http,) = [r for r in ev.of_type("aws:lb/listener:Listener") if r.inputs["port"] == 80]
+    assert rules["api-rule"].urn in http.dependencies
+    assert set(ev.outputs["services"]) == {"httpd", "api"}
+    assert '"api healthy"' in ev.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
     assert [f for f in evaluate_policies(ev) if f.enforcement == "mandatory"] == []
+
+
+def test_the_second_service_inherits_the_stacks_settings() -> None:
+    """The shared router image is built for the stack's CPU architecture, so a service on another one could not run
+    it; log retention, `protect` and Container Insights (which decides the task alarms) are the stack's choices.
+    The example's service has each exactly as httpd has it."""
+    ev = _second_service_in_prod_on_arm()
+    per_service: dict[str, tuple[str, set[tuple[int, bool]], list[str]]] = {}
+    for service in ("httpd", "api"):
+        (task,) = inside(ev, SERVICE, service, TASK_DEFINITION)
+        groups = inside(ev, SERVICE, service, LOG_GROUP)
+        per_service[service] = (
+            task.inputs["runtimePlatform"]["cpuArchitecture"],
+            {(g.inputs["retentionInDays"], g.protect) for g in groups},
+            sorted(service_alarms(ev, service)),
+        )
+    assert per_service["api"][0] == per_service["httpd"][0] == "ARM64"
+    assert per_service["api"][1] == per_service["httpd"][1] == {(90, True)}
+    assert per_service["api"][2] == per_service["httpd"][2]
+
+
+@pytest.mark.parametrize("program", ["readme_second_service", "two_services", "__main__"])
+def test_every_example_service_listens_where_its_image_does_and_is_checked_where_it_answers(
+    program: str, dev: Evaluation
+) -> None:
+    """Image, port and health check path agree (IMAGE_PORT_AND_PATH): the target group's port is the container's,
+    and its health check asks the path the image answers."""
+    ev = dev if program == "__main__" else evaluate_program(program)
+    services = ev.of_type(SERVICE)
+    assert services
+    for service in services:
+        found = {r.type: r for r in ev.descendants(service)}
+        app = task_containers(found[TASK_DEFINITION])[service.name]
+        repository = app["image"].rsplit(":", 1)[0]
+        assert repository in IMAGE_PORT_AND_PATH, f"{service.name}: what does {app['image']} listen on?"
+        port, path = IMAGE_PORT_AND_PATH[repository]
+        target_group = found["aws:lb/targetGroup:TargetGroup"].inputs
+        assert [m["containerPort"] for m in app["portMappings"]] == [port], service.name
+        assert target_group["port"] == port and target_group["healthCheck"]["path"] == path, service.name
 
 
 def test_the_security_section_gives_each_control_its_threat_cost_and_off_switch() -> None:

@@ -27,7 +27,7 @@ from tests.helpers import (
 from tests.iam_lint import as_list, policy_of
 
 SERVICE_COMPONENT = "httpd-firelens:service:FirelensService"
-SERVICES = {"httpd": 80, "api": 8080}  # service -> app port
+SERVICES = {"httpd": 80, "api": 80}  # service -> app port
 RULE = "aws:lb/listenerRule:ListenerRule"
 TARGET_GROUP = "aws:lb/targetGroup:TargetGroup"
 INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
@@ -75,7 +75,7 @@ def test_each_service_is_behind_its_own_target_group_on_its_port(two: Evaluation
         ]
         assert of(two, service, RULE).urn in ecs_service.dependencies
         assert validate_request("ecs", "CreateService", create_service_request(ecs_service)) == [], service
-    assert target_groups["api"].inputs["healthCheck"]["path"] == "/api/health"
+    assert target_groups["api"].inputs["healthCheck"]["path"] == "/"
 
 
 def test_each_service_admits_only_its_port_from_the_alb(two: Evaluation) -> None:

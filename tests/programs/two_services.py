@@ -1,8 +1,9 @@
 """A test program: two FireLens services behind one ALB, each one constructor call.
 
-`httpd` answers every path (`/*`, the last priority); `api` answers `/api/*` on api.example.com and listens on
-8080. Both run in one cluster, share the network, the log router image and the archive stream, and notify one
-alert topic. tests/test_two_services.py evaluates it with offline.harness.evaluate(program=...).
+`httpd` answers every path (`/*`, the last priority); `api`, the stock nginx image, answers `/api/*` on
+api.example.com. Each image listens on port 80 and answers `/`, its health check's path, so both deploy as written.
+Both run in one cluster, share the network, the log router image and the archive stream, and notify one alert topic.
+tests/test_two_services.py evaluates it with offline.harness.evaluate(program=...).
 """
 
 import pulumi
@@ -107,11 +108,9 @@ api = FirelensService(
         listener=route(100, ("/api/*",), ("api.example.com",)),
         app=AppContainer(
             name="api",
-            image="public.ecr.aws/nginx/nginx:1.27",
-            port=8080,
-            health_check=HealthCheck(path="/api/health"),
-            # This app logs one JSON object per line (fluentbit/parsers.conf app_json).
-            access_log_parser="app_json",
+            image="public.ecr.aws/docker/library/nginx:1.26.3",
+            port=80,
+            health_check=HealthCheck(path="/"),
             writable_paths=("/var/cache/nginx", "/var/run"),  # where the stock nginx image writes
         ),
         log_router=log_router,
