@@ -14,6 +14,7 @@ Change a partition here and both sides change together; tests/test_archive_queri
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Final
 
 # Firehose's expression for the kind of processing error, in the error output prefix (required there as soon as
@@ -53,6 +54,23 @@ TIME_PARTITIONS: Final = (
     TimePartition("month", "MM", 1, 12),
     TimePartition("day", "dd", 1, 31),
 )
+
+
+# The part of a UTC instant each Firehose timestamp pattern writes.
+_INSTANT_FIELDS: Final = {"yyyy": "year", "MM": "month", "dd": "day", "HH": "hour"}
+
+
+def time_partitions(at: datetime) -> dict[str, int]:
+    """The time partition values of the records that arrived at `at`, evaluated in UTC as Firehose does."""
+    utc = at.astimezone(UTC)
+    return {p.key: getattr(utc, _INSTANT_FIELDS[p.pattern]) for p in TIME_PARTITIONS}
+
+
+def time_path(at: datetime) -> str:
+    """The time partitions of the objects holding records that arrived at `at`, as Firehose writes them: e.g.
+    `year=2026/month=01/day=05/`. A reader of the archive (`python -m ops verify`) looks there."""
+    values = time_partitions(at)
+    return "".join(f"{p.key}={values[p.key]:0{p.digits}d}/" for p in TIME_PARTITIONS)
 
 
 def _time_path(segment: str) -> str:
