@@ -310,3 +310,52 @@ def test_main_deploys_dev_then_previews_and_deploys_prod_behind_the_prod_environ
     assert all(job["permissions"]["id-token"] == "write" for job in jobs.values())
     reusable = workflow("pulumi.yml")["jobs"]
     assert all(job["environment"] == "${{ inputs.environment }}" for job in reusable.values())
+
+
+# --- the deploy proves itself -----------------------------------------------------------------------------------
+
+# The provider's default timeouts for an ECS service's create and update (terraform-provider-aws
+# internal/service/ecs/service.go, `Timeouts`: 20 minutes each), which bound `wait_for_steady_state`.
+ECS_SERVICE_UPDATE_MINUTES = 20
+# Installing, building and pushing the router image (QEMU for ARM64), and every other resource: a generous bound.
+EVERYTHING_ELSE_MINUTES = 15
+
+
+def _pulumi_job() -> dict[str, Any]:
+    (job,) = workflow("pulumi.yml")["jobs"].values()
+    return dict(job)
+
+
+def test_every_deploy_runs_ops_verify_after_pulumi_up_and_fails_with_it() -> None:
+    """After `pulumi up`, the same job runs `python -m ops verify` on the stack it deployed; a failed check fails the
+    job (the step has no continue-on-error), and so the deployment. The Pulumi CLI is on PATH and logged in there:
+    pulumi/actions adds the CLI it installs with `core.addPath` and logs in with `pulumi login` (src/libs/pulumi-cli.ts
+    and src/login.ts at v7.0.0), whose credentials the CLI keeps in ~/.pulumi/credentials.json; the AWS credentials
+    are configure-aws-credentials' exported environment variables."""
+    steps = _pulumi_job()["steps"]
+    names = [step.get("name", step.get("uses", "")) for step in steps]
+    up = next(i for i, step in enumerate(steps) if step.get("uses", "").startswith("pulumi/actions@"))
+    (verify,) = [i for i, step in enumerate(steps) if "python -m ops verify" in step.get("run", "")]
+    assert verify > up, names
+    step = steps[verify]
+    assert step["if"] == "inputs.command == 'up'"
+    assert step["run"] == '.venv/bin/python -m ops verify --stack "$STACK"'
+    assert step["env"]["STACK"] == steps[up]["with"]["stack-name"]
+    assert set(SECRETS) <= set(step["env"]) and "continue-on-error" not in step
+    installs = [s for s in steps[up:verify] if "ops/requirements.txt" in s.get("run", "")]
+    assert installs and installs[0]["if"] == "inputs.command == 'up'"
+
+
+def test_the_deploy_job_outlasts_its_longest_update_and_the_verification() -> None:
+    """A job killed at timeout-minutes leaves the stack locked with pending operations. Its longest update waits for
+    the certificate (components/certificate.py VALIDATION_TIMEOUT_MINUTES), then for the ECS deployment
+    (ECS_SERVICE_UPDATE_MINUTES): the HTTPS listener the service's rule needs waits for the certificate. Then the
+    verification runs within its own timeout-minutes."""
+    from components.certificate import VALIDATION_TIMEOUT_MINUTES
+
+    job = _pulumi_job()
+    (verify,) = [step for step in job["steps"] if "python -m ops verify" in step.get("run", "")]
+    needed = (
+        VALIDATION_TIMEOUT_MINUTES + ECS_SERVICE_UPDATE_MINUTES + verify["timeout-minutes"] + EVERYTHING_ELSE_MINUTES
+    )
+    assert needed <= job["timeout-minutes"], (needed, job["timeout-minutes"])
