@@ -1,11 +1,12 @@
-"""Print (or, with --write, refresh) the documents' generated sections: README.md's architecture diagram and
-configuration reference, docs/ADOPTING.md's table of policy rules.
+"""Print (or, with --write, refresh) the documents' generated sections: README.md's architecture diagram,
+configuration reference and table of `ops verify`'s checks, docs/ADOPTING.md's table of policy rules.
 
     .venv/bin/python scripts/doc_sections.py [--write]
 
 The diagram is `python -m offline diagram --stack dev` (derived from the resource graph). The configuration table
-lists every project key of Pulumi.yaml with its type, default, the dev and prod values and its meaning. The policy
-table lists every rule of policy/rules.py with its enforcement and description. tests/test_readme.py and
+lists every project key of Pulumi.yaml with its type, default, the dev and prod values and its meaning. The checks
+table is ops/checks.py's CHECKS. The policy table lists every rule of policy/rules.py with its enforcement and
+description. tests/test_readme.py and
 tests/test_adopting.py fail when a document's copy differs from what this prints.
 """
 
@@ -30,7 +31,7 @@ def _markers(name: str) -> tuple[str, str]:
 
 
 # document (relative to the project) -> the generated sections in it, by marker name
-DOCUMENTS = {README: ("diagram", "config-reference"), ADOPTING: ("policy-rules",)}
+DOCUMENTS = {README: ("diagram", "config-reference", "verify-checks"), ADOPTING: ("policy-rules",)}
 STACKS = ("dev", "prod")
 
 
@@ -89,7 +90,22 @@ def policy_rules() -> str:
     return "\n".join(lines)
 
 
-BODIES = {"diagram": diagram, "config-reference": table, "policy-rules": policy_rules}
+def verify_checks() -> str:
+    from ops.checks import CHECKS
+
+    lines = ["| check | a pass proves | when it fails |", "|---|---|---|"]
+    lines += [
+        f"| `{check.name}` | {_escape_bars(check.proves)} | {_escape_bars(check.next_step)} |" for check in CHECKS
+    ]
+    return "\n".join(lines)
+
+
+BODIES = {
+    "diagram": diagram,
+    "config-reference": table,
+    "verify-checks": verify_checks,
+    "policy-rules": policy_rules,
+}
 
 
 def sections(document: str) -> dict[str, str]:

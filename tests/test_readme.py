@@ -150,3 +150,16 @@ def test_the_readme_says_to_replace_prods_example_domain() -> None:
     deploy = README.split("### First deploy", 1)[1].split("\n### ", 1)[0]
     assert f"`domainName: {domain.group(1)}`" in deploy and f"`hostedZoneId: {zone.group(1)}`" in deploy
     assert "replace the example domain" in deploy
+
+
+def test_the_first_deploy_ends_with_ops_verify_and_the_readme_says_what_to_do_when_the_archive_check_fails() -> None:
+    """Every deploy proves itself: the README's first deploy ends with `python -m ops verify`, installs what it needs,
+    and "Verifying a deploy" says how to recover when Firehose cannot write into a locked archive (the lock stays:
+    S3 has no call that disables Object Lock; archiveObjectLockDays 0 removes the default retention)."""
+    deploy = README.split("### First deploy", 1)[1].split("\n### ", 1)[0]
+    (commands,) = re.findall(r"```sh\n(.*?)```", deploy, re.S)[:1]
+    assert commands.strip().splitlines()[-1].startswith(".venv/bin/python -m ops verify --stack dev")
+    assert "-r ops/requirements.txt" in commands
+    verifying = README.split("### Verifying a deploy", 1)[1].split("\n### ", 1)[0]
+    assert "archiveObjectLockDays: 0" in verifying and "not" in verifying.split("archiveObjectLockDays: 0", 1)[1]
+    assert "wait_for_steady_state" in verifying
