@@ -321,9 +321,7 @@ def check_stop_task(run: Run) -> Outcome:
             records = reader.new_records(datetime.now(UTC))
             arrived["the stop archive"] = any(_is_stop_of(r.record, task_arn) for r in records)
         if not arrived["the task-stop log group"]:
-            events = logs.filter_log_events(
-                logGroupName=group, startTime=_ms(stopped_at), filterPattern=f'"{task_arn.rsplit("/", 1)[-1]}"'
-            ).get("events", [])
+            events = _log_events(logs, group, stopped_at, filterPattern=f'"{task_arn.rsplit("/", 1)[-1]}"')
             arrived["the task-stop log group"] = any(_is_stop_of(_json(e.get("message", "")), task_arn) for e in events)
         return True if all(arrived.values()) or reader.problems else None
 
@@ -344,6 +342,18 @@ def _ms(at: datetime) -> int:
     return int(at.timestamp() * 1000)
 
 
+def _log_events(logs: Any, group: str, since: datetime, limit: int = 5, **filters: str) -> list[dict[str, Any]]:
+    """Up to `limit` events of a log group since a moment. FilterLogEvents may answer a page without events and a
+    nextToken before the events it finds (CloudWatch Logs API reference), so the pages are followed."""
+    pages = logs.get_paginator("filter_log_events").paginate(logGroupName=group, startTime=_ms(since), **filters)
+    events: list[dict[str, Any]] = []
+    for page in pages:
+        events += page.get("events", [])
+        if len(events) >= limit:
+            break
+    return events[:limit]
+
+
 def _json(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
@@ -357,7 +367,7 @@ def check_delivery_errors(run: Run) -> Outcome:
     groups = [archive.delivery_error_log_group for archive in run.outputs.archives.values()]
     errors = []
     for group in groups:
-        events = logs.filter_log_events(logGroupName=group, startTime=_ms(run.started_at), limit=5).get("events", [])
+        events = _log_events(logs, group, run.started_at)
         errors += [f"{group}: {event.get('message', '').strip()}" for event in events]
     if errors:
         return Outcome(FAIL, f"{len(errors)} delivery error(s) since the check began, first: {errors[0]}", groups[0])
