@@ -1,19 +1,22 @@
-"""`python -m offline preview|json|diagram --stack NAME [--json] [--config KEY=VALUE ...]`.
+"""`python -m offline preview|json|diagram|deploy-policy --stack NAME [--json] [--config KEY=VALUE ...]`.
 
 preview: the resource tree like `pulumi preview`, then the policy findings. Exit 0 when clean, 1 on a
 mandatory policy violation, 2 on invalid configuration (one line per problem on stderr, no traceback).
 --json (or the `json` command) prints the documented JSON document instead of the tree.
 diagram: a Mermaid flowchart of the architecture, derived from the resource graph.
+deploy-policy --account ID [--role deploy|preview]: the IAM policies that role needs for this stack, as a JSON
+object {policy name: policy document} (offline/deploy_policy.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
 
-from offline.harness import PROJECT_DIR, evaluate
+from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.render import as_json, diagram, tree
 from offline.stack_config import StackConfigError, load_stack_config
 
@@ -38,13 +41,15 @@ def _warn(warnings: Sequence[str]) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m offline", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=("preview", "json", "diagram"))
+    parser.add_argument("command", choices=("preview", "json", "diagram", "deploy-policy"))
     parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
     parser.add_argument("--json", action="store_true", help="print the JSON document instead of the tree")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="override a value")
     parser.add_argument(
         "--secret", action="append", default=[], metavar="KEY=VALUE", help="override a value, as a secret"
     )
+    parser.add_argument("--account", help="deploy-policy: the 12-digit AWS account id the stack deploys to")
+    parser.add_argument("--role", choices=("deploy", "preview"), default="deploy", help="deploy-policy: which role")
     return parser
 
 
@@ -54,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from components.settings import ConfigError
     from offline.policy_findings import evaluate_policies
 
+    if args.command == "deploy-policy" and not re.fullmatch(r"\d{12}", args.account or ""):
+        print(f"--account {args.account or ''}: allowed a 12-digit AWS account id", file=sys.stderr)
+        return EXIT_CONFIG
     try:
         config = load_stack_config(PROJECT_DIR, args.stack).with_overrides(
             _pairs(args.config, "--config"), _pairs(args.secret, "--secret")
@@ -68,6 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_CONFIG
 
     _warn(evaluation.warnings)
+    if args.command == "deploy-policy":
+        return _print_policies(evaluation, args.account, args.role)
     if args.command == "diagram":
         print(diagram(evaluation))
         return EXIT_OK
@@ -82,6 +92,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     for finding in findings:
         print(f"    [{finding.enforcement}] {finding.rule}: {finding.name}: {finding.message}", file=report)
     return EXIT_POLICY if any(f.enforcement == "mandatory" for f in findings) else EXIT_OK
+
+
+def _print_policies(evaluation: Evaluation, account: str, role: str) -> int:
+    from offline.deploy_policy import UnknownResourceTypeError, deploy_policies, preview_policies
+
+    try:
+        policies = deploy_policies(evaluation, account) if role == "deploy" else preview_policies(evaluation)
+    except UnknownResourceTypeError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_CONFIG
+    print(json.dumps(policies, indent=2))
+    return EXIT_OK
 
 
 if __name__ == "__main__":

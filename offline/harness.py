@@ -69,6 +69,7 @@ class Evaluation:
     secret_outputs: frozenset[str]
     warnings: tuple[str, ...] = ()  # what the program logged with pulumi.log.warn, as `pulumi up` would show it
     registration_order: tuple[str, ...] = ()  # the URNs in the order the program registered them
+    invokes: frozenset[str] = frozenset()  # the tokens of the lookups (invokes) the program made
 
     def of_type(self, type_token: str) -> list[RecordedResource]:
         return [r for r in self.resources if r.type == type_token]
@@ -232,7 +233,8 @@ def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR, program: Path
     program) for `config` under the mocks; raise whatever the program raises."""
     if str(project_dir) not in sys.path:
         sys.path.insert(0, str(project_dir))
-    monitor = RecordingMonitor(AwsMocks(config.region, project_dir))
+    mocks = AwsMocks(config.region, project_dir)
+    monitor = RecordingMonitor(mocks)
     logger, recorder = _engine_logger()
     start_mock_runtime(
         monitor.mocks, config.project, config.stack, dict(config.values), config.secret_keys, monitor, logger
@@ -264,4 +266,5 @@ def evaluate(config: StackConfig, project_dir: Path = PROJECT_DIR, program: Path
         frozenset(secret_outputs),
         tuple(recorder.messages),
         tuple(r.urn for r in monitor.records),
+        frozenset(mocks.invoked),
     )

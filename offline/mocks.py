@@ -665,6 +665,7 @@ class AwsMocks(pulumi.runtime.Mocks):
         self.region = region
         self.project_dir = project_dir
         self._invokes = _invoke_results(region)
+        self.invoked: list[str] = []  # the tokens of the invokes the program made, in order
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if not args.custom:
@@ -682,6 +683,7 @@ class AwsMocks(pulumi.runtime.Mocks):
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]]]:
         answer = self._invokes.get(args.token)
+        self.invoked.append(args.token)
         if answer is None:
             raise UnmockedCallError(f"no offline mock for invoke {args.token}; add one in offline/mocks.py")
         return answer(dict(args.args)), []
