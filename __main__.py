@@ -89,6 +89,7 @@ app_archive_args = LogArchiveArgs(
     noncurrent_version_expiration_days=archive.noncurrent_version_days,
     object_lock_days=archive.object_lock_days,
     records_end_with_newline=True,
+    role_permissions_boundary=settings.role_permissions_boundary_arn,
 )
 app_archive = LogArchive("app-log-archive", app_archive_args, opts)
 stop_events_end_with_newline = settings.stop_capture.partner is not None
@@ -253,6 +254,7 @@ service = FirelensService(
         container_insights=container_insights,
         log_retention_days=settings.archive.log_retention_days,
         protect=settings.archive.protect,
+        role_permissions_boundary=settings.role_permissions_boundary_arn,
         router_log_group_prefix="log-router-",  # the name today's group was created with
         # Today's target group and the ALB's egress rule to the tasks were the load balancer's, the service's
         # alarms the pipeline alarms'.
@@ -286,6 +288,7 @@ task_stops = TaskStopCapture(
         log_retention_days=settings.archive.log_retention_days,
         protect=settings.archive.protect,
         archive_events_end_with_newline=stop_events_end_with_newline,
+        role_permissions_boundary=settings.role_permissions_boundary_arn,
     ),
     opts,
 )

@@ -220,6 +220,9 @@ class FirelensServiceArgs:
     moved_from: MovedFrom = field(default_factory=dict)
     """Former identities of descendants, keyed by their logical name without `<name>-` (e.g. `tg`,
     `alarms-target-5xx`); see components/moved.py. Default: none."""
+    role_permissions_boundary: pulumi.Input[str] | None = None
+    """The ARN of the managed policy its roles carry as their permissions boundary (components/iam.py
+    role_boundary_policy_name). Default None: none."""
 
 
 def child_labels(port: int) -> tuple[str, ...]:
@@ -347,6 +350,7 @@ class FirelensService(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{self._name}-{kind}-role",
             description=f"ECS {kind} role of the {self._name} service",
+            permissions_boundary=self._args.role_permissions_boundary,
             assume_role_policy=pulumi.Output.json_dumps(
                 ecs_tasks_trust_policy(self._partition, self._region, self._account_id)
             ),

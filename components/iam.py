@@ -1,5 +1,5 @@
-"""IAM policy documents as plain data: the document wrapper, the trust policy of a service role and the use of a
-KMS key through S3.
+"""IAM policy documents as plain data: the document wrapper, the trust policy of a service role, the use of a
+KMS key through S3, and the name of the roles' permissions boundary.
 
 Every role, key, bucket, topic, queue and log group policy of the stack is built with these, so the policy
 language version and the shape of a service trust statement live in one place. Creates no resource.
@@ -13,6 +13,14 @@ from typing import Any
 import pulumi
 
 POLICY_VERSION = "2012-10-17"
+POLICY_NAME_MAX_LENGTH = 128  # CreatePolicy's PolicyName
+
+
+def role_boundary_policy_name(project: str, stack: str) -> str:
+    """The managed policy every role of the stack carries as its permissions boundary. An administrator creates it
+    (docs/ADOPTING.md, section 3; `python -m offline deploy-policy --role boundary` prints it), never the stack: the
+    deploy role may create and change roles only with this boundary, and cannot change the boundary itself."""
+    return f"{project}-{stack}-role-boundary"
 
 
 def policy_document(*statements: Mapping[str, Any]) -> dict[str, Any]:

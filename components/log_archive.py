@@ -101,6 +101,9 @@ class LogArchiveArgs:
     delivery_stream_name: str | None = None
     """A fixed physical name for the stream, for a producer that finds it by name (WAF logs only to streams named
     `aws-waf-logs-...`): 1 to 64 of [a-zA-Z0-9_.-]. Default None: autonamed."""
+    role_permissions_boundary: pulumi.Input[str] | None = None
+    """The ARN of the managed policy its roles carry as their permissions boundary (components/iam.py
+    role_boundary_policy_name). Default None: none."""
 
 
 def _out_of(value: int, bounds: tuple[int, int]) -> bool:
@@ -295,6 +298,7 @@ class LogArchive(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{self._name}-role",
             description=f"Firehose delivery role of the {self._name} log archive",
+            permissions_boundary=self._args.role_permissions_boundary,
             assume_role_policy=pulumi.Output.json_dumps(firehose_trust_policy(account_id)),
             opts=self._child(),
         )

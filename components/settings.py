@@ -19,6 +19,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.firelens_task import writable_path_problem, writable_volume_problems
+from components.iam import role_boundary_policy_name
 from components.limits import (
     ATHENA_BYTES_SCANNED_CUTOFF_MIB,
     BUFFER_INTERVAL_SECONDS,
@@ -197,6 +198,8 @@ class Settings:
     stop_capture: StopCaptureSettings
     alarms: AlarmSettings
     queries: QuerySettings
+    role_permissions_boundary_arn: str = ""
+    """The managed policy every role of the stack carries as its permissions boundary (it must exist first)."""
     declared_keys: frozenset[str] = frozenset()
     """The project keys this program reads: Pulumi.yaml declares exactly these (tests/test_settings.py)."""
 
@@ -646,6 +649,24 @@ def _available_zones() -> list[str]:
     return sorted(result.names)
 
 
+def _role_boundary_arn(problems: list[str]) -> str:
+    """The roles' permissions boundary: it must exist before anything is created (CreateRole refuses a boundary that
+    is not there, after every resource created before the first role), and only an administrator creates it."""
+    account = aws.get_caller_identity().account_id
+    partition = aws.get_partition().partition
+    name = role_boundary_policy_name(pulumi.get_project(), pulumi.get_stack())
+    arn = f"arn:{partition}:iam::{account}:policy/{name}"
+    try:
+        aws.iam.get_policy(arn=arn)
+    except Exception as error:  # the provider's NoSuchEntity or AccessDenied, as the invoke's message
+        problems.append(
+            f"the roles' permissions boundary {arn} cannot be read ({str(error).strip().splitlines()[-1]}); create it "
+            f"first: python -m offline deploy-policy --stack {pulumi.get_stack()} --account {account} --role boundary "
+            "(docs/ADOPTING.md, section 3)"
+        )
+    return arn
+
+
 def _read_region(problems: list[str]) -> str:
     region = pulumi.Config("aws").get("region") or ""
     if not _REGION_RE.match(region):
@@ -713,6 +734,7 @@ def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings
         stop_capture=_read_stop_capture(reader),
         alarms=_read_alarms(reader),
         queries=_read_queries(reader),
+        role_permissions_boundary_arn=_role_boundary_arn(reader.problems),
         declared_keys=frozenset(reader.read),
     )
     warnings = undeclared_key_warnings(configured_keys(), reader.read, pulumi.get_project())

@@ -106,6 +106,9 @@ class TaskStopCaptureArgs:
     """End every event put to the archive stream with a newline (an input transformer passing the whole event),
     for an archive that cannot append one itself: a partner stream, whose S3 backup keeps records as they came
     in. Default False: the event goes as EventBridge makes it (no delimiter) and the archive appends one."""
+    role_permissions_boundary: pulumi.Input[str] | None = None
+    """The ARN of the managed policy its roles carry as their permissions boundary (components/iam.py
+    role_boundary_policy_name). Default None: none."""
 
 
 def _task_state_change(detail: dict[str, Any]) -> dict[str, Any]:
@@ -290,6 +293,7 @@ class TaskStopCapture(pulumi.ComponentResource):
         role = aws.iam.Role(
             f"{self._name}-archive-role",
             description="EventBridge puts ECS task stop events to the task stop archive's Firehose stream",
+            permissions_boundary=self._args.role_permissions_boundary,
             assume_role_policy=pulumi.Output.json_dumps(_events_trust_policy(account_id, rule.resource.arn)),
             opts=self._child(),
         )

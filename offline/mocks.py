@@ -613,6 +613,16 @@ def _kms_alias(ctx: ResourceContext) -> tuple[str, Outputs]:
 # --- invokes -------------------------------------------------------------------------------------------
 
 
+def _existing_boundary_policy(args: dict[str, Any]) -> Outputs:
+    """The roles' permissions boundary exists in the mocked account (an administrator created it); any other policy
+    does not, as IAM's GetPolicy answers (NoSuchEntity)."""
+    arn = str(args.get("arn", ""))
+    name = arn.rsplit("/", 1)[-1]
+    if not arn.startswith(global_arn("iam", "policy/")) or not name.endswith("-role-boundary"):
+        raise UnmockedCallError(f"NoSuchEntity: Policy {arn} does not exist or is not attachable.")
+    return {"arn": arn, "name": name, "path": "/", "policyId": "ANPA" + "0" * 17, "id": arn, "description": ""}
+
+
 def _invoke_results(region: str) -> dict[str, Callable[[dict[str, Any]], Outputs]]:
     zones = AVAILABILITY_ZONES.get(region, ())
     prefix = ZONE_ID_PREFIX.get(region, "az")
@@ -651,6 +661,7 @@ def _invoke_results(region: str) -> dict[str, Callable[[dict[str, Any]], Outputs
             "expiresAt": "2026-01-01T12:00:00Z",
             "id": region,
         },
+        "aws:iam/getPolicy:getPolicy": _existing_boundary_policy,
         "aws:elb/getServiceAccount:getServiceAccount": lambda _: {
             "arn": global_arn("iam", "root", ELB_ACCOUNT_IDS.get(region, "000000000000")),
             "id": ELB_ACCOUNT_IDS.get(region, "000000000000"),

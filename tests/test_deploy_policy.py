@@ -17,6 +17,7 @@ from offline.deploy_policy import (
     NOT_AWS,
     UnknownResourceTypeError,
     arn_format,
+    boundary_policy,
     calls_of,
     deploy_policies,
     fill,
@@ -36,6 +37,7 @@ from tests.conftest import (
     evaluate_stack,
 )
 from tests.iam_eval import ALLOW, Request, decide
+from tests.iam_lint import as_list
 
 ACCOUNT = "111122223333"
 # Every documented configuration: the stacks as committed (prod: HTTPS by domain, WAF, flow logs, Object Lock), every
@@ -135,9 +137,13 @@ def request_arns(action: str, arns: list[str], region: str) -> list[str]:
 
 
 def context(action: str, resource: RecordedResource, ev: Evaluation) -> dict[str, Any]:
-    """The request context AWS evaluates the call with: the region; for PassRole the service the role trusts;
-    for a record change its type and name."""
+    """The request context AWS evaluates the call with: the region; for a role or a role's policy the role's
+    permissions boundary; for a record change its type and name."""
     values: dict[str, Any] = {"aws:RequestedRegion": ev.config.region}
+    roles = [resource] if resource.type == "aws:iam/role:Role" else []
+    roles += [r for r in ev.of_type("aws:iam/role:Role") if r.state["name"] == resource.inputs.get("role")]
+    for role in roles:
+        values["iam:PermissionsBoundary"] = str(role.inputs["permissionsBoundary"]).replace(ACCOUNT_ID, ACCOUNT)
     if action == "iam:PassRole":
         values["iam:PassedToService"] = "*"
     if action == "route53:ChangeResourceRecordSets":
@@ -249,6 +255,59 @@ def test_service_linked_roles_only_for_the_services_that_create_them(
     assert decide(policies.values(), Request("iam:CreateServiceLinkedRole", other, {})) != ALLOW
 
 
+def boundary_arn(ev: Evaluation) -> str:
+    return f"arn:aws:iam::{ACCOUNT}:policy/{ev.config.project}-{ev.config.stack}-role-boundary"
+
+
+def test_every_role_of_the_stack_carries_the_boundary(variant: tuple[Evaluation, dict[str, dict[str, Any]]]) -> None:
+    ev, _ = variant
+    roles = ev.of_type("aws:iam/role:Role")
+    assert roles
+    assert {str(r.inputs["permissionsBoundary"]).replace(ACCOUNT_ID, ACCOUNT) for r in roles} == {boundary_arn(ev)}
+
+
+def test_roles_are_created_and_changed_only_with_the_boundary(
+    variant: tuple[Evaluation, dict[str, dict[str, Any]]],
+) -> None:
+    """The deploy role writes role policies and passes roles to tasks: without a boundary it could give a role, and
+    so the code that runs with it, any permission ("Permissions boundaries for IAM entities", IAM user guide:
+    "delegating permissions management"). With iam:PermissionsBoundary on every change of a role it can create and
+    change only roles capped by the stack's boundary, which it cannot change itself."""
+    ev, policies = variant
+    role = str(ev.of_type("aws:iam/role:Role")[0].state["arn"]).replace(ACCOUNT_ID, ACCOUNT)
+    region = {"aws:RequestedRegion": ev.config.region}
+    for action in ("iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:UpdateAssumeRolePolicy"):
+        with_boundary = {**region, "iam:PermissionsBoundary": boundary_arn(ev)}
+        assert decide(policies.values(), Request(action, role, with_boundary)) == ALLOW, action
+        assert decide(policies.values(), Request(action, role, region)) != ALLOW, action
+        other = {**region, "iam:PermissionsBoundary": boundary_arn(ev).replace("role-boundary", "x")}
+        assert decide(policies.values(), Request(action, role, other)) != ALLOW, action
+    for action in ("iam:DeleteRolePermissionsBoundary", "iam:CreatePolicyVersion", "iam:DeletePolicy"):
+        target = role if "Role" in action else boundary_arn(ev)
+        request = Request(action, target, {**region, "iam:PermissionsBoundary": boundary_arn(ev)})
+        assert decide(policies.values(), request) != ALLOW, action
+
+
+def test_the_boundary_allows_everything_the_roles_policies_grant(
+    variant: tuple[Evaluation, dict[str, dict[str, Any]]],
+) -> None:
+    """A boundary narrower than a role's policy would deny the role what it needs: every action of every role
+    policy, on every resource it names (in the account), is within the boundary; anything else is not."""
+    ev, _ = variant
+    boundary = boundary_policy(ev, ACCOUNT)
+    checked = 0
+    for role_policy in ev.of_type("aws:iam/rolePolicy:RolePolicy"):
+        for statement in json.loads(role_policy.plain_inputs()["policy"])["Statement"]:
+            for action in as_list(statement["Action"]):
+                for resource in as_list(statement["Resource"]):
+                    checked += 1
+                    arn = str(resource).replace(ACCOUNT_ID, ACCOUNT)
+                    assert decide([boundary], Request(action, arn)) == ALLOW, (action, arn)
+    assert checked > 10
+    assert decide([boundary], Request("iam:PutRolePolicy", "*")) != ALLOW
+    assert decide([boundary], Request("s3:GetObject", "arn:aws:s3:::someone-elses-bucket/key")) != ALLOW
+
+
 def test_no_role_may_bypass_the_archives_object_lock(variant: tuple[Evaluation, dict[str, dict[str, Any]]]) -> None:
     """s3:BypassGovernanceRetention would let the deploy role delete locked archive objects before their date:
     the provider sends it only when force-destroying a locked bucket, which settings refuse."""
@@ -305,9 +364,9 @@ def test_every_grant_is_in_the_stacks_region_but_the_global_services() -> None:
 
 
 def test_the_preview_role_reads_only_what_the_lookups_need(dev: Evaluation) -> None:
-    (document,) = preview_policies(dev).values()
+    (document,) = preview_policies(dev, ACCOUNT).values()
     actions = {a for s in document["Statement"] for a in s["Action"]}
-    assert actions == {"ec2:DescribeAvailabilityZones", "ecr:GetAuthorizationToken"}
+    assert actions == {"ec2:DescribeAvailabilityZones", "ecr:GetAuthorizationToken", "iam:GetPolicy"}
 
 
 # --- the documents in docs/ ---------------------------------------------------------------------------------------
@@ -355,7 +414,7 @@ def test_the_command_prints_the_policies_by_name(
     assert main(["deploy-policy", "--stack", "dev", "--account", ACCOUNT]) == 0
     assert json.loads(capsys.readouterr().out) == deploy_policies(dev, ACCOUNT)
     assert main(["deploy-policy", "--stack", "dev", "--account", ACCOUNT, "--role", "preview"]) == 0
-    assert json.loads(capsys.readouterr().out) == preview_policies(dev)
+    assert json.loads(capsys.readouterr().out) == preview_policies(dev, ACCOUNT)
 
 
 @pytest.mark.parametrize("account", [None, "12345", "abcdefghijkl"])

@@ -15,6 +15,7 @@ from tests.helpers import inside, service_alarms, task_containers
 SERVICE = "httpd-firelens:service:FirelensService"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
+BOUNDARY = "arn:aws:iam::123456789012:policy/httpd-firelens-prod-role-boundary"
 
 README = (PROJECT_DIR / "README.md").read_text()
 CI = (PROJECT_DIR / ".ci" / "run").read_text()
@@ -91,10 +92,11 @@ def test_the_second_service_example_works_as_written() -> None:
 
 def test_the_second_service_inherits_the_stacks_settings() -> None:
     """The shared router image is built for the stack's CPU architecture, so a service on another one could not run
-    it; log retention, `protect` and Container Insights (which decides the task alarms) are the stack's choices.
-    The example's service has each exactly as httpd has it."""
+    it; log retention, `protect`, Container Insights (which decides the task alarms) and the roles' permissions
+    boundary (without it the deploy role may not create the roles) are the stack's choices. The example's service
+    has each exactly as httpd has it."""
     ev = _second_service_in_prod_on_arm()
-    per_service: dict[str, tuple[str, set[tuple[int, bool]], list[str]]] = {}
+    per_service: dict[str, tuple[str, set[tuple[int, bool]], list[str], set[str]]] = {}
     for service in ("httpd", "api"):
         (task,) = inside(ev, SERVICE, service, TASK_DEFINITION)
         groups = inside(ev, SERVICE, service, LOG_GROUP)
@@ -102,10 +104,12 @@ def test_the_second_service_inherits_the_stacks_settings() -> None:
             task.inputs["runtimePlatform"]["cpuArchitecture"],
             {(g.inputs["retentionInDays"], g.protect) for g in groups},
             sorted(service_alarms(ev, service)),
+            {str(r.inputs["permissionsBoundary"]) for r in inside(ev, SERVICE, service, "aws:iam/role:Role")},
         )
     assert per_service["api"][0] == per_service["httpd"][0] == "ARM64"
     assert per_service["api"][1] == per_service["httpd"][1] == {(90, True)}
     assert per_service["api"][2] == per_service["httpd"][2]
+    assert per_service["api"][3] == per_service["httpd"][3] == {BOUNDARY}
 
 
 @pytest.mark.parametrize("program", ["readme_second_service", "two_services", "__main__"])

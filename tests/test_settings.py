@@ -575,3 +575,22 @@ def test_athena_bytes_scanned_cutoff() -> None:
     assert load(athenaBytesScannedCutoffMiB="10").queries.bytes_scanned_cutoff_mib == 10
     assert "from 10 to 10485760" in only_problem("athenaBytesScannedCutoffMiB", athenaBytesScannedCutoffMiB="9")
     assert "from 10 to 10485760" in only_problem("athenaBytesScannedCutoffMiB", athenaBytesScannedCutoffMiB="1GB")
+
+
+def test_the_roles_permissions_boundary_must_exist_before_anything_is_created(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every role carries the stack's permissions boundary (components/iam.py), which only an administrator creates:
+    CreateRole with a PermissionsBoundary that does not exist fails ("NoSuchEntity", IAM API reference, CreateRole
+    errors), after every resource the update created before its first role. So settings read it first (GetPolicy,
+    the aws.iam.getPolicy lookup) and name it, with the command that prints it, when it is missing."""
+    assert load().role_permissions_boundary_arn == "arn:aws:iam::123456789012:policy/httpd-firelens-dev-role-boundary"
+
+    def no_such_policy(_: dict[str, str]) -> dict[str, str]:
+        raise RuntimeError(
+            "NoSuchEntity: Policy arn:aws:iam::123456789012:policy/x does not exist or is not attachable."
+        )
+
+    monkeypatch.setattr("offline.mocks._existing_boundary_policy", no_such_policy)
+    (problem,) = problems()
+    boundary = "arn:aws:iam::123456789012:policy/httpd-firelens-dev-role-boundary"
+    assert problem.startswith(f"the roles' permissions boundary {boundary} cannot be read (NoSuchEntity: Policy")
+    assert "python -m offline deploy-policy --stack dev --account 123456789012 --role boundary" in problem

@@ -63,6 +63,8 @@ INVOKE_ACTIONS: dict[str, tuple[str, ...]] = {
     "aws:elb/getServiceAccount:getServiceAccount": (),
     "aws:index/getAvailabilityZones:getAvailabilityZones": ("ec2:DescribeAvailabilityZones",),
     "aws:ecr/getAuthorizationToken:getAuthorizationToken": ("ecr:GetAuthorizationToken",),
+    # settings check that the roles' permissions boundary exists (data source aws_iam_policy: GetPolicy).
+    "aws:iam/getPolicy:getPolicy": ("iam:GetPolicy",),
 }
 
 __all__ = ["INVOKE_ACTIONS", "PROVIDER_CALLS", "REFERENCED_BY_INPUT", "SERVICE_LINKED_ROLES", "ProviderCalls"]

@@ -263,6 +263,7 @@ ENTRIES: tuple[ProviderCalls, ...] = (
         ),
         read=("iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies"),
         update=(
+            "iam:PutRolePermissionsBoundary",
             "iam:UpdateAssumeRolePolicy",
             "iam:UpdateRoleDescription",
             "iam:UpdateRole",
@@ -291,7 +292,10 @@ ENTRIES: tuple[ProviderCalls, ...] = (
         "only if instance profiles exist. Not assumed set: permissions_boundary (iam:PutRolePermissionsBoundary/"
         "iam:DeleteRolePermissionsBoundary), deprecated inline_policy (iam:PutRolePolicy), managed_policy_arns "
         "(iam:AttachRolePolicy).",
-        only_with={"iam:DetachRolePolicy": "forceDetachPolicies"},
+        only_with={
+            "iam:DetachRolePolicy": "forceDetachPolicies",
+            "iam:PutRolePermissionsBoundary": "permissionsBoundary",
+        },
         never_here={"iam:RemoveRoleFromInstanceProfile": "the program gives no role an instance profile"},
     ),
     # Source: hashicorp/terraform-provider-aws internal/service/iam/role_policy.go @ stored id 4616927945 (2026)
