@@ -426,3 +426,31 @@ def test_the_command_refuses_an_account_that_is_not_one(
     args = ["deploy-policy", "--stack", "dev", *(["--account", account] if account else [])]
     assert main(args) == 2
     assert capsys.readouterr().err.startswith("--account ")
+
+
+def test_every_condition_key_applies_to_its_action(variant: tuple[Evaluation, dict[str, dict[str, Any]]]) -> None:
+    """A condition key an action does not support makes the statement never match (or, negated, always): every key
+    is a global key (aws:...) or one the Service Authorization Reference lists for that action."""
+    _, policies = variant
+    for document in policies.values():
+        for statement in document["Statement"]:
+            keys = {key for operator in statement.get("Condition", {}).values() for key in operator}
+            for action in statement["Action"]:
+                listed = {k for rt in privilege(action)["resource_types"].values() for k in rt["condition_keys"]}
+                assert {k for k in keys if not k.startswith("aws:")} <= listed, (action, keys)
+
+
+def test_no_action_outside_the_table(variant: tuple[Evaluation, dict[str, dict[str, Any]]]) -> None:
+    """The policies grant the table's actions for the stack's resources, what the reference says those depend on,
+    the lookups' and the service-linked roles', and nothing else."""
+    ev, policies = variant
+    allowed = {a for r in aws_resources(ev) for a in calls_of(r).actions_for(r.plain_inputs())}
+    allowed |= {a for token in ev.invokes for a in INVOKE_ACTIONS[token]} | {"iam:CreateServiceLinkedRole"}
+    dependencies = {
+        dependent
+        for action in allowed
+        for rt in privilege(action)["resource_types"].values()
+        for dependent in rt.get("dependent_actions", [])
+    }
+    granted = {a for d in policies.values() for s in d["Statement"] for a in s["Action"]}
+    assert sorted(granted - allowed - dependencies) == []
