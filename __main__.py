@@ -5,7 +5,6 @@ resource lives in a component under `components/`.
 """
 
 import dataclasses
-from collections.abc import Sequence
 
 import pulumi
 import pulumi_aws as aws
@@ -19,13 +18,10 @@ from components.cluster import EcsCluster, EcsClusterArgs
 from components.dashboard import DashboardService, PipelineDashboard, PipelineDashboardArgs
 from components.firelens_service import (
     AlarmThresholds,
-    AppContainer,
     FirelensService,
     FirelensServiceArgs,
-    HealthCheck,
     ListenerAttachment,
     LogRouter,
-    Scaling,
     TaskNetwork,
 )
 from components.flow_logs import VpcFlowLogs, VpcFlowLogsArgs
@@ -35,6 +31,7 @@ from components.log_router_image import LogRouterImage, LogRouterImageArgs
 from components.network import Network, NetworkArgs
 from components.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs, WatchedDeliveryStream, WatchedRule
 from components.service_alarms import CHILD_LABELS as SERVICE_ALARM_LABELS
+from components.service_entries import ServiceSpec
 from components.settings import load_settings
 from components.task_stop_capture import TaskStopCapture, TaskStopCaptureArgs
 from components.web_firewall import WebFirewall, WebFirewallArgs
@@ -183,95 +180,68 @@ cluster = EcsCluster(
 )
 
 container_insights = settings.service.container_insights != "disabled"
-service_settings, health_check = settings.service, settings.load_balancer.health_check
-# What every service behind the ALB shares with httpd: its tasks' network, the log router and where it delivers, the
-# alert topic and thresholds.
+# What every service behind the ALB shares: its tasks' network, the listener, the log router and where it delivers,
+# the alert topic and thresholds.
 tasks = TaskNetwork(network.vpc_id, network.task_subnet_ids, network.assign_public_ip)
+listener = ListenerAttachment(
+    listener_arn=load_balancer.listener_arn,
+    load_balancer_security_group_id=load_balancer.security_group_id,
+    load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
+)
 log_router = LogRouter(
     image=router_image.image_ref,
     repository_arn=router_image.repository_arn,
     delivery_stream_name=app_archive.delivery_stream_name,
     delivery_stream_arn=app_archive.delivery_stream_arn,
-    memory_reservation_mib=service_settings.log_router_memory_mib,
+    memory_reservation_mib=settings.service.log_router_memory_mib,
 )
 alarm_thresholds = AlarmThresholds(
     topic_arn=alerts.topic_arn,
     evaluation_minutes=settings.alarms.evaluation_minutes,
     target_5xx_per_minute=settings.alarms.target_5xx_per_minute,
 )
+# Today's httpd target group and the ALB's egress rule to its tasks were the load balancer's, its alarms the pipeline
+# alarms', and the service an HttpdService: httpd keeps those resources through aliases.
+HTTPD_MOVED_FROM = {
+    "tg": pulumi.Alias(name="web-tg", parent=LOAD_BALANCER),
+    "alb-egress": pulumi.Alias(name="web-sg-out-app", parent=LOAD_BALANCER),
+    **{
+        f"alarms-{label}": pulumi.Alias(name=f"pipeline-alarms-{label}", parent=PIPELINE_ALARMS)
+        for label in SERVICE_ALARM_LABELS
+    },
+}
 
 
-def listener_attachment(
-    priority: int, path_patterns: Sequence[str], host_headers: Sequence[str] = ()
-) -> ListenerAttachment:
-    """A listener rule on the traffic listener: lower priorities are evaluated first."""
-    return ListenerAttachment(
-        listener_arn=load_balancer.listener_arn,
-        load_balancer_security_group_id=load_balancer.security_group_id,
-        load_balancer_arn_suffix=load_balancer.load_balancer_arn_suffix,
-        priority=priority,
-        path_patterns=path_patterns,
-        host_headers=host_headers,
+def firelens_service(spec: ServiceSpec) -> FirelensService:
+    """One entry of `services` on what every service shares, with the stack's choices."""
+    httpd_before = spec.name == httpd.APP_CONTAINER
+    return FirelensService(
+        spec.name,
+        FirelensServiceArgs(
+            cluster_name=cluster.name,
+            cluster_arn=cluster.arn,
+            network=tasks,
+            listener=listener,
+            app=spec.app,
+            route=spec.route,
+            scaling=spec.scaling,
+            log_router=log_router,
+            alarms=alarm_thresholds,
+            container_insights=container_insights,
+            log_retention_days=settings.archive.log_retention_days,
+            protect=settings.archive.protect,
+            role_permissions_boundary=settings.role_permissions_boundary_arn,
+            router_log_group_prefix="log-router-" if httpd_before else None,  # the name httpd's group has
+            moved_from=HTTPD_MOVED_FROM if httpd_before else {},
+        ),
+        pulumi.ResourceOptions(
+            provider=provider,
+            aliases=[pulumi.Alias(type_="httpd-firelens:service:HttpdService")] if httpd_before else None,
+        ),
     )
 
 
-service = FirelensService(
-    "httpd",
-    FirelensServiceArgs(
-        cluster_name=cluster.name,
-        cluster_arn=cluster.arn,
-        network=tasks,
-        listener=listener_attachment(httpd.RULE_PRIORITY, httpd.RULE_PATH_PATTERNS),
-        app=AppContainer(
-            name=httpd.APP_CONTAINER,
-            image=service_settings.app_image,
-            port=service_settings.app_port,
-            cpu=service_settings.cpu,
-            memory=service_settings.memory,
-            cpu_architecture=service_settings.cpu_architecture,
-            health_check=HealthCheck(
-                path=health_check.path,
-                interval_seconds=health_check.interval_seconds,
-                timeout_seconds=health_check.timeout_seconds,
-                healthy_threshold=health_check.healthy_threshold,
-                unhealthy_threshold=health_check.unhealthy_threshold,
-                matcher=health_check.matcher,
-            ),
-            health_check_grace_period_seconds=service_settings.health_check_grace_period_seconds,
-            access_log_parser=httpd.ACCESS_LOG_PARSER,
-            read_only_root_filesystem=service_settings.read_only_root_filesystem,
-            writable_paths=service_settings.writable_paths,
-        ),
-        log_router=log_router,
-        scaling=Scaling(
-            desired_count=service_settings.desired_count,
-            min_count=service_settings.min_count,
-            max_count=service_settings.max_count,
-            cpu_target_percent=service_settings.cpu_target_percent,
-            requests_per_target=service_settings.requests_per_target,
-        ),
-        alarms=alarm_thresholds,
-        container_insights=container_insights,
-        log_retention_days=settings.archive.log_retention_days,
-        protect=settings.archive.protect,
-        role_permissions_boundary=settings.role_permissions_boundary_arn,
-        router_log_group_prefix="log-router-",  # the name today's group was created with
-        # Today's target group and the ALB's egress rule to the tasks were the load balancer's, the service's
-        # alarms the pipeline alarms'.
-        moved_from={
-            "tg": pulumi.Alias(name="web-tg", parent=LOAD_BALANCER),
-            "alb-egress": pulumi.Alias(name="web-sg-out-app", parent=LOAD_BALANCER),
-            **{
-                f"alarms-{label}": pulumi.Alias(name=f"pipeline-alarms-{label}", parent=PIPELINE_ALARMS)
-                for label in SERVICE_ALARM_LABELS
-            },
-        },
-    ),
-    # The service was an HttpdService: its children keep their resources through the inherited alias.
-    pulumi.ResourceOptions(provider=provider, aliases=[pulumi.Alias(type_="httpd-firelens:service:HttpdService")]),
-)
-services = {httpd.APP_CONTAINER: service}
-# Another service behind the ALB goes here, into `services` (README, "Adding a second service").
+services = {spec.name: firelens_service(spec) for spec in settings.service.services}
 
 # With a certificate, HTTP redirects to HTTPS once every service's rule is on the HTTPS listener.
 if settings.load_balancer.https:
@@ -352,9 +322,6 @@ pulumi.export("region", settings.region)
 pulumi.export("serviceUrl", load_balancer.url)
 pulumi.export("albDnsName", load_balancer.dns_name)
 pulumi.export("clusterName", cluster.name)
-pulumi.export("serviceName", service.service_name)
-pulumi.export("appLogGroup", service.app_log_group_name)
-pulumi.export("logRouterLogGroup", service.router_log_group_name)
 pulumi.export("appArchiveBucket", app_archive.bucket_name)
 pulumi.export("appDeliveryStream", app_archive.delivery_stream_name)
 pulumi.export("appDeliveryErrorLogGroup", app_archive.error_log_group_name)
@@ -383,6 +350,10 @@ pulumi.export(
     "services",
     {
         label: {
+            "url": pulumi.Output.concat(load_balancer.url, s.url_path),
+            "priority": s.route.priority,
+            "paths": list(s.route.path_patterns),
+            "hosts": list(s.route.host_headers),
             "clusterName": cluster.name,
             "serviceName": s.service_name,
             "taskDefinitionArn": s.task_definition_arn,

@@ -45,21 +45,38 @@ from components.firelens_task import (
     router_container,
     router_environment,
     task_role_policy,
-    writable_paths_problems,
+    writable_path_problem,
     writable_volume,
+    writable_volume_problems,
 )
 from components.limits import (
     CPU_ARCHITECTURE_PLATFORMS,
+    CPU_TARGET_PERCENT,
     DEPLOYMENT_MAXIMUM_PERCENT,
     DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
+    FARGATE_MEMORY_BY_CPU,
+    HEALTH_CHECK_CODES,
+    HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+    HEALTH_CHECK_INTERVAL_SECONDS,
+    HEALTH_CHECK_MATCHER,
+    HEALTH_CHECK_PATH_MAX_LENGTH,
+    HEALTH_CHECK_THRESHOLDS,
+    HEALTH_CHECK_TIMEOUT_SECONDS,
+    IMAGE_REFERENCE,
     LISTENER_RULE_PRIORITIES,
+    LOG_RETENTION_DAYS,
+    LOG_ROUTER_MIN_RESERVATION_MIB,
     LOG_ROUTER_PORTS,
+    REQUESTS_PER_TARGET,
     RULE_VALUE_MAX_LENGTH,
     RULE_VALUES_PER_CONDITION,
     RULE_VALUES_PER_RULE,
+    TASK_COUNTS,
+    image_pin_problem,
 )
 from components.log_router_sizing import log_router_buffers
 from components.moved import MovedFrom, aliases_of, check_moved_from
+from components.problems import Problem, out_of, raise_problems, within
 from components.service_alarms import CHILD_LABELS as ALARM_LABELS
 from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 
@@ -70,6 +87,9 @@ HTTPS_PORT = 443
 ALARMS = "alarms"  # the ServiceAlarms child's label
 SCALE_OUT_COOLDOWN_SECONDS = 60
 SCALE_IN_COOLDOWN_SECONDS = 300  # scale in slowly: a new task needs the grace period before it takes load
+# ELB host conditions: "at least one "." character", "only alphabetical characters after the final "."" (ELB API
+# reference, HostHeaderConditionConfig); `*` and `?` are its wildcards.
+_HOST_NAME = re.compile(r"^[A-Za-z0-9*?.-]*\.[A-Za-z]+$")
 # ECS container names: letters, digits, underscores and hyphens, up to 255.
 _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
 
@@ -86,68 +106,163 @@ class TaskNetwork:
 
 @dataclass(frozen=True)
 class ListenerAttachment:
+    """The shared traffic listener every service's rule goes on (LoadBalancer)."""
+
     listener_arn: pulumi.Input[str]
     """The shared traffic listener (LoadBalancer.listener_arn) the service's rule goes on."""
     load_balancer_security_group_id: pulumi.Input[str]
     """The ALB's security group: the only source the tasks admit, and where the service adds its egress rule."""
     load_balancer_arn_suffix: pulumi.Input[str]
     """The ALB's ARN suffix (`app/<name>/<id>`), for the request-count scaling label and the alarms."""
-    priority: int
-    """The rule's priority on the listener, 1 to 50000, unique per listener; lower is evaluated first."""
-    path_patterns: Sequence[str] = ()
-    """Path patterns the rule matches (e.g. `/api/*`; `*` and `?` wildcards), up to 3. Default: any path."""
+
+
+@dataclass(frozen=True)
+class Route:
+    """Which requests the ALB sends to the service: its listener rule."""
+
+    priority: int = 50000
+    """The rule's priority on the listener, 1 to 50000, unique per listener; lower is evaluated first. Default: the
+    last (a catch-all)."""
+    path_patterns: Sequence[str] = ("/*",)
+    """Path patterns the rule matches (e.g. `/api/*`; `*` and `?` wildcards), up to 3. Default: every path."""
     host_headers: Sequence[str] = ()
     """Host names the rule matches (e.g. `api.example.com`), up to 3. Default: any host. At least one path
     pattern or host name is required (a rule needs a condition; `/*` matches everything)."""
 
+    def problems(self) -> list[Problem]:
+        """What CreateRule would refuse in the rule's priority and conditions (limits.py)."""
+        found = out_of("priority", self.priority, *LISTENER_RULE_PRIORITIES)
+        values = {"path_patterns": list(self.path_patterns), "host_headers": list(self.host_headers)}
+        if not any(values.values()):
+            found.append(Problem("path_patterns", [], "at least one path pattern or host header (`/*`: every path)"))
+        for key, given in values.items():
+            if len(given) > RULE_VALUES_PER_CONDITION:
+                found.append(Problem(key, given, f"at most {RULE_VALUES_PER_CONDITION} values"))
+            found += [
+                Problem(key, value, f"at most {RULE_VALUE_MAX_LENGTH} characters")
+                for value in given
+                if len(value) > RULE_VALUE_MAX_LENGTH
+            ]
+        found += [
+            Problem("host_headers", host, "host names with a dot and only letters after the last one (api.example.com)")
+            for host in self.host_headers
+            if not _HOST_NAME.match(host)
+        ]
+        total = sum(len(given) for given in values.values())
+        if total > RULE_VALUES_PER_RULE:
+            found.append(
+                Problem("path_patterns", total, f"at most {RULE_VALUES_PER_RULE} path patterns and host headers")
+            )
+        return found
+
 
 @dataclass(frozen=True)
 class HealthCheck:
+    """How the target group decides the app is healthy (CreateTargetGroup), and how long ECS waits for it."""
+
     path: str = "/"
     """The target group's health check path."""
     interval_seconds: int = 10
-    """Seconds between checks."""
+    """Seconds between checks, 5 to 300."""
     timeout_seconds: int = 5
-    """Seconds before a check times out (less than the interval)."""
+    """Seconds before a check times out, 2 to 120, less than the interval."""
     healthy_threshold: int = 2
-    """Consecutive successes before a target is healthy."""
+    """Consecutive successes before a target is healthy, 2 to 10."""
     unhealthy_threshold: int = 2
-    """Consecutive failures before a target is unhealthy."""
+    """Consecutive failures before a target is unhealthy, 2 to 10."""
     matcher: str = "200"
-    """HTTP codes that count as healthy, e.g. `200` or `200-299`."""
+    """HTTP codes that count as healthy, 200 to 499, e.g. `200`, `200,302` or `200-299`."""
+    grace_period_seconds: int = 60
+    """Seconds the ECS service ignores failing health checks after a task starts, 0 to 7200."""
+
+    def problems(self) -> list[Problem]:
+        found = []
+        if not self.path.startswith("/") or len(self.path) > HEALTH_CHECK_PATH_MAX_LENGTH:
+            found.append(Problem("path", self.path, f"a path starting with /, at most {HEALTH_CHECK_PATH_MAX_LENGTH}"))
+        found += out_of("interval_seconds", self.interval_seconds, *HEALTH_CHECK_INTERVAL_SECONDS)
+        found += out_of("timeout_seconds", self.timeout_seconds, *HEALTH_CHECK_TIMEOUT_SECONDS)
+        if self.timeout_seconds >= self.interval_seconds:
+            found.append(
+                Problem("timeout_seconds", self.timeout_seconds, f"less than the interval, {self.interval_seconds}")
+            )
+        found += out_of("healthy_threshold", self.healthy_threshold, *HEALTH_CHECK_THRESHOLDS)
+        found += out_of("unhealthy_threshold", self.unhealthy_threshold, *HEALTH_CHECK_THRESHOLDS)
+        low, high = HEALTH_CHECK_CODES
+        codes = [int(code) for code in re.findall(r"\d{3}", self.matcher)]
+        if not HEALTH_CHECK_MATCHER.match(self.matcher) or not all(low <= code <= high for code in codes):
+            found.append(
+                Problem("matcher", self.matcher, f"HTTP codes from {low} to {high}, e.g. 200, 200,302, 200-299")
+            )
+        found += out_of("grace_period_seconds", self.grace_period_seconds, *HEALTH_CHECK_GRACE_PERIOD_SECONDS)
+        return found
 
 
 @dataclass(frozen=True)
 class AppContainer:
+    """The app's container and its task's size. The defaults are the stock httpd image's."""
+
     name: str
     """The container's name (letters, digits, `_`, `-`); FireLens tags its records `<name>-firelens-<task id>` and
     the router writes its CloudWatch streams under `<name>/`. Not `log_router`."""
-    image: str
-    """The image, with a pinned tag or a digest."""
-    port: int
-    """The port the app listens on (not 24224 or 2020, the router's)."""
+    image: str = "public.ecr.aws/docker/library/httpd:2.4.65"
+    """The image, with a pinned tag or a digest (never latest, stable or untagged)."""
+    port: int = 80
+    """The port the app listens on, 1 to 65535 (not 24224 or 2020, the router's)."""
     cpu: int = 256
-    """Task CPU units, a Fargate size."""
+    """Task CPU units, a Fargate size: 256, 512, 1024, 2048, 4096, 8192 or 16384."""
     memory: int = 512
-    """Task memory in MiB, valid for `cpu` on Fargate."""
+    """Task memory in MiB, valid for `cpu` on Fargate (256 takes 512, 1024 or 2048)."""
     cpu_architecture: str = "X86_64"
     """X86_64 or ARM64: the image (and the router image) must be built for it."""
     health_check: HealthCheck = field(default_factory=HealthCheck)
     """The target group's health check of the app."""
-    health_check_grace_period_seconds: int = 60
-    """Seconds the ECS service ignores failing health checks after a task starts."""
     access_log_parser: str = "httpd_access"
-    """The fluentbit/parsers.conf parser the router applies to the app's lines (APP_LOG_PARSER)."""
+    """The fluentbit/parsers.conf parser the router applies to the app's lines (APP_LOG_PARSER): httpd_access
+    (httpd's and nginx's common and combined formats) or app_json (one JSON object per line)."""
     repository_arn: pulumi.Input[str] | None = None
     """The image's ECR repository, when the image is in the account's ECR (the execution role may pull from it).
     Default None: a public image, pulled without credentials."""
     read_only_root_filesystem: bool = True
     """Run the container with a read-only root filesystem (nothing the app or an intruder writes survives outside
-    `writable_paths`). Default: yes; the policy pack requires it in protected stacks."""
-    writable_paths: Sequence[str] = ()
+    the writable paths). Default: yes; the policy pack requires it in protected stacks."""
+    writable_paths: Sequence[str] = ("/usr/local/apache2/logs",)
     """Absolute paths the app writes to (pid files, caches, temporary files), each given a writable task-storage
-    volume of its own; e.g. ("/usr/local/apache2/logs",) for the stock httpd image, ("/var/cache/nginx", "/var/run")
-    for the stock nginx image. Default: none."""
+    volume of its own, named after the container and the path. Default: where the stock httpd image writes (its pid
+    file); ("/var/cache/nginx", "/var/run") for the stock nginx image."""
+
+    def problems(self) -> list[Problem]:
+        found = []
+        name_ok = bool(_CONTAINER_NAME.match(self.name)) and self.name != ROUTER_CONTAINER
+        if not name_ok:
+            found.append(Problem("name", self.name, f"letters, digits, _ and - only, and not {ROUTER_CONTAINER}"))
+        if not IMAGE_REFERENCE.match(self.image) or image_pin_problem(self.image):
+            found.append(
+                Problem(
+                    "image",
+                    self.image,
+                    "an image with a pinned tag or @sha256 digest, never latest, stable or untagged",
+                )
+            )
+        if self.port in LOG_ROUTER_PORTS or not 1 <= self.port <= 65535:
+            taken = " or ".join(str(port) for port in LOG_ROUTER_PORTS)
+            found.append(Problem("port", self.port, f"1 to 65535, but not {taken} (the log router's)"))
+        if self.cpu not in FARGATE_MEMORY_BY_CPU:
+            found.append(Problem("cpu", self.cpu, ", ".join(str(cpu) for cpu in FARGATE_MEMORY_BY_CPU)))
+        elif self.memory not in FARGATE_MEMORY_BY_CPU[self.cpu]:
+            sizes = ", ".join(str(m) for m in FARGATE_MEMORY_BY_CPU[self.cpu])
+            found.append(Problem("memory", self.memory, f"with cpu {self.cpu}: {sizes}"))
+        if self.cpu_architecture not in CPU_ARCHITECTURE_PLATFORMS:
+            found.append(Problem("cpu_architecture", self.cpu_architecture, " or ".join(CPU_ARCHITECTURE_PLATFORMS)))
+        if self.access_log_parser not in ACCESS_LOG_PARSERS:
+            found.append(Problem("access_log_parser", self.access_log_parser, " or ".join(ACCESS_LOG_PARSERS)))
+        paths = self.writable_paths
+        found += [Problem("writable_paths", p, problem) for p in paths if (problem := writable_path_problem(p))]
+        if name_ok:  # the volumes are named after the container
+            found += [
+                Problem("writable_paths", list(paths), f"paths whose task volumes ECS can register: {problem}")
+                for problem in writable_volume_problems(self.name, paths)
+            ]
+        return found + within("health_check", self.health_check.problems())
 
 
 @dataclass(frozen=True)
@@ -167,15 +282,34 @@ class LogRouter:
 @dataclass(frozen=True)
 class Scaling:
     desired_count: int = 1
-    """Tasks the service starts with (autoscaling owns the count afterwards)."""
+    """Tasks the service starts with, from the minimum to the maximum (autoscaling owns the count afterwards)."""
     min_count: int = 1
-    """The autoscaling floor (and the alarm floor without Container Insights)."""
+    """The autoscaling floor, 0 to 100 (and the alarm floor without Container Insights)."""
     max_count: int = 2
-    """The autoscaling ceiling."""
+    """The autoscaling ceiling, 1 to 100; the VPC's subnets must hold twice the services' ceilings summed."""
     cpu_target_percent: int = 60
-    """Target average CPU utilisation."""
+    """Target average CPU utilisation in percent, 10 to 90."""
     requests_per_target: int = 1000
-    """Target ALB requests per task per minute."""
+    """Target ALB requests per task per minute, 1 to 100000."""
+
+    def problems(self) -> list[Problem]:
+        found = self._count_problems()
+        found += out_of("cpu_target_percent", self.cpu_target_percent, *CPU_TARGET_PERCENT)
+        return found + out_of("requests_per_target", self.requests_per_target, *REQUESTS_PER_TARGET)
+
+    def _count_problems(self) -> list[Problem]:
+        """Each count in range, then (only then) minimum <= desired <= maximum."""
+        found = out_of("min_count", self.min_count, *TASK_COUNTS)
+        found += out_of("max_count", self.max_count, 1, TASK_COUNTS[1])
+        found += out_of("desired_count", self.desired_count, *TASK_COUNTS)
+        if found:
+            return found
+        if self.min_count > self.max_count:
+            return [Problem("min_count", self.min_count, f"at most the maximum, {self.max_count}")]
+        if not self.min_count <= self.desired_count <= self.max_count:
+            allowed = f"{self.min_count} to {self.max_count} (minimum to maximum)"
+            return [Problem("desired_count", self.desired_count, allowed)]
+        return []
 
 
 @dataclass(frozen=True)
@@ -197,13 +331,15 @@ class FirelensServiceArgs:
     network: TaskNetwork
     """Where the tasks run."""
     listener: ListenerAttachment
-    """How the ALB routes to the service."""
+    """The shared ALB listener the service's rule goes on."""
     app: AppContainer
     """The app container and the task's size."""
     log_router: LogRouter
     """The FireLens sidecar and where it delivers."""
     alarms: AlarmThresholds
     """Where and when the service's alarms notify."""
+    route: Route = field(default_factory=Route)
+    """Which requests the ALB sends to the service. Default: every request no other rule takes."""
     scaling: Scaling = field(default_factory=Scaling)
     """Task count and autoscaling targets."""
     container_insights: bool = False
@@ -224,6 +360,24 @@ class FirelensServiceArgs:
     """The ARN of the managed policy its roles carry as their permissions boundary (components/iam.py
     role_boundary_policy_name). Default None: none."""
 
+    def problems(self) -> list[Problem]:
+        """Everything AWS would refuse or that would break the router, one problem per argument and rule."""
+        found = within("app", self.app.problems()) + within("route", self.route.problems())
+        found += within("scaling", self.scaling.problems())
+        found += within("log_router", router_memory_problems(self.app.memory, self.log_router.memory_reservation_mib))
+        if self.log_retention_days not in LOG_RETENTION_DAYS:
+            found.append(
+                Problem("log_retention_days", self.log_retention_days, ", ".join(map(str, LOG_RETENTION_DAYS)))
+            )
+        return found
+
+
+def router_memory_problems(task_memory: int, reservation: int) -> list[Problem]:
+    """The router's memory reservation: at least LOG_ROUTER_MIN_RESERVATION_MIB, at most half the task's memory
+    (the app keeps the rest)."""
+    floor = LOG_ROUTER_MIN_RESERVATION_MIB
+    return out_of("memory_reservation_mib", reservation, floor, max(floor, task_memory // 2))
+
 
 def child_labels(port: int) -> tuple[str, ...]:
     """The labels of every descendant a service with an app on `port` may create (its logical name without
@@ -236,42 +390,6 @@ def child_labels(port: int) -> tuple[str, ...]:
     )
 
 
-def attachment_problems(listener: ListenerAttachment) -> list[str]:
-    """What CreateRule would refuse in the rule's priority and conditions (limits.py)."""
-    problems = []
-    low, high = LISTENER_RULE_PRIORITIES
-    if not low <= listener.priority <= high:
-        problems.append(f"priority {listener.priority} is not from {low} to {high}")
-    values = {"path_patterns": list(listener.path_patterns), "host_headers": list(listener.host_headers)}
-    if not any(values.values()):
-        problems.append("a rule needs at least one path pattern or host header (`/*` matches every path)")
-    for key, given in values.items():
-        if len(given) > RULE_VALUES_PER_CONDITION:
-            problems.append(f"{key}: {len(given)} values, at most {RULE_VALUES_PER_CONDITION} per condition")
-        too_long = [value for value in given if len(value) > RULE_VALUE_MAX_LENGTH]
-        problems += [f"{key}: {value!r} is longer than {RULE_VALUE_MAX_LENGTH}" for value in too_long]
-    total = sum(len(given) for given in values.values())
-    if total > RULE_VALUES_PER_RULE:
-        problems.append(f"{total} path patterns and host headers, at most {RULE_VALUES_PER_RULE} per rule")
-    return problems
-
-
-def args_problems(args: FirelensServiceArgs) -> list[str]:
-    """Everything wrong with `args` that AWS would refuse or that would break the router, one line each."""
-    app = args.app
-    problems = attachment_problems(args.listener)
-    if not _CONTAINER_NAME.match(app.name) or app.name == ROUTER_CONTAINER:
-        problems.append(f"app container name {app.name!r}: letters, digits, _ and - only, and not {ROUTER_CONTAINER}")
-    if app.port in LOG_ROUTER_PORTS or not 1 <= app.port <= 65535:
-        problems.append(f"app port {app.port}: 1 to 65535 but not {sorted(LOG_ROUTER_PORTS)} (the log router's)")
-    if app.access_log_parser not in ACCESS_LOG_PARSERS:
-        problems.append(f"access log parser {app.access_log_parser!r}: one of {ACCESS_LOG_PARSERS}")
-    if app.cpu_architecture not in CPU_ARCHITECTURE_PLATFORMS:
-        problems.append(f"cpu architecture {app.cpu_architecture!r}: one of {sorted(CPU_ARCHITECTURE_PLATFORMS)}")
-    problems += writable_paths_problems(app.name, app.writable_paths)
-    return problems
-
-
 class FirelensService(pulumi.ComponentResource):
     service_name: pulumi.Output[str]
     task_definition_arn: pulumi.Output[str]  # the revision the service runs once `pulumi up` has succeeded
@@ -282,11 +400,16 @@ class FirelensService(pulumi.ComponentResource):
     target_group_arn_suffix: pulumi.Output[str]  # "targetgroup/<name>/<id>": the TargetGroup metric dimension
     listener_rule: aws.lb.ListenerRule  # what must exist before the listener's port stops serving (HTTP redirect)
     health_check: HealthCheck  # what the target group asks of the app (AppContainer.health_check)
+    route: Route  # which requests the ALB sends it
+
+    @property
+    def url_path(self) -> str:
+        """Where under the ALB's URL the service answers: its first path pattern up to the first wildcard."""
+        patterns = list(self.route.path_patterns)
+        return patterns[0].split("*", 1)[0].split("?", 1)[0] if patterns else "/"
 
     def __init__(self, name: str, args: FirelensServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        problems = args_problems(args)
-        if problems:
-            raise ValueError(f"FirelensService {name!r}: " + "; ".join(problems))
+        raise_problems(f"FirelensService {name!r}", args.problems())
         check_moved_from(f"FirelensService {name!r}", args.moved_from, child_labels(args.app.port))
         super().__init__("httpd-firelens:service:FirelensService", name, None, opts)
         self._name = name
@@ -320,6 +443,7 @@ class FirelensService(pulumi.ComponentResource):
         self.target_group_arn_suffix = target_group.arn_suffix
         self.listener_rule = rule
         self.health_check = args.app.health_check
+        self.route = args.route
         self.register_outputs(
             {
                 "serviceName": self.service_name,
@@ -484,24 +608,24 @@ class FirelensService(pulumi.ComponentResource):
         )
 
     def _listener_rule(self, target_group: aws.lb.TargetGroup) -> aws.lb.ListenerRule:
-        listener = self._args.listener
+        route = self._args.route
         conditions = []
-        if listener.path_patterns:
+        if route.path_patterns:
             conditions.append(
                 aws.lb.ListenerRuleConditionArgs(
-                    path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=list(listener.path_patterns))
+                    path_pattern=aws.lb.ListenerRuleConditionPathPatternArgs(values=list(route.path_patterns))
                 )
             )
-        if listener.host_headers:
+        if route.host_headers:
             conditions.append(
                 aws.lb.ListenerRuleConditionArgs(
-                    host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=list(listener.host_headers))
+                    host_header=aws.lb.ListenerRuleConditionHostHeaderArgs(values=list(route.host_headers))
                 )
             )
         return aws.lb.ListenerRule(
             f"{self._name}-rule",
-            listener_arn=listener.listener_arn,
-            priority=listener.priority,
+            listener_arn=self._args.listener.listener_arn,
+            priority=route.priority,
             actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
             conditions=conditions,
             opts=self._child("rule"),
@@ -534,7 +658,7 @@ class FirelensService(pulumi.ComponentResource):
                     target_group_arn=target_group.arn, container_name=app.name, container_port=app.port
                 )
             ],
-            health_check_grace_period_seconds=app.health_check_grace_period_seconds,
+            health_check_grace_period_seconds=app.health_check.grace_period_seconds,
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             deployment_minimum_healthy_percent=DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
             deployment_maximum_percent=DEPLOYMENT_MAXIMUM_PERCENT,  # components/subnet_sizing.py counts on it

@@ -67,7 +67,7 @@ def writable_path_problem(path: str) -> str | None:
     """What is wrong with a container path to mount a writable volume at, or None."""
     normalized = posixpath.normpath(path) if path.startswith("/") else ""
     if normalized != path or path == "/" or path.startswith("//") or len(path) > 4096:
-        return "allowed: absolute paths in normal form other than / (e.g. /usr/local/apache2/logs), no trailing /"
+        return "absolute paths in normal form other than / (e.g. /usr/local/apache2/logs), no trailing /"
     return None
 
 
@@ -89,15 +89,6 @@ def writable_volume_problems(container_name: str, paths: Sequence[str]) -> list[
     ]
     if STATE_VOLUME in volumes:
         problems.append(f"volume name {STATE_VOLUME!r} is the log router's")
-    return problems
-
-
-def writable_paths_problems(container_name: str, paths: Sequence[str]) -> list[str]:
-    """What RegisterTaskDefinition or the mount would refuse in a container's writable paths, one line each."""
-    problems = [f"writable path {p!r}: {problem}" for p in paths if (problem := writable_path_problem(p))]
-    problems += [
-        f"writable paths {list(paths)}: {problem}" for problem in writable_volume_problems(container_name, paths)
-    ]
     return problems
 
 

@@ -53,6 +53,39 @@ CONTAINER_INSIGHTS_MODES: Final = ("disabled", "enabled", "enhanced")
 DEPLOYMENT_MAXIMUM_PERCENT: Final = 200
 DEPLOYMENT_MINIMUM_HEALTHY_PERCENT: Final = 100
 
+# Fargate task sizes (Linux): cpu units -> the memory values (MiB) AWS accepts with it.
+FARGATE_MEMORY_BY_CPU: Final[dict[int, tuple[int, ...]]] = {
+    256: (512, 1024, 2048),
+    512: tuple(range(1024, 4096 + 1, 1024)),
+    1024: tuple(range(2048, 8192 + 1, 1024)),
+    2048: tuple(range(4096, 16384 + 1, 1024)),
+    4096: tuple(range(8192, 30720 + 1, 1024)),
+    8192: tuple(range(16384, 61440 + 1, 4096)),
+    16384: tuple(range(32768, 122880 + 1, 8192)),
+}
+# ECS services' task counts (desired, minimum, maximum): what the stack takes.
+TASK_COUNTS: Final = (0, 100)
+# Target tracking targets the stack takes (our bounds: outside them a service scales on noise or never).
+CPU_TARGET_PERCENT: Final = (10, 90)
+REQUESTS_PER_TARGET: Final = (1, 100000)
+
+# --- CloudWatch Logs ---------------------------------------------------------------------------------------------
+# The only values CloudWatch Logs accepts for retentionInDays (PutRetentionPolicy).
+LOG_RETENTION_DAYS: Final[tuple[int, ...]] = (
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+    1096, 1827, 2192, 2557, 2922, 3288, 3653,
+)  # fmt: skip
+
+# --- ALB target groups (elbv2 CreateTargetGroup) ---------------------------------------------------------------
+HEALTH_CHECK_INTERVAL_SECONDS: Final = (5, 300)
+HEALTH_CHECK_TIMEOUT_SECONDS: Final = (2, 120)  # and less than the interval
+HEALTH_CHECK_THRESHOLDS: Final = (2, 10)  # healthy and unhealthy
+HEALTH_CHECK_PATH_MAX_LENGTH: Final = 1024
+HEALTH_CHECK_GRACE_PERIOD_SECONDS: Final = (0, 7200)  # ECS CreateService healthCheckGracePeriodSeconds
+# Matcher.HttpCode: codes (200 to 499 for HTTP health checks), comma-separated, or ranges.
+HEALTH_CHECK_MATCHER: Final = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
+HEALTH_CHECK_CODES: Final = (200, 499)
+
 # --- ALB listener rules (elbv2 CreateRule) -------------------------------------------------------------------
 LISTENER_RULE_PRIORITIES: Final = (1, 50000)  # Priority: 1 to 50000, unique per listener; the default rule is last
 RULE_VALUES_PER_CONDITION: Final = 3  # comparison strings (path patterns, host names) per condition ...
@@ -70,6 +103,7 @@ NAT_GATEWAY_ADDRESSES: Final = 1  # a NAT gateway's network interface in its pub
 # Tags that move: `stable` of aws-for-fluent-bit has been rolled back before, like `latest`.
 MOVING_IMAGE_TAGS: Final = frozenset({"latest", "stable"})
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+IMAGE_REFERENCE: Final = re.compile(r"^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](@sha256:[0-9a-f]{64})?$")
 
 
 def image_pin_problem(image: str) -> str | None:

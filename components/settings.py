@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.firelens_task import writable_path_problem, writable_volume_problems
+from components.firelens_service import router_memory_problems
 from components.iam import role_boundary_policy_name
 from components.limits import (
     ATHENA_BYTES_SCANNED_CUTOFF_MIB,
@@ -28,42 +28,22 @@ from components.limits import (
     DOMAIN_NAME_MAX_LENGTH,
     FIREHOSE_NAME_MAX_LENGTH,
     HTTP_BUFFER_SIZE_MIB,
+    LOG_RETENTION_DAYS,
     LOG_ROUTER_MIN_RESERVATION_MIB,
-    LOG_ROUTER_PORTS,
     S3_BUFFER_SIZE_MIB,
     STOP_EVENT_SCOPES,
     VPC_PREFIX_LENGTHS,
     WAF_LOG_STREAM_PREFIX,
     WAF_RATE_LIMIT,
-    image_pin_problem,
 )
-from components.service import APP_CONTAINER
+from components.service_entries import ServiceSpec, read_services
 from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
-
-# Fargate task sizes (Linux): cpu units -> the memory values (MiB) AWS accepts with it.
-FARGATE_MEMORY_BY_CPU: dict[int, tuple[int, ...]] = {
-    256: (512, 1024, 2048),
-    512: tuple(range(1024, 4096 + 1, 1024)),
-    1024: tuple(range(2048, 8192 + 1, 1024)),
-    2048: tuple(range(4096, 16384 + 1, 1024)),
-    4096: tuple(range(8192, 30720 + 1, 1024)),
-    8192: tuple(range(16384, 61440 + 1, 4096)),
-    16384: tuple(range(32768, 122880 + 1, 8192)),
-}
-
-# The only values CloudWatch Logs accepts for retentionInDays (PutRetentionPolicy).
-LOG_RETENTION_DAYS: tuple[int, ...] = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
-    1096, 1827, 2192, 2557, 2922, 3288, 3653,
-)  # fmt: skip
 
 NAT_GATEWAY_MODES = ("none", "single", "per-az")
 CPU_ARCHITECTURES = tuple(CPU_ARCHITECTURE_PLATFORMS)
 
 _REGION_RE = re.compile(r"^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$")
-_MATCHER_RE = re.compile(r"^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_IMAGE_RE = re.compile(r"^[a-z0-9][a-z0-9._\-/:]*[a-z0-9](@sha256:[0-9a-f]{64})?$")
 _VERSION_RE = re.compile(r"^\d+\.\d+\.\d+(\.\d+)?$")
 _DNS_LABEL = r"(?!-)[a-z0-9-]{1,63}(?<!-)"
 _DOMAIN_RE = re.compile(rf"^{_DNS_LABEL}(\.{_DNS_LABEL})+$")
@@ -89,16 +69,6 @@ class NetworkSettings:
 
 
 @dataclass(frozen=True)
-class HealthCheckSettings:
-    path: str
-    interval_seconds: int
-    timeout_seconds: int
-    healthy_threshold: int
-    unhealthy_threshold: int
-    matcher: str
-
-
-@dataclass(frozen=True)
 class DomainSettings:
     name: str  # e.g. app.example.com: the certificate's name and the alias record to the ALB
     hosted_zone_id: str  # the Route 53 public hosted zone the validation and alias records go in
@@ -115,7 +85,6 @@ class LoadBalancerSettings:
     ingress_cidrs: tuple[str, ...]
     certificate_arn: str | None  # a certificate the user manages (exclusive with domain)
     deletion_protection: bool
-    health_check: HealthCheckSettings
     domain: DomainSettings | None = None  # a certificate the stack requests and validates, and the alias record
     allow_plain_http: bool = False  # HTTP only, on purpose: set only when neither certificate nor domain is
     waf: WafSettings | None = None  # the web ACL on the ALB; None: no WAF
@@ -127,22 +96,13 @@ class LoadBalancerSettings:
 
 @dataclass(frozen=True)
 class ServiceSettings:
-    app_image: str
-    app_port: int
-    cpu: int
-    memory: int
+    """What every service of the stack shares, and the services (the `services` key's entries)."""
+
     cpu_architecture: str  # X86_64 | ARM64
     log_router_memory_mib: int
-    desired_count: int
-    min_count: int
-    max_count: int
-    cpu_target_percent: int
-    requests_per_target: int
-    health_check_grace_period_seconds: int
     container_insights: str  # disabled | enabled | enhanced
     fluent_bit_version: str
-    read_only_root_filesystem: bool
-    writable_paths: tuple[str, ...]
+    services: tuple[ServiceSpec, ...]
 
 
 @dataclass(frozen=True)
@@ -377,14 +337,6 @@ def _check_email(value: str) -> str | None:
     return None if _EMAIL_RE.match(value) else "allowed: empty, or an e-mail address"
 
 
-def _check_image(value: str) -> str | None:
-    allowed = "allowed: an image reference with a pinned tag or @sha256 digest, never latest, stable or untagged"
-    if not _IMAGE_RE.match(value):
-        return allowed
-    problem = image_pin_problem(value)
-    return None if problem is None else f"{allowed} ({problem.split(': ', 1)[-1]})"
-
-
 def _read_network(reader: _ConfigReader, region: str, zones: Sequence[str]) -> NetworkSettings:
     vpc_cidr = reader.string("vpcCidr")
     if (allowed := _check_vpc_cidr(vpc_cidr)) is not None:
@@ -402,30 +354,6 @@ def _read_network(reader: _ConfigReader, region: str, zones: Sequence[str]) -> N
         availability_zones=tuple(zones[:az_count]),
         nat_gateways=reader.choice("natGateways", NAT_GATEWAY_MODES),
         flow_logs=reader.boolean("flowLogs"),
-    )
-
-
-def _read_health_check(reader: _ConfigReader) -> HealthCheckSettings:
-    path = reader.string("healthCheckPath")
-    if not path.startswith("/") or len(path) > 1024:
-        reader.problem("healthCheckPath", path, "allowed: a path starting with /, at most 1024 characters")
-    interval = reader.integer("healthCheckIntervalSeconds", 5, 300)
-    timeout = reader.integer("healthCheckTimeoutSeconds", 2, 120)
-    if reader.ok("healthCheckIntervalSeconds", "healthCheckTimeoutSeconds") and timeout >= interval:
-        reader.problem(
-            "healthCheckTimeoutSeconds", timeout, f"allowed: less than healthCheckIntervalSeconds ({interval})"
-        )
-    matcher = reader.string("healthCheckMatcher")
-    codes = [int(c) for c in re.findall(r"\d{3}", matcher)]
-    if not _MATCHER_RE.match(matcher) or not all(200 <= c <= 499 for c in codes):
-        reader.problem("healthCheckMatcher", matcher, "allowed: HTTP codes from 200 to 499, e.g. 200, 200,302, 200-299")
-    return HealthCheckSettings(
-        path=path,
-        interval_seconds=interval,
-        timeout_seconds=timeout,
-        healthy_threshold=reader.integer("healthyThreshold", 2, 10),
-        unhealthy_threshold=reader.integer("unhealthyThreshold", 2, 10),
-        matcher=matcher,
     )
 
 
@@ -493,64 +421,75 @@ def _read_load_balancer(reader: _ConfigReader, region: str, deletion_protection:
         ingress_cidrs=tuple(cidrs),
         certificate_arn=certificate_arn,
         deletion_protection=deletion_protection,
-        health_check=_read_health_check(reader),
         domain=domain,
         allow_plain_http=allow_plain_http,
         waf=_read_waf(reader, pulumi.get_project(), pulumi.get_stack()),
     )
 
 
+# The keys each service's entry took over: a stack file that still sets one is refused, naming its new place.
+MOVED_TO_SERVICES: dict[str, str] = {
+    "appImage": "image",
+    "appPort": "port",
+    "cpu": "cpu",
+    "memory": "memory",
+    "desiredCount": "desiredCount",
+    "minCount": "minCount",
+    "maxCount": "maxCount",
+    "cpuTargetPercent": "cpuTargetPercent",
+    "requestsPerTarget": "requestsPerTarget",
+    "healthCheckPath": "healthCheck.path",
+    "healthCheckIntervalSeconds": "healthCheck.intervalSeconds",
+    "healthCheckTimeoutSeconds": "healthCheck.timeoutSeconds",
+    "healthyThreshold": "healthCheck.healthyThreshold",
+    "unhealthyThreshold": "healthCheck.unhealthyThreshold",
+    "healthCheckMatcher": "healthCheck.matcher",
+    "healthCheckGracePeriodSeconds": "healthCheck.gracePeriodSeconds",
+    "appReadOnlyRootFilesystem": "readOnlyRootFilesystem",
+    "appWritablePaths": "writablePaths",
+}
+
+
+def _moved_keys(reader: _ConfigReader, configured: Iterable[str]) -> None:
+    project = pulumi.get_project()
+    for full in sorted(configured):
+        namespace, _, name = full.partition(":")
+        if namespace == project and name in MOVED_TO_SERVICES:
+            reader.problems.append(
+                f"config key '{full}' is gone; set services.<name>.{MOVED_TO_SERVICES[name]} instead, e.g. "
+                f"services.httpd.{MOVED_TO_SERVICES[name]} (Pulumi.yaml, services)"
+            )
+
+
+def _read_services(reader: _ConfigReader, cpu_architecture: str, router_memory: int) -> tuple[ServiceSpec, ...]:
+    raw = reader.string("services")
+    try:
+        parsed = json.loads(raw)
+    except ValueError:
+        parsed = raw
+    specs, problems = read_services(parsed, cpu_architecture)
+    for problem in problems:
+        reader.problem(f"services.{problem.key}".rstrip("."), problem.value, f"allowed: {problem.allowed}")
+    for spec in specs:
+        for memory in router_memory_problems(spec.app.memory, router_memory):
+            reader.problem(
+                "logRouterMemoryMiB", router_memory, f"allowed with services.{spec.name}.memory: {memory.allowed}"
+            )
+    return tuple(specs)
+
+
 def _read_service(reader: _ConfigReader) -> ServiceSettings:
-    app_image = reader.string("appImage")
-    if (allowed := _check_image(app_image)) is not None:
-        reader.problem("appImage", app_image, allowed)
-    app_port = reader.integer("appPort", 1, 65535)
-    if app_port in LOG_ROUTER_PORTS:
-        taken = " and ".join(str(port) for port in LOG_ROUTER_PORTS)
-        reader.problem("appPort", app_port, f"allowed: any port but {taken}, which the log router uses")
-    cpu = reader.integer_in("cpu", tuple(FARGATE_MEMORY_BY_CPU))
-    memory = reader.integer("memory", 512, 122880)
-    if reader.ok("cpu", "memory") and memory not in FARGATE_MEMORY_BY_CPU[cpu]:
-        valid = ", ".join(str(m) for m in FARGATE_MEMORY_BY_CPU[cpu])
-        reader.problem("memory", memory, f"allowed with cpu {cpu}: {valid}")
-    floor = LOG_ROUTER_MIN_RESERVATION_MIB
-    router_memory = reader.integer("logRouterMemoryMiB", floor, max(floor, memory // 2))
-    min_count = reader.integer("minCount", 0, 100)
-    max_count = reader.integer("maxCount", 1, 100)
-    desired = reader.integer("desiredCount", 0, 100)
-    if reader.ok("minCount", "maxCount") and min_count > max_count:
-        reader.problem("minCount", min_count, f"allowed: at most maxCount ({max_count})")
-    if reader.ok("minCount", "maxCount", "desiredCount") and not min_count <= desired <= max_count:
-        reader.problem("desiredCount", desired, f"allowed: from minCount ({min_count}) to maxCount ({max_count})")
     fluent_bit_version = reader.string("fluentBitVersion")
     if not _VERSION_RE.match(fluent_bit_version):
         reader.problem("fluentBitVersion", fluent_bit_version, "allowed: an exact version such as 2.34.3")
-    writable_paths = reader.string_list("appWritablePaths")
-    for path in writable_paths:
-        if (allowed := writable_path_problem(path)) is not None:
-            reader.problem("appWritablePaths", path, allowed)
-    # The volumes the paths get (one per path, named after the app container and the path) must be ones ECS takes.
-    for problem in writable_volume_problems(APP_CONTAINER, writable_paths):
-        reader.problem(
-            "appWritablePaths", writable_paths, f"allowed: paths whose task volumes ECS can register: {problem}"
-        )
+    cpu_architecture = reader.choice("cpuArchitecture", CPU_ARCHITECTURES)
+    router_memory = reader.integer("logRouterMemoryMiB", LOG_ROUTER_MIN_RESERVATION_MIB, 122880)
     return ServiceSettings(
-        app_image=app_image,
-        app_port=app_port,
-        cpu=cpu,
-        memory=memory,
-        cpu_architecture=reader.choice("cpuArchitecture", CPU_ARCHITECTURES),
+        cpu_architecture=cpu_architecture,
         log_router_memory_mib=router_memory,
-        desired_count=desired,
-        min_count=min_count,
-        max_count=max_count,
-        cpu_target_percent=reader.integer("cpuTargetPercent", 10, 90),
-        requests_per_target=reader.integer("requestsPerTarget", 1, 100000),
-        health_check_grace_period_seconds=reader.integer("healthCheckGracePeriodSeconds", 0, 7200),
         container_insights=reader.choice("containerInsights", CONTAINER_INSIGHTS_MODES),
         fluent_bit_version=fluent_bit_version,
-        read_only_root_filesystem=reader.boolean("appReadOnlyRootFilesystem"),
-        writable_paths=tuple(writable_paths),
+        services=_read_services(reader, cpu_architecture, router_memory),
     )
 
 
@@ -677,11 +616,13 @@ def _read_region(problems: list[str]) -> str:
 
 
 def _check_subnet_room(reader: _ConfigReader, network: NetworkSettings, service: ServiceSettings) -> None:
-    """The VPC's subnets must hold the ALB and, at a deployment's peak, the tasks (components/subnet_sizing.py)."""
-    if not reader.ok("vpcCidr", "natGateways", "maxCount"):
+    """The VPC's subnets must hold the ALB and, at a deployment's peak, every service's tasks
+    (components/subnet_sizing.py)."""
+    if not reader.ok("vpcCidr", "natGateways", "services"):
         return
     prefix = ipaddress.IPv4Network(network.vpc_cidr).prefixlen
-    if (problem := vpc_prefix_problem(prefix, network.nat_gateways, service.max_count)) is not None:
+    tasks = sum(spec.scaling.max_count for spec in service.services)
+    if (problem := vpc_prefix_problem(prefix, network.nat_gateways, tasks)) is not None:
         reader.problem("vpcCidr", network.vpc_cidr, problem)
 
 
@@ -737,7 +678,11 @@ def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings
         role_permissions_boundary_arn=_role_boundary_arn(reader.problems),
         declared_keys=frozenset(reader.read),
     )
-    warnings = undeclared_key_warnings(configured_keys(), reader.read, pulumi.get_project())
+    configured = configured_keys()
+    _moved_keys(reader, configured)
+    warnings = undeclared_key_warnings(
+        [key for key in configured if key.partition(":")[2] not in MOVED_TO_SERVICES], reader.read, pulumi.get_project()
+    )
     for warning in warnings:
         pulumi.log.warn(warning)
     if reader.problems:

@@ -7,9 +7,9 @@ What each subnet must hold (every address in a subnet but AWS's 5 reserved ones 
 - every public subnet: the ALB's addresses (an ALB subnet must be /27 or larger with at least 8 free
   addresses) plus, with NAT gateways, a NAT gateway's interface;
 - the subnets the tasks run in (the public ones with `natGateways: none`, else the private ones): every task
-  at the peak of a deployment, `maxCount` x `DEPLOYMENT_MAXIMUM_PERCENT` / 100 (each Fargate task has its own
-  network interface). ECS spreads tasks over the zones but puts them all in the zones left when one is
-  impaired, so each subnet must be able to hold all of them.
+  at the peak of a deployment, the services' `maxCount` summed x `DEPLOYMENT_MAXIMUM_PERCENT` / 100 (each
+  Fargate task has its own network interface). ECS spreads tasks over the zones but puts them all in the zones
+  left when one is impaired, so each subnet must be able to hold all of them.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def vpc_prefix_problem(vpc_prefix: int, nat_gateways: str, max_count: int) -> st
     smallest, largest = VPC_PREFIX_LENGTHS
     fitting = [p for p in range(smallest, largest + 1) if subnet_room(p, nat_gateways, max_count).fits]
     allowed = f"a prefix of /{max(fitting)} or shorter" if fitting else "no VPC size"
-    peak = f"{DEPLOYMENT_MAXIMUM_PERCENT} % of maxCount {max_count} during a deployment"
+    peak = f"{DEPLOYMENT_MAXIMUM_PERCENT} % of the services' maxCount total {max_count} during a deployment"
     tasks = f"{room.task_subnet_needed} tasks ({peak})"
     if room.subnet_prefix > ALB_MAX_SUBNET_PREFIX:
         why = f"its subnets would be /{room.subnet_prefix}; an ALB needs /{ALB_MAX_SUBNET_PREFIX} or larger"
@@ -87,4 +87,4 @@ def vpc_prefix_problem(vpc_prefix: int, nat_gateways: str, max_count: int) -> st
             f"its /{room.subnet_prefix} subnets have {room.usable_addresses} usable addresses each; each private "
             f"subnet needs {room.task_subnet_needed} for {tasks}"
         )
-    return f"{why}; allowed with natGateways {nat_gateways} and maxCount {max_count}: {allowed}"
+    return f"{why}; allowed with natGateways {nat_gateways} and the services' maxCount total {max_count}: {allowed}"

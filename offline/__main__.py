@@ -1,8 +1,9 @@
-"""`python -m offline preview|json|diagram|deploy-policy --stack NAME [--json] [--config KEY=VALUE ...]`.
+"""`python -m offline preview|json|diagram|deploy-policy --stack NAME [--config-file FILE] [--config KEY=VALUE ...]`.
 
 preview: the resource tree like `pulumi preview`, then the policy findings. Exit 0 when clean, 1 on a
 mandatory policy violation, 2 on invalid configuration (one line per problem on stderr, no traceback).
---json (or the `json` command) prints the documented JSON document instead of the tree.
+--json (or the `json` command) prints the documented JSON document instead of the tree. --config-file sets every
+value of FILE (a stack file's `config:`, such as the examples under examples/) over the stack's; --config after it.
 diagram: a Mermaid flowchart of the architecture, derived from the resource graph.
 deploy-policy --account ID [--role deploy|preview|boundary]: the IAM policies that role needs for this stack (or
 the permissions boundary of the stack's roles), as a JSON object {policy name: policy document}
@@ -16,10 +17,11 @@ import json
 import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.render import as_json, diagram, tree
-from offline.stack_config import StackConfigError, load_stack_config
+from offline.stack_config import StackConfigError, config_file_values, load_stack_config
 
 EXIT_OK, EXIT_POLICY, EXIT_CONFIG = 0, 1, 2
 
@@ -44,6 +46,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m offline", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=("preview", "json", "diagram", "deploy-policy"))
     parser.add_argument("--stack", required=True, help="stack name: reads Pulumi.<stack>.yaml")
+    parser.add_argument(
+        "--config-file", type=Path, help="set the values of this file (a stack file's config:) over the stack's"
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON document instead of the tree")
     parser.add_argument("--config", action="append", default=[], metavar="KEY=VALUE", help="override a value")
     parser.add_argument(
@@ -69,8 +74,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"--account {args.account or ''}: allowed a 12-digit AWS account id", file=sys.stderr)
         return EXIT_CONFIG
     try:
+        from_file = config_file_values(args.config_file) if args.config_file else {}
         config = load_stack_config(PROJECT_DIR, args.stack).with_overrides(
-            _pairs(args.config, "--config"), _pairs(args.secret, "--secret")
+            from_file | _pairs(args.config, "--config"), _pairs(args.secret, "--secret")
         )
         evaluation = evaluate(config)
     except ConfigError as error:

@@ -111,3 +111,14 @@ def load_stack_config(project_dir: Path, stack: str) -> StackConfig:
         else:
             values[full] = _to_config_string(value)
     return StackConfig(project, stack, values, frozenset(secret_keys))
+
+
+def config_file_values(path: Path) -> dict[str, str]:
+    """The plain values of a file in a stack file's shape (`config:` of keys and values), as overrides: an example
+    under examples/ set over a stack's own file. Secrets have no place there (they would be in plain text)."""
+    values: dict[str, str] = {}
+    for key, value in (_load_yaml(path).get("config") or {}).items():
+        if isinstance(value, dict) and "secure" in value:
+            raise StackConfigError(f"{path.name}: {key} is a secret; set it with --secret instead")
+        values[str(key)] = _to_config_string(value)
+    return values

@@ -56,6 +56,7 @@ class Run:
     poll_seconds: float = 10.0
     say: Callable[[str], None] = print
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    probed: ServiceOutputs | None = None  # the service the marker request reached
     request_at: datetime | None = None  # when the marker request reached the app
     archived: ArchivedRecord | None = None  # the marker's access record in the app archive
 
@@ -163,7 +164,11 @@ def _get(url: str) -> tuple[int | None, str]:
 
 
 def check_request(run: Run) -> Outcome:
-    service = run.outputs.services[0]
+    service = run.outputs.probed_service()
+    if service is None:
+        names = ", ".join(s.name for s in run.outputs.services)
+        return Outcome(SKIP, f"no service ({names}) gets a request for its health check path at this URL", "")
+    run.probed = service
     url = marker_url(run.outputs.service_url, service.health_check_path, run.marker)
     seen: list[str] = []
 
@@ -211,9 +216,9 @@ def _format_problems(reader: ArchiveReader) -> str:
 
 
 def check_archive(run: Run) -> Outcome:
-    if run.request_at is None:
+    if run.request_at is None or run.probed is None:
         return Outcome(SKIP, "no marker request reached the app")
-    archive, service = run.outputs.archives[APP_LOGS], run.outputs.services[0]
+    archive, service = run.outputs.archives[APP_LOGS], run.probed
     found, reader = _find(run, archive, run.request_at, lambda r: run.marker in str(r.get("log", "")))
     where = _archive_where(archive, run.request_at)
     if reader.problems:
@@ -303,7 +308,7 @@ def _is_stop_of(record: dict[str, Any], task_arn: str) -> bool:
 def check_stop_task(run: Run) -> Outcome:
     if not run.stop_task:
         return Outcome(SKIP, "not asked (--stop-task)")
-    service, ecs = run.outputs.services[0], run.aws.client("ecs")
+    service, ecs = run.probed or run.outputs.services[0], run.aws.client("ecs")
     tasks = ecs.list_tasks(cluster=service.cluster_name, serviceName=service.service_name, desiredStatus="RUNNING")
     if not tasks.get("taskArns"):
         return Outcome(FAIL, f"{service.name} has no running task to stop")
@@ -404,7 +409,7 @@ CHECKS: tuple[Check, ...] = (
         "the marker's access record lands in the app archive under today's UTC Hive prefix: GZIP, one JSON object "
         "per line, parsed fields and ECS metadata of the deployed revision (Firehose writes into the bucket as "
         "configured, Object Lock included)",
-        "appDeliveryErrorLogGroup and logRouterLogGroup; with archiveObjectLockDays set, an InvalidRequest there "
+        "appDeliveryErrorLogGroup and the service's logRouterLogGroup; with archiveObjectLockDays set, an InvalidRequest there "
         "means Firehose cannot write to the locked bucket: set archiveObjectLockDays: 0 (that removes the default "
         "retention, not the lock) and `pulumi up`",
         check_archive,

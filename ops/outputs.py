@@ -8,7 +8,9 @@ stack's backend); `from_file(path)` reads that JSON from a file. Both return `St
 from __future__ import annotations
 
 import json
+import re
 import subprocess
+import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,17 @@ class ServiceOutputs:
     task_definition_arn: str  # the revision `pulumi up` deployed
     health_check_path: str
     health_check_matcher: str  # e.g. 200, 200-299, 200,302
+    priority: int  # its listener rule's: the ALB evaluates the lowest first
+    paths: tuple[str, ...]  # the rule's path patterns (`*` and `?` wildcards); empty: any path
+    hosts: tuple[str, ...]  # the rule's host headers; empty: any host
+
+    def routes(self, host: str, path: str) -> bool:
+        """Whether its rule matches a request for `path` on `host` (AWS's path and host conditions: a path pattern
+        is compared case-sensitively with the URL's path only, a host name case-insensitively; `*` matches 0 or more
+        characters, `?` exactly 1)."""
+        path_ok = not self.paths or any(_wildcard(p).fullmatch(path) for p in self.paths)
+        host_ok = not self.hosts or any(_wildcard(h.lower()).fullmatch(host.lower()) for h in self.hosts)
+        return path_ok and host_ok
 
 
 @dataclass(frozen=True)
@@ -48,11 +61,27 @@ class ArchiveOutputs:
 class StackOutputs:
     region: str
     service_url: str
-    services: tuple[ServiceOutputs, ...]  # the first is the one a request to `service_url` reaches (httpd's `/*`)
+    services: tuple[ServiceOutputs, ...]
     archives: Mapping[str, ArchiveOutputs]
     task_stop_log_group: str
     athena_workgroup: str
     athena_database: str
+
+    def probed_service(self) -> ServiceOutputs | None:
+        """The service a request for its own health check path at `service_url` reaches (its health check answers
+        there), the first such in rule priority; None when every such request lands on another service's rule."""
+        host = urllib.parse.urlsplit(self.service_url).hostname or ""
+        by_priority = sorted(self.services, key=lambda s: s.priority)
+        for service in by_priority:
+            path = urllib.parse.urlsplit(service.health_check_path).path
+            first = next((s for s in by_priority if s.routes(host, path)), None)
+            if first is service:
+                return service
+        return None
+
+
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
 
 
 _SERVICE_KEYS = {
@@ -84,16 +113,29 @@ def _mapping(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     return value
 
 
+def _strings(item: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = item.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise OutputsError(f"the stack output {where}{key} is not a list of strings")
+    return tuple(value)
+
+
+def _service(name: str, item: Mapping[str, Any]) -> ServiceOutputs:
+    where = f"services.{name}."
+    return ServiceOutputs(
+        name=name,
+        **{attr: str(_field(item, key, where)) for attr, key in _SERVICE_KEYS.items()},
+        priority=int(_field(item, "priority", where)),
+        paths=_strings(item, "paths", where),
+        hosts=_strings(item, "hosts", where),
+    )
+
+
 def from_json(document: Any) -> StackOutputs:
     """The outputs ops needs, from `pulumi stack output --json`'s document."""
     if not isinstance(document, Mapping):
         raise OutputsError("the stack outputs are not a JSON object")
-    services = tuple(
-        ServiceOutputs(
-            name=name, **{attr: str(_field(item, key, f"services.{name}.")) for attr, key in _SERVICE_KEYS.items()}
-        )
-        for name, item in _mapping(document, "services").items()
-    )
+    services = tuple(_service(name, item) for name, item in _mapping(document, "services").items())
     archives = {
         name: ArchiveOutputs(
             name=name,

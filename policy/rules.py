@@ -619,7 +619,8 @@ def check_alb_subnet_size(resources: Sequence[StackResource]) -> list[Violation]
 # --- ECS task definitions: pinned images ----------------------------------------------------------------------
 
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
-# The pinning rule itself is components.limits.image_pin_problem: settings refuse the same images for appImage.
+# The pinning rule itself is components.limits.image_pin_problem: AppContainer refuses the same images (a service's
+# `image` in the config included).
 
 
 def _containers(props: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -903,7 +904,7 @@ RULES: list[PolicyRule] = [
     PolicyRule(
         "task-definition-pinned-images",
         "Task definitions use images by version tag or sha256 digest, never latest, stable or untagged (the same "
-        "rule refuses such an appImage in the config).",
+        "rule refuses such a service image in the config).",
         MANDATORY,
         check=check_pinned_images,
     ),
@@ -928,7 +929,7 @@ RULES: list[PolicyRule] = [
     PolicyRule(
         "prod-read-only-root-filesystems",
         "In the prod stack, every container of every task definition has a read-only root filesystem "
-        "(appReadOnlyRootFilesystem; give the app's writable paths a volume with appWritablePaths).",
+        "(a service's readOnlyRootFilesystem; give the app's writable paths a volume with its writablePaths).",
         MANDATORY,
         check_stack=check_prod_read_only_roots,
     ),

@@ -1,10 +1,11 @@
 """Print (or, with --write, refresh) the documents' generated sections: README.md's architecture diagram,
-configuration reference and table of `ops verify`'s checks, docs/ADOPTING.md's table of policy rules.
+configuration reference, table of service entry keys and table of `ops verify`'s checks, docs/ADOPTING.md's table of policy rules.
 
     .venv/bin/python scripts/doc_sections.py [--write]
 
 The diagram is `python -m offline diagram --stack dev` (derived from the resource graph). The configuration table
-lists every project key of Pulumi.yaml with its type, default, the dev and prod values and its meaning. The checks
+lists every project key of Pulumi.yaml with its type, default, the dev and prod values and its meaning; the entries
+table every key of a `services` entry with the default and meaning of the Args field it sets. The checks
 table is ops/checks.py's CHECKS. The policy table lists every rule of policy/rules.py with its enforcement and
 description. tests/test_readme.py and
 tests/test_adopting.py fail when a document's copy differs from what this prints.
@@ -31,7 +32,7 @@ def _markers(name: str) -> tuple[str, str]:
 
 
 # document (relative to the project) -> the generated sections in it, by marker name
-DOCUMENTS = {README: ("diagram", "config-reference", "verify-checks"), ADOPTING: ("policy-rules",)}
+DOCUMENTS = {README: ("diagram", "config-reference", "service-entries", "verify-checks"), ADOPTING: ("policy-rules",)}
 STACKS = ("dev", "prod")
 
 
@@ -64,6 +65,20 @@ def table() -> str:
             + " | ".join(per_stack)
             + f" | {description} |"
         )
+    return "\n".join(lines)
+
+
+def service_entries() -> str:
+    """One row per key of a `services` entry: its type and default (the Args field's) and the field's docstring."""
+    from components.service_entries import SERVICE_KEYS, default_of, field_doc
+
+    lines = ["| Key | Type | Default | Meaning |", "|---|---|---|---|"]
+    for key, field_path in SERVICE_KEYS.items():
+        default = default_of(field_path)
+        kind = {bool: "boolean", int: "integer", str: "string"}.get(type(default), "list of strings")
+        value = list(default) if isinstance(default, tuple) else default
+        meaning = _escape_bars(" ".join(field_doc(field_path).split()))
+        lines.append(f"| `{key}` | {kind} | {_cell(_config_text(value))} | {meaning} |")
     return "\n".join(lines)
 
 
@@ -103,6 +118,7 @@ def verify_checks() -> str:
 BODIES = {
     "diagram": diagram,
     "config-reference": table,
+    "service-entries": service_entries,
     "verify-checks": verify_checks,
     "policy-rules": policy_rules,
 }

@@ -16,15 +16,17 @@ from __future__ import annotations
 
 import functools
 import gc
+import json
 
 import pytest
 
 from offline.harness import PROJECT_DIR, Evaluation, evaluate
-from offline.stack_config import StackConfig, load_stack_config
+from offline.stack_config import StackConfig, config_file_values, load_stack_config
 
 GC_YOUNG_THRESHOLD = 50_000  # objects allocated before a young collection; Python's default is 700
 
 PROGRAMS = PROJECT_DIR / "tests" / "programs"
+EXAMPLES = PROJECT_DIR / "examples"
 
 # The few configurations the tests evaluate besides the committed stacks. Every distinct configuration costs an
 # evaluation, so a test that needs a setting changed uses one of these (its assertions relate what it checks to
@@ -66,15 +68,23 @@ SERVICE_VARIANT = {
     "cpuArchitecture": "ARM64",
     "containerInsights": "enhanced",
     "logRouterMemoryMiB": "192",
-    "appPort": "8080",
-    "healthCheckPath": "/healthz",
-    "healthCheckIntervalSeconds": "15",
-    "healthCheckTimeoutSeconds": "6",
-    "healthyThreshold": "3",
-    "unhealthyThreshold": "4",
-    "healthCheckMatcher": "200-299",
-    "appReadOnlyRootFilesystem": "false",
-    "appWritablePaths": '["/tmp", "/var/run"]',
+    "services": json.dumps(
+        {
+            "httpd": {
+                "port": 8080,
+                "healthCheck": {
+                    "path": "/healthz",
+                    "intervalSeconds": 15,
+                    "timeoutSeconds": 6,
+                    "healthyThreshold": 3,
+                    "unhealthyThreshold": 4,
+                    "matcher": "200-299",
+                },
+                "readOnlyRootFilesystem": False,
+                "writablePaths": ["/tmp", "/var/run"],
+            }
+        }
+    ),
     "firehoseBufferSizeMiB": "128",
     "firehoseBufferIntervalSeconds": "0",
 }
@@ -90,8 +100,7 @@ PIPELINE_VARIANT = {
     "alarmDeliveryFreshnessSeconds": "1200",
     "alarmEvaluationMinutes": "3",
     "alarmTarget5xxPerMinute": "50",
-    "minCount": "2",
-    "desiredCount": "2",
+    "services": json.dumps({"httpd": {"minCount": 2, "desiredCount": 2}}),
     "archiveKmsKeyArn": "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
     "archiveExpirationDays": "7",
     "archiveNoncurrentVersionDays": "3",
@@ -140,6 +149,20 @@ def evaluate_program(name: str, stack: str = "dev", overrides: tuple[tuple[str, 
 def evaluate_stack(stack: str, secrets: dict[str, str] | None = None, **overrides: str) -> Evaluation:
     """Evaluate a committed stack with config overrides (`key=value`, key without namespace)."""
     return evaluate_config(_stack_config(stack).with_overrides(overrides, secrets))
+
+
+def evaluate_example(name: str, stack: str) -> Evaluation:
+    """A committed stack with an example of examples/ set over it, as `--config-file examples/<name>.yaml` does."""
+    return evaluate_config(_stack_config(stack).with_overrides(config_file_values(EXAMPLES / f"{name}.yaml")))
+
+
+def services_with(stack: str, name: str = "httpd", **keys: object) -> str:
+    """A committed stack's `services` value (JSON) with these keys set in one entry: an override that changes one
+    service and keeps the rest as the stack file has them."""
+    config = _stack_config(stack)
+    services = json.loads(config.values[config.full_key("services")])
+    services[name] = {**services.get(name, {}), **keys}
+    return json.dumps(services)
 
 
 @functools.cache

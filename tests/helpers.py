@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
+from components.service_entries import ServiceSpec, read_services
 from offline.harness import Evaluation, RecordedResource
 from offline.pulumi_runtime import resolve
 
@@ -77,6 +78,19 @@ def config_value(ev: Evaluation, key: str) -> str:
 
 def config_int(ev: Evaluation, key: str) -> int:
     return int(config_value(ev, key))
+
+
+def service_spec(ev: Evaluation, name: str = "httpd") -> ServiceSpec:
+    """A service as the stack was evaluated with it: its `services` entry over the components' defaults, read the way
+    settings read it."""
+    specs, problems = read_services(json.loads(config_value(ev, "services")), config_value(ev, "cpuArchitecture"))
+    assert problems == []
+    return only_one([spec for spec in specs if spec.name == name])
+
+
+def only_one(items: list[T]) -> T:
+    assert len(items) == 1, items
+    return items[0]
 
 
 # --- recorded inputs in the shape of the AWS API call the provider makes (for tests/aws_api.py) -----------------

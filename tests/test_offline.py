@@ -201,15 +201,16 @@ def test_prod_previews_with_https_and_the_waf(capsys: pytest.CaptureFixture[str]
 def test_an_undeclared_key_is_a_warning_on_stderr_and_the_preview_goes_on(capsys: pytest.CaptureFixture[str]) -> None:
     """The Pulumi CLI ignores a key Pulumi.yaml does not declare (tests/test_settings.py has the source); the
     program warns, naming the nearest declared key, as `pulumi up` shows a pulumi.log.warn message."""
-    code, out, err = run_cli(capsys, "preview", "--stack", "dev", "--config", "desiredcount=5")
+    code, out, err = run_cli(capsys, "preview", "--stack", "dev", "--config", "natgateways=single")
     assert code == 0 and "Policies: 0 finding(s)" in out
     assert err.splitlines() == [
-        "warning: config key 'httpd-firelens:desiredcount' is not declared in Pulumi.yaml and is ignored; "
-        "did you mean 'httpd-firelens:desiredCount'?"
+        "warning: config key 'httpd-firelens:natgateways' is not declared in Pulumi.yaml and is ignored; "
+        "did you mean 'httpd-firelens:natGateways'?"
     ]
-    code, _, err = run_cli(capsys, "preview", "--stack", "dev", "--config", "desiredcount=5", "--config", "cpu=300")
-    assert code == 2 and err.splitlines()[0].startswith("warning: config key 'httpd-firelens:desiredcount'")
-    assert err.splitlines()[1].startswith("config key 'httpd-firelens:cpu'")
+    bad = 'services={"httpd": {"cpu": 300}}'
+    code, _, err = run_cli(capsys, "preview", "--stack", "dev", "--config", "natgateways=single", "--config", bad)
+    assert code == 2 and err.splitlines()[0].startswith("warning: config key 'httpd-firelens:natgateways'")
+    assert err.splitlines()[1].startswith("config key 'httpd-firelens:services.httpd.cpu'")
 
 
 def test_malformed_override_and_unknown_stack_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,9 +219,12 @@ def test_malformed_override_and_unknown_stack_exit_2(capsys: pytest.CaptureFixtu
     assert code == 2 and "Pulumi.staging.yaml not found" in err
 
 
+BAD_CONFIG = ("--config", 'services={"httpd": {"port": 2020, "cpu": 300}}', "--config", "azCount=9")
+
+
 def test_invalid_config_from_a_fresh_process_prints_no_traceback() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "offline", "preview", "--stack", "dev", "--config", "cpu=300", "--config", "memory=1"],
+        [sys.executable, "-m", "offline", "preview", "--stack", "dev", *BAD_CONFIG],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
@@ -229,8 +233,11 @@ def test_invalid_config_from_a_fresh_process_prints_no_traceback() -> None:
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr.strip().splitlines() == [
-        "config key 'httpd-firelens:cpu': 300 is not allowed; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384",
-        "config key 'httpd-firelens:memory': 1 is not allowed; allowed: a whole number from 512 to 122880",
+        "config key 'httpd-firelens:azCount': 9 is not allowed; allowed: a whole number from 2 to 3",
+        "config key 'httpd-firelens:services.httpd.port': 2020 is not allowed; allowed: 1 to 65535, but not 24224 or "
+        "2020 (the log router's)",
+        "config key 'httpd-firelens:services.httpd.cpu': 300 is not allowed; allowed: 256, 512, 1024, 2048, 4096, "
+        "8192, 16384",
     ]
 
 

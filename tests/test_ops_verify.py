@@ -15,7 +15,7 @@ import pytest
 
 from offline.harness import PROJECT_DIR, Evaluation
 from ops.checks import FAIL, PASS
-from ops.outputs import OutputsError, from_json, from_stack
+from ops.outputs import OutputsError, ServiceOutputs, StackOutputs, from_json, from_stack
 from tests.helpers import statements
 from tests.iam_lint import covers
 from tests.ops_world import Call, deployed, recording_session, run_checks, statuses
@@ -81,6 +81,38 @@ def test_the_preview_outputs_carry_what_verify_reads(stack: Evaluation) -> None:
     outputs = from_json(stack.outputs)
     assert [s.name for s in outputs.services] == ["httpd"]
     assert {"appLogs", "taskStops"} <= set(outputs.archives)
+
+
+def service_outputs(
+    name: str, priority: int, paths: tuple[str, ...], hosts: tuple[str, ...] = (), health: str = "/"
+) -> ServiceOutputs:
+    arn = f"arn:aws:ecs:r:1:task-definition/{name}:1"
+    return ServiceOutputs(name, "c", name, arn, health, "200", priority, paths, hosts)
+
+
+def probed(url: str, *services: ServiceOutputs) -> str | None:
+    outputs = StackOutputs("r", url, services, {}, "g", "w", "d")
+    found = outputs.probed_service()
+    return None if found is None else found.name
+
+
+def test_the_marker_request_goes_to_a_service_whose_rule_gets_its_health_check_path() -> None:
+    """The ALB evaluates rules "in priority order, from the lowest value to the highest value"
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/listener-rules.html); a path pattern "is
+    compared only to the path of the URL, not to its query string", case-sensitively, `*` matching 0 or more
+    characters and `?` exactly 1; host names are compared case-insensitively with the same wildcards (ELB API
+    reference, PathPatternConditionConfig and HostHeaderConditionConfig). So verify asks the service whose own rule a
+    request for its health check path reaches: not `api` on /api/* when its health check path is /, which httpd's
+    catch-all answers."""
+    httpd = service_outputs("httpd", 50000, ("/*",))
+    api_on_root = service_outputs("api", 100, ("/api/*",))
+    api = service_outputs("api", 100, ("/api/*",), health="/api/health")
+    assert probed("https://app.example.com", api_on_root, httpd) == "httpd"
+    assert probed("https://app.example.com", httpd, api) == "api"
+    assert probed("https://app.example.com", service_outputs("a", 1, ("/API/*",), health="/api/x")) is None
+    assert probed("https://app.example.com", service_outputs("a", 1, ("/a?c",), health="/abc")) == "a"
+    assert probed("https://App.Example.com", service_outputs("a", 1, (), ("*.example.COM",))) == "a"
+    assert probed("https://app.example.com", service_outputs("a", 1, ("/*",), ("api.example.com",))) is None
 
 
 @pytest.mark.parametrize("missing", ["services", "archives", "serviceUrl", "region", "athenaWorkgroup"])

@@ -36,7 +36,7 @@ from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.policy_findings import Finding, evaluate_policies, stack_resources
 from policy import rules
 from policy.rules import MANDATORY, RULES, UNKNOWN, PolicyRule, StackResource, stack_of
-from tests.conftest import evaluate_stack
+from tests.conftest import evaluate_stack, services_with
 from tests.helpers import config_value
 
 RULES_BY_NAME = {rule.name: rule for rule in RULES}
@@ -810,7 +810,7 @@ def with_tiny_public_subnets(evaluation: Resources | Evaluation) -> Resources:
 PROD_CONTROLS_OFF = {
     "deletionProtection": "false",
     "flowLogs": "false",
-    "appReadOnlyRootFilesystem": "false",
+    "services": services_with("prod", readOnlyRootFilesystem=False),
     "waf": "false",
     "domainName": "",
     "hostedZoneId": "",
@@ -896,8 +896,8 @@ def test_prod_rule_fires_when_prod_turns_deletion_protection_off() -> None:
 
 
 def test_the_security_baseline_rules_fire_when_prod_turns_its_controls_off(dev: Evaluation) -> None:
-    """flowLogs and appReadOnlyRootFilesystem can be turned off by config: in prod the pack then refuses the stack,
-    naming the VPC and the task definition. The same settings in dev are allowed."""
+    """flowLogs and a service's readOnlyRootFilesystem can be turned off by config: in prod the pack then refuses the
+    stack, naming the VPC and the task definition. The same settings in dev are allowed."""
     findings = evaluate_policies(prod_with_controls_off())
     evaluation = prod_with_controls_off()
     assert rule_urns(findings, FLOW_LOGS) == {r.urn for r in evaluation.of_type(rules.VPC)}

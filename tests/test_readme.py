@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 import pytest
+import yaml
 
 from offline.harness import PROJECT_DIR, Evaluation
 from scripts.doc_sections import README as README_DOCUMENT
 from scripts.doc_sections import sections
-from tests.conftest import evaluate_config, evaluate_program
+from tests.conftest import EXAMPLES, evaluate_config, evaluate_example, evaluate_stack
 from tests.helpers import inside, service_alarms, task_containers
 
 SERVICE = "httpd-firelens:service:FirelensService"
@@ -63,19 +66,35 @@ IMAGE_PORT_AND_PATH = {
 }
 
 
-def _second_service_in_prod_on_arm() -> Evaluation:
-    """The README's example in prod (protected: 90-day retention, Container Insights, HTTPS, every mandatory
-    policy), with the stack on ARM64: whatever the example leaves to the stack must follow it."""
-    return evaluate_program("readme_second_service", "prod", (("cpuArchitecture", "ARM64"),))
+def _readme_services() -> dict[str, Any]:
+    """The `services` map of the README's "Adding a service" example."""
+    part = README.split("### Adding a service", 1)[1].split("\n### ", 1)[0]
+    (block,) = re.findall(r"```yaml\n(.*?)```", part, re.S)
+    return dict(yaml.safe_load(block)["config"]["httpd-firelens:services"])
 
 
-def test_the_second_service_example_works_as_written() -> None:
-    """The README's example, placed where it says in `__main__.py`, adds a service with its own rule before httpd's on
-    the same listener, its own target group and alarms, it is in the dashboard, the outputs and the HTTP redirect's
+def _added_service_in_prod_on_arm() -> Evaluation:
+    """The README's example as it says to apply it: its new entry added to a stack file's `services`, here prod's
+    (protected: 90-day retention, Container Insights, HTTPS, every mandatory policy), with the stack on ARM64:
+    whatever the entry leaves to the stack must follow it."""
+    prod = yaml.safe_load((PROJECT_DIR / "Pulumi.prod.yaml").read_text())["config"]["httpd-firelens:services"]
+    services = prod | {name: entry for name, entry in _readme_services().items() if name not in prod}
+    return evaluate_stack("prod", services=json.dumps(services), cpuArchitecture="ARM64")
+
+
+def test_the_readme_example_is_the_two_service_example() -> None:
+    """One example, evaluated: the README shows examples/two-services.yaml's map (tests/test_service_examples.py)."""
+    example = yaml.safe_load((EXAMPLES / "two-services.yaml").read_text())["config"]["httpd-firelens:services"]
+    assert _readme_services() == example
+
+
+def test_the_added_service_works_as_written() -> None:
+    """The README's `api` entry, added to prod's services, adds a service with its own rule before httpd's on the
+    same listener, its own target group and alarms; it is in the dashboard, the outputs and the HTTP redirect's
     dependencies, and the policy pack finds nothing wrong with it in prod."""
     from offline.policy_findings import evaluate_policies
 
-    ev = _second_service_in_prod_on_arm()
+    ev = _added_service_in_prod_on_arm()
     component = ev.one(SERVICE, "api")
     rules = {r.name: r for r in ev.of_type("aws:lb/listenerRule:ListenerRule")}
     assert set(rules) == {"httpd-rule", "api-rule"}
@@ -90,12 +109,12 @@ def test_the_second_service_example_works_as_written() -> None:
     assert [f for f in evaluate_policies(ev) if f.enforcement == "mandatory"] == []
 
 
-def test_the_second_service_inherits_the_stacks_settings() -> None:
+def test_the_added_service_inherits_the_stacks_settings() -> None:
     """The shared router image is built for the stack's CPU architecture, so a service on another one could not run
     it; log retention, `protect`, Container Insights (which decides the task alarms) and the roles' permissions
     boundary (without it the deploy role may not create the roles) are the stack's choices. The example's service
     has each exactly as httpd has it."""
-    ev = _second_service_in_prod_on_arm()
+    ev = _added_service_in_prod_on_arm()
     per_service: dict[str, tuple[str, set[tuple[int, bool]], list[str], set[str]]] = {}
     for service in ("httpd", "api"):
         (task,) = inside(ev, SERVICE, service, TASK_DEFINITION)
@@ -112,13 +131,19 @@ def test_the_second_service_inherits_the_stacks_settings() -> None:
     assert per_service["api"][3] == per_service["httpd"][3] == {BOUNDARY}
 
 
-@pytest.mark.parametrize("program", ["readme_second_service", "two_services", "__main__"])
+@pytest.mark.parametrize("example", ["README", "two-services", "three-services", "__main__"])
 def test_every_example_service_listens_where_its_image_does_and_is_checked_where_it_answers(
-    program: str, dev: Evaluation
+    example: str, dev: Evaluation
 ) -> None:
     """Image, port and health check path agree (IMAGE_PORT_AND_PATH): the target group's port is the container's,
     and its health check asks the path the image answers."""
-    ev = dev if program == "__main__" else evaluate_program(program)
+    examples = {"two-services": "dev", "three-services": "prod"}
+    if example == "README":
+        ev = _added_service_in_prod_on_arm()
+    elif example in examples:
+        ev = evaluate_example(example, examples[example])
+    else:
+        ev = dev
     services = ev.of_type(SERVICE)
     assert services
     for service in services:

@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from components.service import APP_LOG_STREAM_PREFIX, ROUTER_CONFIG_FILE
 from offline.harness import Evaluation
-from tests.conftest import evaluate_program
+from tests.conftest import EXAMPLES, evaluate_stack, services_with
 from tests.fluentbit_config import Config, Include, Section, parse_file, render
 from tests.router_harness import (
     Call,
@@ -332,15 +333,18 @@ def test_time_is_iso_8601_in_utc(delivered: Delivered, case: Case) -> None:
 
 # --- a second service, with its own parser ---------------------------------------------------------------
 
+API_EXAMPLE = yaml.safe_load((EXAMPLES / "two-services.yaml").read_text())["config"]["httpd-firelens:services"]["api"]
+
 
 def test_a_service_that_chose_app_json_gets_its_json_lines_parsed(engine: Engine, tmp_path: Path) -> None:
-    """The same image routes another service of the same ALB (tests/programs/two_services.py: `api`): its router
-    runs with the environment of its own task definition, here with the app_json parser, which a service chooses with
-    AppContainer.access_log_parser (its APP_LOG_PARSER: tests/test_firelens_task.py). JSON keys become fields, an ISO
-    8601 `time` with fractions and an offset becomes the record's time (parsers.conf), a string 5xx status and
-    stderr are copied to CloudWatch under `api/`, a line that is not JSON passes untouched."""
-    nginx = router_task(evaluate_program("two_services"), app_container="api")
-    api = replace(nginx, environment={**nginx.environment, "APP_LOG_PARSER": "app_json"})
+    """The same image routes another service of the same ALB (examples/two-services.yaml's `api`): its router runs
+    with the environment of its own task definition, here with the app_json parser, which a service chooses with
+    `logParser` (its APP_LOG_PARSER: tests/test_firelens_task.py). JSON keys become fields, an ISO 8601 `time` with
+    fractions and an offset becomes the record's time (parsers.conf), a string 5xx status and stderr are copied to
+    CloudWatch under `api/`, a line that is not JSON passes untouched."""
+    services = services_with("dev", "api", **API_EXAMPLE, logParser="app_json")
+    api = router_task(evaluate_stack("dev", services=services), app_container="api")
+    assert api.environment["APP_LOG_PARSER"] == "app_json"
     failed = {"time": time.strftime("%Y-%m-%dT%H:%M:%S.250+09:00", time.gmtime(NOW + 9 * 3600)), "status": "503"}
     lines = [
         (json.dumps({**failed, "path": "/api/orders", "error": "upstream timed out"}), "stdout"),

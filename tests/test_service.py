@@ -1,12 +1,11 @@
 """components/firelens_service.py (with firelens_task.py and log_router_sizing.py) as the stack's httpd service:
 task definition with the FireLens log router, roles, security groups, target group, listener rule, service and
-autoscaling, checked on the recorded resources of the real program. tests/test_two_services.py checks a second
-service beside it."""
+autoscaling, checked on the recorded resources of the real program. tests/test_service_examples.py checks
+services beside it."""
 
 from __future__ import annotations
 
 import dataclasses
-import json
 import re
 from typing import Any
 
@@ -18,17 +17,17 @@ from components.firelens_service import (
     AppContainer,
     FirelensService,
     FirelensServiceArgs,
+    HealthCheck,
     ListenerAttachment,
     LogRouter,
+    Route,
+    Scaling,
     TaskNetwork,
-    args_problems,
     child_labels,
 )
 from components.firelens_task import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib
-from components.limits import LOG_ROUTER_PORTS
+from components.limits import FARGATE_MEMORY_BY_CPU, LOG_ROUTER_PORTS
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
-from components.service import ACCESS_LOG_PARSER, WRITABLE_PATHS
-from components.settings import FARGATE_MEMORY_BY_CPU, ServiceSettings
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
 from tests.conftest import SERVICE_VARIANT, evaluate_stack
@@ -37,7 +36,6 @@ from tests.helpers import (
     SECURITY_GROUP,
     alb_security_group,
     config_int,
-    config_value,
     create_rule_request,
     create_service_request,
     create_target_group_request,
@@ -46,6 +44,7 @@ from tests.helpers import (
     inside,
     only,
     register_task_definition_request,
+    service_spec,
     statements,
     task_containers,
 )
@@ -95,27 +94,8 @@ def one(ev: Evaluation, type_token: str, label: str | None = None) -> RecordedRe
     return only([r for r in ours(ev, type_token) if label is None or r.name == f"httpd-{label}"])
 
 
-def settings_of(ev: Evaluation) -> ServiceSettings:
-    """The service settings the stack was evaluated with, rebuilt from its config values."""
-    values = {k.split(":", 1)[1]: v for k, v in ev.config.values.items() if k.startswith("httpd-firelens:")}
-    return ServiceSettings(
-        app_image=values["appImage"],
-        app_port=int(values["appPort"]),
-        cpu=int(values["cpu"]),
-        memory=int(values["memory"]),
-        cpu_architecture=values["cpuArchitecture"],
-        log_router_memory_mib=int(values["logRouterMemoryMiB"]),
-        desired_count=int(values["desiredCount"]),
-        min_count=int(values["minCount"]),
-        max_count=int(values["maxCount"]),
-        cpu_target_percent=int(values["cpuTargetPercent"]),
-        requests_per_target=int(values["requestsPerTarget"]),
-        health_check_grace_period_seconds=int(values["healthCheckGracePeriodSeconds"]),
-        container_insights=values["containerInsights"],
-        fluent_bit_version=values["fluentBitVersion"],
-        read_only_root_filesystem=values["appReadOnlyRootFilesystem"] == "true",
-        writable_paths=tuple(json.loads(values["appWritablePaths"])),
-    )
+def router_memory_mib(ev: Evaluation) -> int:
+    return config_int(ev, "logRouterMemoryMiB")
 
 
 def task_definition(ev: Evaluation) -> dict[str, Any]:
@@ -187,14 +167,14 @@ def variant() -> Evaluation:
 
 def test_task_definition_is_fargate_sized_from_settings(stack: Evaluation, variant: Evaluation) -> None:
     for ev in (stack, variant):
-        settings = settings_of(ev)
+        spec = service_spec(ev)
         inputs = task_definition(ev)
         assert inputs["requiresCompatibilities"] == ["FARGATE"]
         assert inputs["networkMode"] == "awsvpc"
-        assert (inputs["cpu"], inputs["memory"]) == (str(settings.cpu), str(settings.memory))
+        assert (inputs["cpu"], inputs["memory"]) == (str(spec.app.cpu), str(spec.app.memory))
         assert inputs["runtimePlatform"] == {
             "operatingSystemFamily": "LINUX",
-            "cpuArchitecture": settings.cpu_architecture,
+            "cpuArchitecture": spec.app.cpu_architecture,
         }
         assert inputs["family"] == f"httpd-firelens-{ev.config.stack}-httpd"
     assert task_definition(variant)["runtimePlatform"]["cpuArchitecture"] == "ARM64"
@@ -216,19 +196,17 @@ def test_two_essential_containers(stack: Evaluation) -> None:
 
 def test_app_container(stack: Evaluation, variant: Evaluation) -> None:
     for ev in (stack, variant):
-        settings = settings_of(ev)
+        spec = service_spec(ev)
         app = containers(ev)["httpd"]
-        buffers = log_router_buffers(settings.log_router_memory_mib)
-        assert app["image"] == settings.app_image
-        assert app["portMappings"] == [{"containerPort": settings.app_port, "protocol": "tcp"}]
+        buffers = log_router_buffers(router_memory_mib(ev))
+        assert app["image"] == spec.app.image
+        assert app["portMappings"] == [{"containerPort": spec.app.port, "protocol": "tcp"}]
         assert app["logConfiguration"] == {
             "logDriver": "awsfirelens",
             "options": {"log-driver-buffer-limit": str(buffers.log_driver_buffer_limit)},
         }
         assert app["dependsOn"] == [{"containerName": "log_router", "condition": "HEALTHY"}]
-        assert app["memoryReservation"] == app_memory_reservation_mib(
-            settings.memory, settings.log_router_memory_mib, buffers
-        )
+        assert app["memoryReservation"] == app_memory_reservation_mib(spec.app.memory, router_memory_mib(ev), buffers)
     assert containers(variant)["httpd"]["portMappings"][0]["containerPort"] == 8080
 
 
@@ -243,8 +221,8 @@ def test_httpd_runs_read_only_and_writes_only_where_the_stock_image_writes(stack
     (a volume without `host`: "the Docker daemon assigns a host path for your data volume", Volume.host, botocore's
     model) of its own, named in the ECS volume name rules (letters, digits, _ and -, up to 255)."""
     httpd = containers(stack)["httpd"]
-    assert WRITABLE_PATHS == ("/usr/local/apache2/logs",)
-    assert settings_of(stack).writable_paths == WRITABLE_PATHS
+    assert AppContainer("httpd").writable_paths == ("/usr/local/apache2/logs",)
+    assert service_spec(stack).app.writable_paths == AppContainer("httpd").writable_paths
     assert httpd["readonlyRootFilesystem"] is True
     assert httpd["mountPoints"] == [
         {"sourceVolume": "httpd-usr-local-apache2-logs", "containerPath": "/usr/local/apache2/logs", "readOnly": False}
@@ -253,12 +231,12 @@ def test_httpd_runs_read_only_and_writes_only_where_the_stock_image_writes(stack
 
 
 def test_the_read_only_root_can_be_turned_off_and_the_writable_paths_changed(variant: Evaluation) -> None:
-    """appReadOnlyRootFilesystem false (dev only: the policy pack refuses it in prod) and other appWritablePaths, as
+    """readOnlyRootFilesystem false (dev only: the policy pack refuses it in prod) and other writablePaths, as
     another image needs them: each path gets its own volume."""
-    settings = settings_of(variant)
+    spec = service_spec(variant)
     httpd = containers(variant)["httpd"]
-    assert settings.read_only_root_filesystem is False and httpd["readonlyRootFilesystem"] is False
-    assert [m["containerPath"] for m in httpd["mountPoints"]] == list(settings.writable_paths) == ["/tmp", "/var/run"]
+    assert spec.app.read_only_root_filesystem is False and httpd["readonlyRootFilesystem"] is False
+    assert [m["containerPath"] for m in httpd["mountPoints"]] == list(spec.app.writable_paths) == ["/tmp", "/var/run"]
     volumes = [v["name"] for v in task_definition(variant)["volumes"]]
     assert volumes == ["fluent-bit-state", "httpd-tmp", "httpd-var-run"]
     assert [m["sourceVolume"] for m in httpd["mountPoints"]] == volumes[1:]
@@ -289,14 +267,13 @@ def test_log_router_firelens_configuration(stack: Evaluation) -> None:
 
 def test_log_router_environment_is_the_contract(stack: Evaluation, variant: Evaluation) -> None:
     for ev in (stack, variant):
-        settings = settings_of(ev)
         env = environment(containers(ev)["log_router"])
         assert set(env) == ROUTER_ENV
-        buffers: LogRouterBuffers = log_router_buffers(settings.log_router_memory_mib)
+        buffers: LogRouterBuffers = log_router_buffers(router_memory_mib(ev))
         assert env["AWS_REGION"] == ev.config.region
         assert env["APP_LOG_GROUP"] == one(ev, LOG_GROUP, "app-logs").state["name"]
         assert env["APP_LOG_STREAM_PREFIX"] == "httpd/"
-        assert env["APP_LOG_PARSER"] == ACCESS_LOG_PARSER  # httpd's own access log format
+        assert env["APP_LOG_PARSER"] == "httpd_access"  # httpd's own access log format
         assert (env["FLB_MEM_BUF_LIMIT"], env["FLB_STORAGE_LIMIT"]) == (buffers.mem_buf_limit, buffers.storage_limit)
     assert environment(containers(variant)["log_router"])["FLB_MEM_BUF_LIMIT"] == "48MB"
 
@@ -334,7 +311,7 @@ def test_log_router_health_check_and_stop_timeout(stack: Evaluation) -> None:
 
 def test_log_router_memory_and_own_logs(stack: Evaluation) -> None:
     router = containers(stack)["log_router"]
-    assert router["memoryReservation"] == settings_of(stack).log_router_memory_mib
+    assert router["memoryReservation"] == router_memory_mib(stack)
     assert "memory" not in router  # a hard limit would OOM-kill an essential container under a burst
     assert router["logConfiguration"] == {
         "logDriver": "awslogs",
@@ -463,7 +440,7 @@ def test_no_aws_managed_policy_is_attached(stack: Evaluation) -> None:
 
 def test_tasks_admit_only_the_app_port_from_the_alb(stack: Evaluation, variant: Evaluation) -> None:
     for ev in (stack, variant):
-        port = settings_of(ev).app_port
+        port = service_spec(ev).app.port
         group = one(ev, SECURITY_GROUP)
         assert not group.inputs.get("ingress") and not group.inputs.get("egress")  # rules are resources
         (rule,) = ours(ev, INGRESS)
@@ -507,7 +484,7 @@ def test_service_runs_the_task_definition_on_fargate(stack: Evaluation) -> None:
     assert inputs["cluster"] == stack.one(CLUSTER).state["arn"]
     assert inputs["taskDefinition"] == one(stack, TASK_DEFINITION).state["arn"]
     assert (inputs["launchType"], inputs["platformVersion"]) == ("FARGATE", "1.4.0")
-    assert inputs["desiredCount"] == settings_of(stack).desired_count
+    assert inputs["desiredCount"] == service_spec(stack).scaling.desired_count
     assert inputs["enableExecuteCommand"] is False
     assert inputs["waitForSteadyState"] is True
     assert (inputs["enableEcsManagedTags"], inputs["propagateTags"]) == (True, "TASK_DEFINITION")
@@ -519,12 +496,12 @@ def test_service_is_behind_its_target_group(stack: Evaluation, variant: Evaluati
             {
                 "targetGroupArn": one(ev, TARGET_GROUP).state["arn"],
                 "containerName": "httpd",
-                "containerPort": settings_of(ev).app_port,
+                "containerPort": service_spec(ev).app.port,
             }
         ]
         assert (
             one(ev, SERVICE).inputs["healthCheckGracePeriodSeconds"]
-            == settings_of(ev).health_check_grace_period_seconds
+            == service_spec(ev).app.health_check.grace_period_seconds
         )
 
 
@@ -561,20 +538,20 @@ def test_service_passes_the_ecs_api_model(stack: Evaluation) -> None:
 
 
 def test_autoscaling_target_spans_the_configured_range(stack: Evaluation) -> None:
-    settings = settings_of(stack)
+    spec = service_spec(stack)
     target = one(stack, SCALING_TARGET).inputs
     resource_id = f"service/{stack.one(CLUSTER).state['name']}/{one(stack, SERVICE).state['name']}"
     assert target == {
         "serviceNamespace": "ecs",
         "scalableDimension": "ecs:service:DesiredCount",
         "resourceId": resource_id,
-        "minCapacity": settings.min_count,
-        "maxCapacity": settings.max_count,
+        "minCapacity": spec.scaling.min_count,
+        "maxCapacity": spec.scaling.max_count,
     }
 
 
 def test_target_tracking_on_cpu_and_requests_per_target(stack: Evaluation) -> None:
-    settings = settings_of(stack)
+    spec = service_spec(stack)
     target = one(stack, SCALING_TARGET).inputs
     (alb,) = stack.of_type(ALB)
     target_group = one(stack, TARGET_GROUP)
@@ -586,9 +563,9 @@ def test_target_tracking_on_cpu_and_requests_per_target(stack: Evaluation) -> No
         config = inputs["targetTrackingScalingPolicyConfiguration"]
         by_metric[config["predefinedMetricSpecification"]["predefinedMetricType"]] = config
     assert set(by_metric) == {"ECSServiceAverageCPUUtilization", "ALBRequestCountPerTarget"}
-    assert by_metric["ECSServiceAverageCPUUtilization"]["targetValue"] == settings.cpu_target_percent
+    assert by_metric["ECSServiceAverageCPUUtilization"]["targetValue"] == spec.scaling.cpu_target_percent
     requests = by_metric["ALBRequestCountPerTarget"]
-    assert requests["targetValue"] == settings.requests_per_target
+    assert requests["targetValue"] == spec.scaling.requests_per_target
     label = f"{alb.state['arnSuffix']}/{target_group.state['arnSuffix']}"
     assert requests["predefinedMetricSpecification"]["resourceLabel"] == label
     assert (
@@ -624,23 +601,17 @@ def test_target_group_registers_task_ips_with_the_configured_health_check(
 ) -> None:
     for ev in (stack, variant):
         tg = one(ev, TARGET_GROUP).inputs
-        assert (tg["targetType"], tg["protocol"], tg["port"]) == ("ip", "HTTP", settings_of(ev).app_port)
+        assert (tg["targetType"], tg["protocol"], tg["port"]) == ("ip", "HTTP", service_spec(ev).app.port)
         assert tg["vpcId"] == ev.one("aws:ec2/vpc:Vpc").id
         assert tg["deregistrationDelay"] <= 60
         check = tg["healthCheck"]
         assert check["enabled"] is True
-        assert (check["path"], check["matcher"], check["port"]) == (
-            config_value(ev, "healthCheckPath"),
-            config_value(ev, "healthCheckMatcher"),
-            "traffic-port",
-        )
-        assert (check["interval"], check["timeout"]) == (
-            config_int(ev, "healthCheckIntervalSeconds"),
-            config_int(ev, "healthCheckTimeoutSeconds"),
-        )
+        wanted = service_spec(ev).app.health_check
+        assert (check["path"], check["matcher"], check["port"]) == (wanted.path, wanted.matcher, "traffic-port")
+        assert (check["interval"], check["timeout"]) == (wanted.interval_seconds, wanted.timeout_seconds)
         assert (check["healthyThreshold"], check["unhealthyThreshold"]) == (
-            config_int(ev, "healthyThreshold"),
-            config_int(ev, "unhealthyThreshold"),
+            wanted.healthy_threshold,
+            wanted.unhealthy_threshold,
         )
         request = create_target_group_request(one(ev, TARGET_GROUP))
         assert validate_request("elbv2", "CreateTargetGroup", request) == []
@@ -671,7 +642,7 @@ def test_the_alb_reaches_exactly_this_service_on_its_port(stack: Evaluation, var
     """The ALB's egress to the tasks is the service's rule on the ALB's security group, referencing the tasks'
     group on the app port (not the VPC's CIDR): the ALB reaches the services behind it and nothing else."""
     for ev in (stack, variant):
-        port = settings_of(ev).app_port
+        port = service_spec(ev).app.port
         (rule,) = [r for r in ev.of_type(EGRESS) if r.inputs["securityGroupId"] == alb_security_group(ev).id]
         assert rule.parent == ev.one(COMPONENT, "httpd").urn
         assert rule.inputs["referencedSecurityGroupId"] == one(ev, SECURITY_GROUP).id
@@ -682,66 +653,111 @@ def test_the_alb_reaches_exactly_this_service_on_its_port(stack: Evaluation, var
 # --- args: what the component refuses before anything is created ------------------------------------------------
 
 
-def make_args(listener: ListenerAttachment | None = None, **app: Any) -> FirelensServiceArgs:
+def make_args(route: Route | None = None, **app: Any) -> FirelensServiceArgs:
     container: dict[str, Any] = {"name": "api", "image": "public.ecr.aws/nginx/nginx:1.27", "port": 8080} | app
     return FirelensServiceArgs(
         cluster_name="c",
         cluster_arn="arn:aws:ecs:ap-northeast-1:123456789012:cluster/c",
         network=TaskNetwork("vpc-0123456789abcdef0", ["subnet-0123456789abcdef0"]),
-        listener=listener or ListenerAttachment("arn:l", "sg-0123456789abcdef0", "app/web/0123", 100, ("/api/*",)),
+        listener=ListenerAttachment("arn:l", "sg-0123456789abcdef0", "app/web/0123"),
         app=AppContainer(**container),
+        route=route or Route(100, ("/api/*",)),
         log_router=LogRouter("image@sha256:" + "0" * 64, "arn:r", "stream", "arn:s"),
         alarms=AlarmThresholds("arn:t"),
     )
 
 
+def fields_of(args: FirelensServiceArgs) -> list[tuple[str, object]]:
+    return [(problem.field, problem.value) for problem in args.problems()]
+
+
 @pytest.mark.parametrize(
-    ("listener", "problem"),
+    ("route", "problem"),
     [
-        (ListenerAttachment("l", "g", "s", 0, ("/*",)), "priority 0 is not from 1 to 50000"),
-        (ListenerAttachment("l", "g", "s", 50001, ("/*",)), "priority 50001 is not from 1 to 50000"),
-        (ListenerAttachment("l", "g", "s", 10), "at least one path pattern or host header"),
-        (ListenerAttachment("l", "g", "s", 10, ("/a", "/b", "/c", "/d")), "path_patterns: 4 values, at most 3"),
-        (
-            ListenerAttachment("l", "g", "s", 10, ("/a", "/b", "/c"), ("a.example", "b.example", "c.example")),
-            "6 path patterns and host headers, at most 5 per rule",
-        ),
-        (ListenerAttachment("l", "g", "s", 10, ("/" + "a" * 128,)), "is longer than 128"),
+        (Route(0), ("route.priority", 0)),
+        (Route(50001), ("route.priority", 50001)),
+        (Route(10, ()), ("route.path_patterns", [])),
+        (Route(10, ("/a", "/b", "/c", "/d")), ("route.path_patterns", ["/a", "/b", "/c", "/d"])),
+        (Route(10, ("/a", "/b", "/c"), ("a.example", "b.example", "c.example")), ("route.path_patterns", 6)),
+        (Route(10, ("/" + "a" * 128,)), ("route.path_patterns", "/" + "a" * 128)),
+        (Route(10, (), ("h" * 125 + ".com",)), ("route.host_headers", "h" * 125 + ".com")),
+        (Route(10, (), ("localhost",)), ("route.host_headers", "localhost")),
+        (Route(10, (), ("example.c0m",)), ("route.host_headers", "example.c0m")),
     ],
 )
-def test_rules_elb_would_refuse_are_refused(listener: ListenerAttachment, problem: str) -> None:
+def test_rules_elb_would_refuse_are_refused(route: Route, problem: tuple[str, object]) -> None:
     """Each rule may have one path-pattern and one host-header condition, "up to three comparison strings per
     condition and up to five per rule" (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/
     listener-update-rules.html); a path pattern or host name is at most 128 characters
-    (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_PathPatternConditionConfig.html).
-    botocore's model checks only the priority's range."""
-    problems = args_problems(make_args(listener))
-    assert any(problem in p for p in problems), problems
-    with pytest.raises(ValueError, match=re.escape(problem)):
-        FirelensService("api", make_args(listener))
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_PathPatternConditionConfig.html); a host
+    name has "at least one "." character" and "only alphabetical characters after the final "."" (ELB API reference,
+    HostHeaderConditionConfig). botocore's model checks only the priority's range."""
+    assert problem in fields_of(make_args(route)), make_args(route).problems()
+    with pytest.raises(ValueError, match=re.escape(f"FirelensService 'api': {problem[0]}")):
+        FirelensService("api", make_args(route))
 
 
 @pytest.mark.parametrize(
     ("app", "problem"),
     [
-        ({"name": "log_router"}, "app container name 'log_router'"),
-        ({"name": "my app"}, "app container name 'my app'"),
-        ({"port": 24224}, "app port 24224"),
-        ({"port": 2020}, "app port 2020"),
-        ({"access_log_parser": "nginx"}, "access log parser 'nginx'"),
-        ({"cpu_architecture": "arm64"}, "cpu architecture 'arm64'"),
-        ({"writable_paths": ("tmp",)}, "writable path 'tmp': allowed: absolute paths"),
-        ({"writable_paths": ("/",)}, "writable path '/'"),
-        ({"writable_paths": ("/var/run/",)}, "writable path '/var/run/'"),
-        ({"writable_paths": ("/var/../etc",)}, "writable path '/var/../etc'"),
-        ({"writable_paths": ("/a b", "/a-b")}, "each path once (volume names"),
-        ({"writable_paths": ("/" + "a" * 255,)}, "up to 255"),
-        ({"name": "fluent", "writable_paths": ("/bit/state",)}, "'fluent-bit-state' is the log router's"),
+        ({"name": "log_router"}, ("app.name", "log_router")),
+        ({"name": "my app"}, ("app.name", "my app")),
+        ({"port": 24224}, ("app.port", 24224)),
+        ({"port": 2020}, ("app.port", 2020)),
+        ({"port": 0}, ("app.port", 0)),
+        ({"image": "nginx"}, ("app.image", "nginx")),
+        ({"image": "nginx:latest"}, ("app.image", "nginx:latest")),
+        ({"image": "Nginx:1.27"}, ("app.image", "Nginx:1.27")),
+        ({"cpu": 300}, ("app.cpu", 300)),
+        ({"cpu": 256, "memory": 4096}, ("app.memory", 4096)),
+        ({"access_log_parser": "nginx"}, ("app.access_log_parser", "nginx")),
+        ({"cpu_architecture": "arm64"}, ("app.cpu_architecture", "arm64")),
+        ({"writable_paths": ("tmp",)}, ("app.writable_paths", "tmp")),
+        ({"writable_paths": ("/",)}, ("app.writable_paths", "/")),
+        ({"writable_paths": ("/var/run/",)}, ("app.writable_paths", "/var/run/")),
+        ({"writable_paths": ("/var/../etc",)}, ("app.writable_paths", "/var/../etc")),
+        ({"writable_paths": ("/a b", "/a-b")}, ("app.writable_paths", ["/a b", "/a-b"])),
+        ({"writable_paths": ("/" + "a" * 255,)}, ("app.writable_paths", ["/" + "a" * 255])),
+        ({"name": "fluent", "writable_paths": ("/bit/state",)}, ("app.writable_paths", ["/bit/state"])),
+        ({"health_check": HealthCheck(path="health")}, ("app.health_check.path", "health")),
+        ({"health_check": HealthCheck(interval_seconds=4)}, ("app.health_check.interval_seconds", 4)),
+        ({"health_check": HealthCheck(timeout_seconds=10)}, ("app.health_check.timeout_seconds", 10)),
+        ({"health_check": HealthCheck(healthy_threshold=11)}, ("app.health_check.healthy_threshold", 11)),
+        ({"health_check": HealthCheck(unhealthy_threshold=1)}, ("app.health_check.unhealthy_threshold", 1)),
+        ({"health_check": HealthCheck(matcher="500")}, ("app.health_check.matcher", "500")),
+        ({"health_check": HealthCheck(matcher="2xx")}, ("app.health_check.matcher", "2xx")),
+        ({"health_check": HealthCheck(grace_period_seconds=7201)}, ("app.health_check.grace_period_seconds", 7201)),
     ],
 )
-def test_apps_the_task_cannot_run_are_refused(app: dict[str, Any], problem: str) -> None:
-    assert any(problem in p for p in args_problems(make_args(**app)))
-    assert args_problems(make_args()) == []
+def test_apps_the_task_cannot_run_are_refused(app: dict[str, Any], problem: tuple[str, object]) -> None:
+    """Fargate's task sizes (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
+    #fargate-tasks-size), CreateTargetGroup's health check ranges (botocore's model: HealthCheckIntervalSeconds 5 to
+    300, HealthCheckTimeoutSeconds 2 to 120, thresholds 2 to 10, HttpCode 200 to 499 for HTTP), CreateService's
+    healthCheckGracePeriodSeconds (0 to 7200 in the model's docs): the component refuses them, so a stack built in
+    code meets the same rules as one from config."""
+    assert problem in fields_of(make_args(**app)), make_args(**app).problems()
+    assert make_args().problems() == []
+
+
+@pytest.mark.parametrize(
+    ("scaling", "problem"),
+    [
+        (Scaling(desired_count=3, min_count=1, max_count=2), ("scaling.desired_count", 3)),
+        (Scaling(desired_count=1, min_count=3, max_count=2), ("scaling.min_count", 3)),
+        (Scaling(max_count=101), ("scaling.max_count", 101)),
+        (Scaling(cpu_target_percent=95), ("scaling.cpu_target_percent", 95)),
+        (Scaling(requests_per_target=0), ("scaling.requests_per_target", 0)),
+    ],
+)
+def test_scaling_out_of_order_is_refused(scaling: Scaling, problem: tuple[str, object]) -> None:
+    args = dataclasses.replace(make_args(), scaling=scaling)
+    assert problem in fields_of(args), args.problems()
+
+
+def test_the_router_keeps_at_most_half_the_task_memory() -> None:
+    args = make_args()
+    too_much = dataclasses.replace(args, log_router=dataclasses.replace(args.log_router, memory_reservation_mib=400))
+    assert fields_of(too_much) == [("log_router.memory_reservation_mib", 400)]
 
 
 def test_a_moved_from_label_no_child_has_is_refused() -> None:
@@ -752,7 +768,7 @@ def test_a_moved_from_label_no_child_has_is_refused() -> None:
 
 def test_every_child_is_labelled_as_moved_from_knows_it(stack: Evaluation) -> None:
     """moved_from accepts exactly the labels of the children the component creates (child_labels)."""
-    labels = set(child_labels(settings_of(stack).app_port))
+    labels = set(child_labels(service_spec(stack).app.port))
     created = {r.name.removeprefix("httpd-") for r in stack.descendants(stack.one(COMPONENT, "httpd"))}
     assert created <= labels
     assert labels - created <= {"alarms-tasks-below-floor", "alarms-tasks-below-desired"}  # one of the two

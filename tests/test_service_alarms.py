@@ -16,6 +16,7 @@ from tests.helpers import (
     only,
     put_metric_alarm_request,
     service_alarms,
+    service_spec,
 )
 
 SERVICE_COMPONENT = "httpd-firelens:service:FirelensService"
@@ -50,7 +51,7 @@ def test_without_container_insights_healthy_hosts_below_the_floor_alarm(dev: Eva
     alarm = service_alarms(dev)["tasks-below-floor"]
     assert metric_of(alarm) == ("AWS/ApplicationELB", "HealthyHostCount", target_group_dimensions(dev))
     assert alarm.inputs["comparisonOperator"] == "LessThanThreshold"
-    assert alarm.inputs["threshold"] == config_int(dev, "minCount")
+    assert alarm.inputs["threshold"] == service_spec(dev).scaling.min_count
     assert alarm.inputs["evaluationPeriods"] == config_int(dev, "alarmEvaluationMinutes")
     assert alarm.inputs["treatMissingData"] == "breaching"  # a target group with no data has no healthy task
 
@@ -92,9 +93,10 @@ def test_target_group_alarms(stack: Evaluation) -> None:
 
 def test_thresholds_follow_config(dev: Evaluation) -> None:
     ev = evaluate_stack("dev", secrets=None, **PIPELINE_VARIANT)
-    keys = ("alarmTarget5xxPerMinute", "alarmEvaluationMinutes", "minCount")
+    keys = ("alarmTarget5xxPerMinute", "alarmEvaluationMinutes")
     assert all(config_int(ev, key) != config_int(dev, key) for key in keys)
+    assert service_spec(ev).scaling.min_count != service_spec(dev).scaling.min_count
     found = service_alarms(ev)
     assert found["target-5xx"].inputs["threshold"] == config_int(ev, "alarmTarget5xxPerMinute")
     assert found["target-5xx"].inputs["evaluationPeriods"] == config_int(ev, "alarmEvaluationMinutes")
-    assert found["tasks-below-floor"].inputs["threshold"] == config_int(ev, "minCount")
+    assert found["tasks-below-floor"].inputs["threshold"] == service_spec(ev).scaling.min_count

@@ -6,15 +6,18 @@ file + overrides, the AZ list from the mocked `getAvailabilityZones` invoke), wi
 
 from __future__ import annotations
 
+import json
 import logging
+from typing import Any
 
 import pytest
 import yaml
 
-from components.limits import image_pin_problem
+from components.firelens_service import AppContainer, Route, Scaling
+from components.limits import LOG_RETENTION_DAYS, image_pin_problem
+from components.service_entries import ServiceSpec
 from components.settings import (
-    FARGATE_MEMORY_BY_CPU,
-    LOG_RETENTION_DAYS,
+    MOVED_TO_SERVICES,
     ConfigError,
     DomainSettings,
     Settings,
@@ -51,6 +54,16 @@ def only_problem(key: str, secrets: dict[str, str] | None = None, **overrides: s
     assert len(found) == 1, found
     assert f"'httpd-firelens:{key}'" in found[0] or f"'{key}'" in found[0], found
     return found[0]
+
+
+def httpd(**keys: Any) -> str:
+    """The `services` value with one entry, httpd's, setting these keys."""
+    return json.dumps({"httpd": keys})
+
+
+def the_httpd(settings: Settings) -> ServiceSpec:
+    (spec,) = [spec for spec in settings.service.services if spec.name == "httpd"]
+    return spec
 
 
 def test_committed_stacks_are_valid() -> None:
@@ -95,20 +108,26 @@ def test_a_vpc_whose_subnets_are_too_small_for_an_alb_is_rejected(cidr: str) -> 
     for the sources): the preview stops on vpcCidr, naming the other keys the answer depends on."""
     problem = only_problem("vpcCidr", vpcCidr=cidr)
     assert f"{cidr} is not allowed" in problem and "an ALB needs /27 or larger" in problem
-    assert "natGateways none and maxCount 2: a prefix of /23 or shorter" in problem
+    assert "natGateways none and the services' maxCount total 2: a prefix of /23 or shorter" in problem
 
 
 def test_a_vpc_must_hold_the_alb_and_every_task_of_a_deployment() -> None:
     """A /23 VPC has /27 subnets of 27 usable addresses. Without NAT the tasks share the public subnets with the
-    ALB's 8: maxCount 9 is 18 tasks at a deployment's 200 % (26 addresses), maxCount 10 is 20 (28). With NAT the
-    tasks have the private subnets to themselves: 13 (26 tasks) fits, 14 (28) does not."""
-    assert load(vpcCidr="10.0.0.0/23", maxCount="9").network.vpc_cidr == "10.0.0.0/23"
-    problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", maxCount="10")
+    ALB's 8: a maxCount of 9 is 18 tasks at a deployment's 200 % (26 addresses), 10 is 20 (28), whether one service
+    or several sum to it. With NAT the tasks have the private subnets to themselves: 13 (26 tasks) fits, 14 does
+    not."""
+    assert load(vpcCidr="10.0.0.0/23", services=httpd(maxCount=9)).network.vpc_cidr == "10.0.0.0/23"
+    problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", services=httpd(maxCount=10))
     assert "each public subnet needs 28: 8 for the ALB and 20 tasks" in problem
-    assert "natGateways none and maxCount 10: a prefix of /22 or shorter" in problem
-    assert load(vpcCidr="10.0.0.0/23", natGateways="single", maxCount="13").network.nat_gateways == "single"
-    problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", natGateways="per-az", maxCount="14")
-    assert "each private subnet needs 28" in problem and "natGateways per-az and maxCount 14" in problem
+    assert "natGateways none and the services' maxCount total 10: a prefix of /22 or shorter" in problem
+    two = json.dumps({"httpd": {"maxCount": 5}, "api": {"maxCount": 5, "priority": 10, "paths": ["/api/*"]}})
+    assert "maxCount total 10" in only_problem("vpcCidr", vpcCidr="10.0.0.0/23", services=two)
+    assert load(vpcCidr="10.0.0.0/23", natGateways="single", services=httpd(maxCount=13)).network.nat_gateways
+    problem = only_problem("vpcCidr", vpcCidr="10.0.0.0/23", natGateways="per-az", services=httpd(maxCount=14))
+    assert (
+        "each private subnet needs 28" in problem
+        and "natGateways per-az and the services' maxCount total 14" in problem
+    )
 
 
 def test_a_region_without_availability_zones_is_a_region_problem() -> None:
@@ -166,18 +185,17 @@ def test_flow_logs_are_a_boolean() -> None:
 
 def test_app_filesystem() -> None:
     """The app's root filesystem is read-only by default with the stock httpd image's writable path
-    (components/service.py WRITABLE_PATHS); appWritablePaths takes absolute paths in normal form, each once."""
-    dev = load().service
-    assert (dev.read_only_root_filesystem, dev.writable_paths) == (True, ("/usr/local/apache2/logs",))
-    other = load(appReadOnlyRootFilesystem="false", appWritablePaths='["/tmp", "/var/cache/nginx"]').service
-    assert (other.read_only_root_filesystem, other.writable_paths) == (False, ("/tmp", "/var/cache/nginx"))
-    assert load(appWritablePaths="[]").service.writable_paths == ()
+    (AppContainer's defaults); writablePaths takes absolute paths in normal form, each once."""
+    app = the_httpd(load()).app
+    assert (app.read_only_root_filesystem, app.writable_paths) == (True, ("/usr/local/apache2/logs",))
+    other = the_httpd(load(services=httpd(readOnlyRootFilesystem=False, writablePaths=["/tmp", "/var/cache/nginx"])))
+    assert (other.app.read_only_root_filesystem, other.app.writable_paths) == (False, ("/tmp", "/var/cache/nginx"))
+    assert the_httpd(load(services=httpd(writablePaths=[]))).app.writable_paths == ()
     for bad in ("tmp", "/", "/tmp/", "/var/../etc", "//tmp"):
-        assert "allowed: absolute paths in normal form" in only_problem(
-            "appWritablePaths", appWritablePaths=f'["{bad}"]'
-        )
-    assert "each path once" in only_problem("appWritablePaths", appWritablePaths='["/tmp", "/tmp"]')
-    assert "allowed: true, false" in only_problem("appReadOnlyRootFilesystem", appReadOnlyRootFilesystem="yes")
+        problem = only_problem("services.httpd.writablePaths", services=httpd(writablePaths=[bad]))
+        assert "allowed: absolute paths in normal form" in problem
+    problem = only_problem("services.httpd.readOnlyRootFilesystem", services=httpd(readOnlyRootFilesystem="yes"))
+    assert problem.endswith(": yes is not allowed; allowed: true or false")
 
 
 def test_app_writable_paths_whose_volumes_ecs_refuses_are_a_config_problem() -> None:
@@ -186,9 +204,9 @@ def test_app_writable_paths_whose_volumes_ecs_refuses_are_a_config_problem() -> 
     and hyphens" (botocore's ECS model, Volume.name), and two volumes of one task cannot share a name. Paths that
     pass one by one but break either rule are refused with the config key, before anything is created, not by
     the service component halfway through the program."""
-    same_volume = only_problem("appWritablePaths", appWritablePaths='["/a-b", "/a/b"]')
+    same_volume = only_problem("services.httpd.writablePaths", services=httpd(writablePaths=["/a-b", "/a/b"]))
     assert "each path once (volume names ['httpd-a-b', 'httpd-a-b'] must differ)" in same_volume
-    too_long = only_problem("appWritablePaths", appWritablePaths=f'["/{"a" * 255}"]')
+    too_long = only_problem("services.httpd.writablePaths", services=httpd(writablePaths=[f"/{'a' * 255}"]))
     assert "letters, digits, - and _, up to 255" in too_long
 
 
@@ -307,39 +325,41 @@ def test_booleans() -> None:
     assert "true, false" in only_problem("deletionProtection", deletionProtection="yes")
 
 
-def test_health_check_values() -> None:
-    health = load(healthCheckPath="/healthz", healthCheckMatcher="200-299").load_balancer.health_check
-    assert (health.path, health.matcher) == ("/healthz", "200-299")
-    assert load(healthCheckMatcher="200,302").load_balancer.health_check.matcher == "200,302"
-    assert "starting with /" in only_problem("healthCheckPath", healthCheckPath="healthz")
-    assert "from 5 to 300" in only_problem("healthCheckIntervalSeconds", healthCheckIntervalSeconds="4")
-    assert "less than healthCheckIntervalSeconds (10)" in only_problem(
-        "healthCheckTimeoutSeconds", healthCheckTimeoutSeconds="10"
+def test_a_service_entry_sets_its_service_over_the_components_defaults() -> None:
+    """Without `services` in the stack file, Pulumi.yaml's default: one httpd service with every default; an entry
+    sets what it names (tests/test_service_entries.py reads every key)."""
+    (spec,) = load().service.services
+    assert spec == ServiceSpec("httpd", AppContainer("httpd"), Route(), Scaling())
+    (api,) = load(services=json.dumps({"api": {"port": 8080, "healthCheck": {"path": "/healthz"}}})).service.services
+    assert (api.name, api.app.name, api.app.port, api.app.health_check.path) == ("api", "api", 8080, "/healthz")
+
+
+def test_a_bad_entry_is_one_line_naming_its_full_key() -> None:
+    assert only_problem("services.httpd.port", services=httpd(port=24224)) == (
+        "config key 'httpd-firelens:services.httpd.port': 24224 is not allowed; allowed: 1 to 65535, but not 24224 "
+        "or 2020 (the log router's)"
     )
-    assert "from 2 to 10" in only_problem("healthyThreshold", healthyThreshold="1")
-    assert "from 2 to 10" in only_problem("unhealthyThreshold", unhealthyThreshold="11")
-    for matcher in ("600", "abc", "200-", "100"):
-        assert "from 200 to 499" in only_problem("healthCheckMatcher", healthCheckMatcher=matcher)
+    assert only_problem("services.httpd.memory", services=httpd(memory=4096)) == (
+        "config key 'httpd-firelens:services.httpd.memory': 4096 is not allowed; allowed: with cpu 256: 512, 1024, 2048"
+    )
+    assert "(did you mean desiredCount?)" in only_problem("services.httpd.desiredcount", services=httpd(desiredcount=2))
+    assert "less than the interval, 10" in only_problem(
+        "services.httpd.healthCheck.timeoutSeconds", services=httpd(healthCheck={"timeoutSeconds": 10})
+    )
+    assert "pinned tag" in only_problem("services.httpd.image", services=httpd(image="httpd:latest"))
 
 
-@pytest.mark.parametrize(
-    "image",
-    [
-        "public.ecr.aws/docker/library/httpd:2.4.65",
-        "httpd:2.4",
-        "registry.example.com:5000/team/httpd:2.4.65-alpine",
-        "public.ecr.aws/docker/library/httpd@sha256:" + "a" * 64,
-    ],
-)
-def test_app_image_accepted(image: str) -> None:
-    assert load(appImage=image).service.app_image == image
+def test_services_must_be_a_map() -> None:
+    assert "a map of service names to their settings" in only_problem("services", services='["httpd"]')
+    assert "a map of service names to their settings" in only_problem("services", services="not json")
 
 
-@pytest.mark.parametrize(
-    "image", ["httpd", "httpd:latest", "httpd:stable", "registry.example.com:5000/httpd", "HTTPD:2.4"]
-)
-def test_app_image_rejected(image: str) -> None:
-    assert "pinned tag" in only_problem("appImage", appImage=image)
+def test_two_services_with_one_priority_are_both_named() -> None:
+    found = problems(services=json.dumps({"httpd": {}, "api": {"paths": ["/api/*"]}}))
+    assert [line.split("'")[1] for line in found] == [
+        "httpd-firelens:services.httpd.priority",
+        "httpd-firelens:services.api.priority",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -349,70 +369,36 @@ def test_app_image_rejected(image: str) -> None:
 def test_settings_pin_images_by_the_policy_packs_rule(image: str) -> None:
     """One image-pinning rule (components.limits.image_pin_problem): what the task-definition-pinned-images
     policy refuses, settings refuse too, before anything is created."""
-    refused = image_pin_problem(image) is not None
-    if refused:
-        assert "pinned tag" in only_problem("appImage", appImage=image)
+    if image_pin_problem(image) is not None:
+        assert "pinned tag" in only_problem("services.httpd.image", services=httpd(image=image))
     else:
-        assert load(appImage=image).service.app_image == image
+        assert the_httpd(load(services=httpd(image=image))).app.image == image
 
 
-def test_app_port() -> None:
-    assert load(appPort="8080").service.app_port == 8080
-    assert "24224 and 2020" in only_problem("appPort", appPort="24224")
-    assert "from 1 to 65535" in only_problem("appPort", appPort="0")
-
-
-SMALLEST_AND_LARGEST = [
-    (cpu, memory) for cpu, sizes in FARGATE_MEMORY_BY_CPU.items() for memory in (sizes[0], sizes[-1])
-]
-
-
-@pytest.mark.parametrize(("cpu", "memory"), SMALLEST_AND_LARGEST)
-def test_fargate_sizes_accepted(cpu: int, memory: int) -> None:
-    service = load(cpu=str(cpu), memory=str(memory)).service
-    assert (service.cpu, service.memory) == (cpu, memory)
-
-
-def test_fargate_cpu_rejected() -> None:
-    assert only_problem("cpu", cpu="300") == (
-        "config key 'httpd-firelens:cpu': 300 is not allowed; allowed: 256, 512, 1024, 2048, 4096, 8192, 16384"
+def test_a_flat_service_key_names_its_new_place() -> None:
+    """The per-service keys moved into the entries: a stack file that still sets one exits 2, naming where it went
+    (and it is not also reported as undeclared)."""
+    assert only_problem("desiredCount", desiredCount="2") == (
+        "config key 'httpd-firelens:desiredCount' is gone; set services.<name>.desiredCount instead, e.g. "
+        "services.httpd.desiredCount (Pulumi.yaml, services)"
     )
-
-
-def test_fargate_memory_rejected_lists_valid_memory_for_the_cpu() -> None:
-    assert only_problem("memory", memory="4096") == (
-        "config key 'httpd-firelens:memory': 4096 is not allowed; allowed with cpu 256: 512, 1024, 2048"
-    )
-    assert "allowed with cpu 8192: 16384, 20480" in only_problem("memory", cpu="8192", memory="17408")
+    assert "services.<name>.healthCheck.path instead" in only_problem("healthCheckPath", healthCheckPath="/")
+    for old in MOVED_TO_SERVICES:
+        assert f"'httpd-firelens:{old}' is gone" in only_problem(old, None, **{old: "1"})
 
 
 def test_cpu_architecture() -> None:
-    assert load(cpuArchitecture="ARM64").service.cpu_architecture == "ARM64"
+    settings = load(cpuArchitecture="ARM64")
+    assert settings.service.cpu_architecture == the_httpd(settings).app.cpu_architecture == "ARM64"
     assert "X86_64, ARM64" in only_problem("cpuArchitecture", cpuArchitecture="arm")
 
 
-def test_log_router_memory_is_bounded_by_the_task_memory() -> None:
+def test_log_router_memory_is_bounded_by_each_tasks_memory() -> None:
     assert load(logRouterMemoryMiB="256").service.log_router_memory_mib == 256
-    assert "from 64 to 256" in only_problem("logRouterMemoryMiB", logRouterMemoryMiB="257")
-    assert "from 64 to 256" in only_problem("logRouterMemoryMiB", logRouterMemoryMiB="32")
-
-
-def test_task_counts() -> None:
-    service = load(minCount="0", desiredCount="0", maxCount="10").service
-    assert (service.min_count, service.desired_count, service.max_count) == (0, 0, 10)
-    assert only_problem("desiredCount", desiredCount="-1") == (
-        "config key 'httpd-firelens:desiredCount': -1 is not allowed; allowed: a whole number from 0 to 100"
+    assert "allowed with services.httpd.memory: 64 to 256" in only_problem(
+        "logRouterMemoryMiB", logRouterMemoryMiB="257"
     )
-    assert "at most maxCount (2)" in only_problem("minCount", minCount="3", desiredCount="2")
-    assert "from minCount (1) to maxCount (2)" in only_problem("desiredCount", desiredCount="3")
-    assert "whole number" in only_problem("maxCount", maxCount="two")
-
-
-def test_scaling_targets_and_grace_period() -> None:
-    assert load(cpuTargetPercent="75").service.cpu_target_percent == 75
-    assert "from 10 to 90" in only_problem("cpuTargetPercent", cpuTargetPercent="95")
-    assert "from 1 to 100000" in only_problem("requestsPerTarget", requestsPerTarget="0")
-    assert "from 0 to 7200" in only_problem("healthCheckGracePeriodSeconds", healthCheckGracePeriodSeconds="-1")
+    assert "from 64 to 122880" in only_problem("logRouterMemoryMiB", logRouterMemoryMiB="32")
 
 
 def test_container_insights_and_fluent_bit_version() -> None:
@@ -519,13 +505,15 @@ def test_plain_keys_must_not_be_secrets() -> None:
 
 
 def test_every_problem_is_reported_at_once() -> None:
-    found = problems(cpu="300", desiredCount="-1", vpcCidr="10.0.0.0/8", logRetentionDays="10", appImage="httpd")
+    found = problems(
+        services=httpd(cpu=300, desiredCount=-1, image="httpd"), vpcCidr="10.0.0.0/8", logRetentionDays="10"
+    )
     keys = sorted(line.split("'")[1] for line in found)
     assert keys == [
-        "httpd-firelens:appImage",
-        "httpd-firelens:cpu",
-        "httpd-firelens:desiredCount",
         "httpd-firelens:logRetentionDays",
+        "httpd-firelens:services.httpd.cpu",
+        "httpd-firelens:services.httpd.desiredCount",
+        "httpd-firelens:services.httpd.image",
         "httpd-firelens:vpcCidr",
     ]
 
@@ -552,10 +540,10 @@ def test_an_undeclared_key_is_logged_as_a_warning(caplog: pytest.LogCaptureFixtu
     """load_settings logs it with pulumi.log.warn (the engine shows it on `pulumi up`; under the mocks it
     reaches Python logging), and the settings load: a warning, not an error."""
     with caplog.at_level(logging.WARNING):
-        settings = load(desiredcount="5")
-    assert settings.service.desired_count == 1
+        settings = load(natgateways="single")
+    assert settings.network.nat_gateways == "none"
     assert any(
-        "'httpd-firelens:desiredcount'" in r.getMessage() and "desiredCount" in r.getMessage() for r in caplog.records
+        "'httpd-firelens:natgateways'" in r.getMessage() and "natGateways" in r.getMessage() for r in caplog.records
     )
 
 

@@ -86,4 +86,4 @@ def test_the_smallest_vpc_holds_the_alb_and_every_task_of_a_deployment(
     assert vpc_prefix_problem(smallest_vpc, nat, max_count) is None
     problem = vpc_prefix_problem(smallest_vpc + 1, nat, max_count)
     assert problem is not None and problem.endswith(f"a prefix of /{smallest_vpc} or shorter")
-    assert f"natGateways {nat} and maxCount {max_count}" in problem
+    assert f"natGateways {nat} and the services' maxCount total {max_count}" in problem
