@@ -33,7 +33,7 @@ import pulumi_aws as aws
 from components.archive_layout import PARTITION_COLUMN_TYPE, TIME_PARTITIONS, table_location
 from components.archive_tables import INPUT_FORMAT, OUTPUT_FORMAT, SERDE_LIBRARY, TABLE_TYPE, ArchiveTable
 from components.iam import kms_key_through_s3_statement, policy_document
-from components.private_bucket import PrivateBucket, PrivateBucketArgs
+from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
 from components.saved_queries import SAVED_QUERIES, SavedQuery
 
 ENGINE_VERSION = "Athena engine version 3"
@@ -109,18 +109,17 @@ class ArchiveQueriesArgs:
     """The archives to make tables for: each a table definition and where its objects are."""
     bytes_scanned_cutoff_mib: int
     """The workgroup cancels a query that scans more than this (QuerySettings.bytes_scanned_cutoff_mib)."""
+    buckets: BucketChoices
+    """The stack's bucket choices: the results bucket keeps replaced results as long, `pulumi destroy` may delete
+    its objects and the query history (force_destroy), and it is protected like the others. Its objects expire
+    after `results_expiration_days`, not the archives' expiration."""
     kms_key_arn: str | None = None
     """The archives' key: results are encrypted with it too, and readers may use it. Default None: SSE-S3."""
-    force_destroy: bool = False
-    """`pulumi destroy` may delete the results bucket's objects and the query history. Default False."""
-    protect: bool = False
-    """Pulumi `protect` on the results bucket. Default False."""
     results_expiration_days: int = 7
     """Days before query results expire. Default 7: results are for reading now; the archive stays the record."""
-    noncurrent_version_expiration_days: int = 30
-    """Days a replaced or deleted result stays as a noncurrent version of the (versioned) results bucket."""
     queries: Sequence[SavedQuery] = SAVED_QUERIES
-    """The saved queries of the workgroup. Default: saved_queries.SAVED_QUERIES."""
+    """The saved queries of the workgroup, each saved when its table is one of the sources'. Default:
+    saved_queries.SAVED_QUERIES."""
 
 
 class ArchiveQueries(pulumi.ComponentResource):
@@ -138,7 +137,7 @@ class ArchiveQueries(pulumi.ComponentResource):
         database = aws.glue.CatalogDatabase(
             f"{name}-database",
             name=args.database_name,
-            description="Athena tables over this stack's S3 archives (app logs, ECS task stops)",
+            description="Athena tables over this stack's S3 archives (app logs, ECS task stops, WAF logs)",
             opts=self._child(),
         )
         tables = [self._table(database, source) for source in args.sources]
@@ -146,16 +145,16 @@ class ArchiveQueries(pulumi.ComponentResource):
             f"{name}-results",
             PrivateBucketArgs(
                 expiration_days=args.results_expiration_days,
-                noncurrent_version_expiration_days=args.noncurrent_version_expiration_days,
-                force_destroy=args.force_destroy,
-                protect=args.protect,
+                noncurrent_version_expiration_days=args.buckets.noncurrent_version_expiration_days,
+                force_destroy=args.buckets.force_destroy,
+                protect=args.buckets.protect,
                 kms_key_arn=args.kms_key_arn,
                 lifecycle_rule_id="expire-query-results",
             ),
             opts=self._child(),
         )
         workgroup = self._workgroup(results, database)
-        for query in args.queries:
+        for query in (q for q in args.queries if q.table in {source.table.name for source in args.sources}):
             aws.athena.NamedQuery(
                 f"{name}-{query.key}",
                 name=query.name,
@@ -246,7 +245,7 @@ class ArchiveQueries(pulumi.ComponentResource):
             f"{self._name}-workgroup",
             description="Queries of this stack's S3 archives: engine version 3, enforced settings, a scan cutoff",
             state="ENABLED",
-            force_destroy=args.force_destroy,
+            force_destroy=args.buckets.force_destroy,
             configuration=aws.athena.WorkgroupConfigurationArgs(
                 enforce_workgroup_configuration=True,
                 publish_cloudwatch_metrics_enabled=True,

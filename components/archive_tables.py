@@ -1,16 +1,17 @@
-"""The Glue tables over the two archives, as plain data: columns, SerDe and table properties.
+"""The Glue tables over the archives, as plain data: columns, SerDe and table properties.
 
 A plain module (no Pulumi import), so that the component (components/archive_queries.py) and the tests (which
 read the archives with a local engine through exactly these definitions) share one copy.
 
-Both archives hold GZIP objects of JSON lines, one record per line, under the time partitions of
-components/archive_layout.py. The tables read them with the OpenX JSON SerDe:
+Every archive (app logs, task stops, WAF logs) holds GZIP objects of JSON lines, one record per line, under the time
+partitions of components/archive_layout.py. The tables read them with the OpenX JSON SerDe:
 - `ignore.malformed.json`: a line that is not valid JSON becomes a row of NULLs instead of failing the query
   (every saved query filters on a column such a row lacks);
 - `case.insensitive` (the SerDe's default, stated anyway): JSON keys are matched in lower case, at every level,
   so the ECS event's `stopCode` is the struct field `stopcode`; Athena lowercases names anyway;
 - `mapping.<column>`: a column whose JSON key is not a valid column name (`detail-type`).
-Columns are the fields the producers write; keys not listed are ignored by the SerDe.
+Columns are the fields the producers write, each of a type every value they write fits (a number where they write
+numbers); keys not listed are ignored by the SerDe.
 """
 
 from __future__ import annotations
@@ -144,4 +145,117 @@ TASK_STOP_TABLE: Final = ArchiveTable(
     key_mappings={"detail_type": "detail-type"},
 )
 
-ARCHIVE_TABLES: Final = (APP_LOG_TABLE, TASK_STOP_TABLE)
+# What AWS WAF logs for every request a web ACL inspects, one JSON object per line (WAF writes to the archive's
+# Firehose stream, components/web_firewall.py). Sources, all AWS's:
+# - the WAF developer guide, "Log fields for protection pack (web ACL) traffic"
+#   (https://docs.aws.amazon.com/waf/latest/developerguide/logging-fields.html): the fields and what they hold;
+# - its "Log examples for protection pack (web ACL) traffic" (logging-examples.html, and its April 2023 text in
+#   awsdocs/aws-waf-and-shield-advanced-developer-guide doc_source/logging-examples.md) and "Examples of data
+#   protection" (data-protection-examples.html): real records, hence the JSON type of each value;
+# - the Athena user guide, "Query AWS WAF logs" (waf-logs.html) and its "Create a table for AWS WAF S3 logs in Athena
+#   using partition projection" (create-waf-table-partition-projection.html): AWS's CREATE TABLE, the names and
+#   nesting followed here.
+# Types are the JSON types of the documented records. Where the examples write a number and Athena's table says
+# string (responseCodeSent; responseCode and solveTimestamp of captchaResponse), the column is a number: OpenX would
+# read the number into a string column as its text, a number column keeps it a number and still reads a numeric
+# string. excludedRules is the list of {exclusionType, ruleId} the field list documents (Athena's current table says
+# string, its 2022 table had this list). requestBodySize and requestBodySizeInspectedByWAF come from Athena's table
+# only (int there, bigint here: byte counts). Left out on purpose (WAF_KEYS_LEFT_OUT in tests/test_archive_queries.py):
+# oversizeFields (a list of names in the field list, a string in Athena's table, in no example), clientAsn and
+# forwardedAsn (neither type nor place documented; logged only with an ASN match statement), cfDistributionTenantId
+# (CloudFront only).
+_WAF_MATCH_DETAILS = (
+    "array<struct<conditiontype:string,sensitivitylevel:string,location:string,matcheddata:array<string>,"
+    "matchedfieldname:string>>"
+)
+_WAF_TOKEN_RESPONSE = "struct<responsecode:int,solvetimestamp:bigint,failurereason:string>"
+_WAF_NAME_VALUES = "array<struct<name:string,value:string>>"
+_WAF_RULE_FIELDS = (
+    "ruleid:string,action:string,overriddenaction:string,"
+    f"rulematchdetails:{_WAF_MATCH_DETAILS},captcharesponse:{_WAF_TOKEN_RESPONSE},"
+    f"challengeresponse:{_WAF_TOKEN_RESPONSE}"
+)
+_WAF_NON_TERMINATING = f"array<struct<{_WAF_RULE_FIELDS}>>"
+_WAF_RULE_GROUP = (
+    f"struct<rulegroupid:string,terminatingrule:struct<{_WAF_RULE_FIELDS}>,"
+    f"nonterminatingmatchingrules:{_WAF_NON_TERMINATING},"
+    "excludedrules:array<struct<exclusiontype:string,ruleid:string>>>"
+)
+_WAF_RATE_BASED_RULE = (
+    "struct<ratebasedruleid:string,ratebasedrulename:string,limitkey:string,limitvalue:string,maxrateallowed:int,"
+    "evaluationwindowsec:string,customvalues:array<struct<key:string,name:string,value:string>>>"
+)
+_WAF_HTTP_REQUEST = (
+    f"struct<clientip:string,country:string,headers:{_WAF_NAME_VALUES},uri:string,args:string,httpversion:string,"
+    "httpmethod:string,requestid:string,fragment:string,scheme:string,host:string>"
+)
+
+WAF_LOG_TABLE: Final = ArchiveTable(
+    name="waf_logs",
+    description="Every request the WAF web ACL inspected, as WAF logged it",
+    columns=(
+        Column("timestamp", "bigint", "when WAF inspected the request, milliseconds since the epoch"),
+        Column("formatversion", "int", "version of the log format, 1"),
+        *_strings(
+            ("webaclid", "the web ACL's ARN"),
+            (
+                "terminatingruleid",
+                "the rule that decided the action, by its name in the web ACL (Default_Action when "
+                "none did); for a rule group, rulegrouplist names the rule inside it",
+            ),
+            ("terminatingruletype", "REGULAR, RATE_BASED, GROUP or MANAGED_RULE_GROUP"),
+            ("action", "the terminating action: ALLOW, BLOCK, CAPTCHA or CHALLENGE"),
+        ),
+        Column(
+            "terminatingrulematchdetails",
+            _WAF_MATCH_DETAILS,
+            "what the terminating rule matched (SQL injection and XSS match statements only): condition, location, "
+            "matched data",
+        ),
+        *_strings(
+            ("httpsourcename", "the protected resource's kind: ALB for a load balancer (CF, APIGW, ...)"),
+            ("httpsourceid", "the protected resource's id"),
+        ),
+        Column(
+            "rulegrouplist",
+            f"array<{_WAF_RULE_GROUP}>",
+            "the rule groups that acted on the request: group id (AWS#<name> for a managed group), the rule that "
+            "terminated inside it, its non-terminating matches, excluded rules",
+        ),
+        Column(
+            "ratebasedrulelist",
+            f"array<{_WAF_RATE_BASED_RULE}>",
+            "the rate-based rules that acted on the request: rule, aggregation key (IP, FORWARDED_IP, CUSTOMKEYS, "
+            "CONSTANT) and value, limit, window in seconds (a string)",
+        ),
+        Column(
+            "nonterminatingmatchingrules",
+            _WAF_NON_TERMINATING,
+            "rules that matched without ending the inspection (COUNT, or CAPTCHA/CHALLENGE with a valid token)",
+        ),
+        Column("requestheadersinserted", _WAF_NAME_VALUES, "headers a rule's custom request handling inserted"),
+        Column("responsecodesent", "int", "the status code of a rule's custom response, when one was sent"),
+        Column(
+            "httprequest",
+            _WAF_HTTP_REQUEST,
+            "the request: client IP, country (- when unknown), headers (authorization and cookie redacted), URI, "
+            "query string, HTTP version, method, request id (the ALB trace id), fragment, scheme, host",
+        ),
+        Column("labels", "array<struct<name:string>>", "the labels the rules added to the request (the first 100)"),
+        Column(
+            "captcharesponse",
+            _WAF_TOKEN_RESPONSE,
+            "the last CAPTCHA action's outcome: response code, solve "
+            "time (epoch seconds), failure reason when it blocked",
+        ),
+        Column("challengeresponse", _WAF_TOKEN_RESPONSE, "the last Challenge action's outcome, like captcharesponse"),
+        *_strings(
+            ("ja3fingerprint", "JA3 fingerprint of the TLS Client Hello (32 hex characters), when WAF computed one"),
+            ("ja4fingerprint", "JA4 fingerprint of the TLS Client Hello (36 characters), when WAF computed one"),
+        ),
+        Column("requestbodysize", "bigint", "size of the request body in bytes"),
+        Column("requestbodysizeinspectedbywaf", "bigint", "bytes of the request body WAF inspected"),
+    ),
+)
+
+ARCHIVE_TABLES: Final = (APP_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE)

@@ -29,6 +29,7 @@ class EcsClusterArgs:
 class EcsCluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
     arn: pulumi.Output[str]
+    container_insights: bool  # Container Insights is on (enabled or enhanced): its task metrics exist
 
     def __init__(self, name: str, args: EcsClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         if args.container_insights not in CONTAINER_INSIGHTS_MODES:
@@ -42,4 +43,5 @@ class EcsCluster(pulumi.ComponentResource):
         )
         self.name = cluster.name
         self.arn = cluster.arn
+        self.container_insights = args.container_insights != "disabled"
         self.register_outputs({"name": self.name, "arn": self.arn})

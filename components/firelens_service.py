@@ -18,10 +18,11 @@ One constructor call per app. Creates:
   running; and target-tracking autoscaling on CPU and on ALB requests per target;
 - its alarms (tasks missing, unhealthy hosts, target 5xx), in a ServiceAlarms child named `<name>-alarms`
   (components/service_alarms.py).
-Needs: the cluster (name, ARN, whether Container Insights is on), the task network, the listener attachment (the
-listener's ARN, the ALB's security group and ARN suffix, a rule priority and conditions), the app container, the
-log router (image by digest, its ECR repository, the delivery stream), scaling, the alert topic and thresholds.
-Plain args only: `__main__.py` maps the stack's settings to them.
+Needs: the platform every service shares (the cluster, whether Container Insights is on, the task network, the
+listener attachment, the log router: image by digest, its ECR repository, the delivery stream), the app container,
+its route (priority and conditions), scaling, the alert topic and thresholds. Every Args part checks itself
+(`problems()`): the component refuses what AWS would, before creating anything, and settings reports the same
+problems against the config keys (components/service_entries.py).
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.dashboard import DashboardService
 from components.firelens_task import (
     ACCESS_LOG_PARSERS,
     ROUTER_CONTAINER,
@@ -74,9 +76,11 @@ from components.limits import (
     TASK_COUNTS,
     image_pin_problem,
 )
+from components.load_balancer import ListenerAttachment
 from components.log_router_sizing import log_router_buffers
 from components.moved import MovedFrom, aliases_of, check_moved_from
-from components.problems import Problem, out_of, raise_problems, within
+from components.network import TaskNetwork
+from components.problems import Problem, one_of, out_of, raise_problems, within
 from components.service_alarms import CHILD_LABELS as ALARM_LABELS
 from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
 
@@ -92,28 +96,6 @@ SCALE_IN_COOLDOWN_SECONDS = 300  # scale in slowly: a new task needs the grace p
 _HOST_NAME = re.compile(r"^[A-Za-z0-9*?.-]*\.[A-Za-z]+$")
 # ECS container names: letters, digits, underscores and hyphens, up to 255.
 _CONTAINER_NAME = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
-
-
-@dataclass(frozen=True)
-class TaskNetwork:
-    vpc_id: pulumi.Input[str]
-    """The VPC the tasks (and the target group) live in."""
-    subnet_ids: pulumi.Input[Sequence[str]]
-    """The subnets the tasks run in."""
-    assign_public_ip: bool = False
-    """Give each task a public IP: only for public subnets without a NAT gateway. Default: no."""
-
-
-@dataclass(frozen=True)
-class ListenerAttachment:
-    """The shared traffic listener every service's rule goes on (LoadBalancer)."""
-
-    listener_arn: pulumi.Input[str]
-    """The shared traffic listener (LoadBalancer.listener_arn) the service's rule goes on."""
-    load_balancer_security_group_id: pulumi.Input[str]
-    """The ALB's security group: the only source the tasks admit, and where the service adds its egress rule."""
-    load_balancer_arn_suffix: pulumi.Input[str]
-    """The ALB's ARN suffix (`app/<name>/<id>`), for the request-count scaling label and the alarms."""
 
 
 @dataclass(frozen=True)
@@ -314,7 +296,7 @@ class Scaling:
 
 @dataclass(frozen=True)
 class AlarmThresholds:
-    topic_arn: pulumi.Input[str]
+    alert_topic_arn: pulumi.Input[str]
     """The SNS topic every alarm notifies when it fires and when it recovers."""
     evaluation_minutes: int = 5
     """Minutes a condition must hold before an alarm fires."""
@@ -323,27 +305,36 @@ class AlarmThresholds:
 
 
 @dataclass(frozen=True)
-class FirelensServiceArgs:
+class ServicePlatform:
+    """What every service of a stack runs on and attaches to."""
+
     cluster_name: pulumi.Input[str]
-    """The ECS cluster (EcsCluster.name) the service runs in."""
+    """The ECS cluster (EcsCluster.name) the services run in."""
     cluster_arn: pulumi.Input[str]
     """Its ARN (EcsCluster.arn)."""
     network: TaskNetwork
-    """Where the tasks run."""
+    """Where the tasks run (Network.task_network)."""
     listener: ListenerAttachment
-    """The shared ALB listener the service's rule goes on."""
+    """The shared ALB listener every service's rule goes on (LoadBalancer.listener_attachment)."""
+    log_router: LogRouter
+    """The FireLens sidecar and where it delivers (LogRouterImage.router)."""
+    container_insights: bool = False
+    """The cluster has Container Insights on (EcsCluster.container_insights): the alarms then compare running with
+    desired tasks."""
+
+
+@dataclass(frozen=True)
+class FirelensServiceArgs:
+    platform: ServicePlatform
+    """The cluster, network, listener and log router every service shares."""
     app: AppContainer
     """The app container and the task's size."""
-    log_router: LogRouter
-    """The FireLens sidecar and where it delivers."""
     alarms: AlarmThresholds
     """Where and when the service's alarms notify."""
     route: Route = field(default_factory=Route)
     """Which requests the ALB sends to the service. Default: every request no other rule takes."""
     scaling: Scaling = field(default_factory=Scaling)
     """Task count and autoscaling targets."""
-    container_insights: bool = False
-    """The cluster has Container Insights on: the alarms then compare running with desired tasks."""
     log_retention_days: int = 14
     """Retention of the service's two log groups, one of CloudWatch's values."""
     protect: bool = False
@@ -364,12 +355,9 @@ class FirelensServiceArgs:
         """Everything AWS would refuse or that would break the router, one problem per argument and rule."""
         found = within("app", self.app.problems()) + within("route", self.route.problems())
         found += within("scaling", self.scaling.problems())
-        found += within("log_router", router_memory_problems(self.app.memory, self.log_router.memory_reservation_mib))
-        if self.log_retention_days not in LOG_RETENTION_DAYS:
-            found.append(
-                Problem("log_retention_days", self.log_retention_days, ", ".join(map(str, LOG_RETENTION_DAYS)))
-            )
-        return found
+        router = self.platform.log_router
+        found += within("platform.log_router", router_memory_problems(self.app.memory, router.memory_reservation_mib))
+        return found + one_of("log_retention_days", self.log_retention_days, LOG_RETENTION_DAYS)
 
 
 def router_memory_problems(task_memory: int, reservation: int) -> list[Problem]:
@@ -408,6 +396,32 @@ class FirelensService(pulumi.ComponentResource):
         patterns = list(self.route.path_patterns)
         return patterns[0].split("*", 1)[0].split("?", 1)[0] if patterns else "/"
 
+    @property
+    def dashboard_row(self) -> DashboardService:
+        """The service's row of graphs on the pipeline dashboard."""
+        return DashboardService(
+            self._name, self._args.platform.cluster_name, self.service_name, self.target_group_arn_suffix
+        )
+
+    def outputs(self, base_url: pulumi.Input[str]) -> dict[str, Any]:
+        """What an operator (and `python -m ops verify`, ops/outputs.py) reads of the service, under the stack's URL:
+        where it answers, its rule, its ECS service and deployed revision, its health check, log groups and target
+        group."""
+        return {
+            "url": pulumi.Output.concat(base_url, self.url_path),
+            "priority": self.route.priority,
+            "paths": list(self.route.path_patterns),
+            "hosts": list(self.route.host_headers),
+            "clusterName": self._args.platform.cluster_name,
+            "serviceName": self.service_name,
+            "taskDefinitionArn": self.task_definition_arn,
+            "healthCheckPath": self.health_check.path,
+            "healthCheckMatcher": self.health_check.matcher,
+            "appLogGroup": self.app_log_group_name,
+            "logRouterLogGroup": self.router_log_group_name,
+            "targetGroupArn": self.target_group_arn,
+        }
+
     def __init__(self, name: str, args: FirelensServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         raise_problems(f"FirelensService {name!r}", args.problems())
         check_moved_from(f"FirelensService {name!r}", args.moved_from, child_labels(args.app.port))
@@ -421,10 +435,12 @@ class FirelensService(pulumi.ComponentResource):
 
         app_logs = self._log_group("app-logs", f"{name}-")
         router_logs = self._log_group("router-logs", args.router_log_group_prefix or f"{name}-log-router-")
-        task_role, task_policy = self._role("task", task_role_policy(args.log_router.delivery_stream_arn, app_logs.arn))
+        task_role, task_policy = self._role(
+            "task", task_role_policy(args.platform.log_router.delivery_stream_arn, app_logs.arn)
+        )
         execution_role, execution_policy = self._role(
             "execution",
-            execution_role_policy(args.log_router.repository_arn, router_logs.arn, args.app.repository_arn),
+            execution_role_policy(args.platform.log_router.repository_arn, router_logs.arn, args.app.repository_arn),
         )
         task_definition = self._task_definition(task_role, execution_role, app_logs, router_logs)
         security_group = self._security_group()
@@ -497,7 +513,7 @@ class FirelensService(pulumi.ComponentResource):
         app_logs: aws.cloudwatch.LogGroup,
         router_logs: aws.cloudwatch.LogGroup,
     ) -> aws.ecs.TaskDefinition:
-        app, router = self._args.app, self._args.log_router
+        app, router = self._args.app, self._args.platform.log_router
         buffers = log_router_buffers(router.memory_reservation_mib)
         environment = router_environment(
             app_log_group_name=app_logs.name,
@@ -542,11 +558,11 @@ class FirelensService(pulumi.ComponentResource):
         The router's ports (24224 forward input, 2020 HTTP server) are never opened: only containers of the
         same task, over localhost, reach them. DNS to the VPC resolver is not subject to security groups."""
         name, port = self._name, self._args.app.port
-        alb_group = self._args.listener.load_balancer_security_group_id
+        alb_group = self._args.platform.listener.load_balancer_security_group_id
         group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             description=f"{name} tasks: port {port} from the ALB only, HTTPS out",
-            vpc_id=self._args.network.vpc_id,
+            vpc_id=self._args.platform.network.vpc_id,
             opts=self._child("sg"),
         )
         aws.vpc.SecurityGroupIngressRule(
@@ -591,7 +607,7 @@ class FirelensService(pulumi.ComponentResource):
             target_type="ip",  # Fargate tasks register by IP
             protocol="HTTP",
             port=app.port,
-            vpc_id=self._args.network.vpc_id,
+            vpc_id=self._args.platform.network.vpc_id,
             deregistration_delay=self._args.deregistration_delay_seconds,
             health_check=aws.lb.TargetGroupHealthCheckArgs(
                 enabled=True,
@@ -624,7 +640,7 @@ class FirelensService(pulumi.ComponentResource):
             )
         return aws.lb.ListenerRule(
             f"{self._name}-rule",
-            listener_arn=self._args.listener.listener_arn,
+            listener_arn=self._args.platform.listener.listener_arn,
             priority=route.priority,
             actions=[aws.lb.ListenerRuleActionArgs(type="forward", target_group_arn=target_group.arn)],
             conditions=conditions,
@@ -640,10 +656,10 @@ class FirelensService(pulumi.ComponentResource):
         target_group: aws.lb.TargetGroup,
         prerequisites: list[pulumi.Resource],
     ) -> aws.ecs.Service:
-        app, scaling, network = self._args.app, self._args.scaling, self._args.network
+        app, scaling, network = self._args.app, self._args.scaling, self._args.platform.network
         return aws.ecs.Service(
             f"{self._name}-service",
-            cluster=self._args.cluster_arn,
+            cluster=self._args.platform.cluster_arn,
             task_definition=task_definition.arn,
             launch_type="FARGATE",
             platform_version=PLATFORM_VERSION,
@@ -685,14 +701,16 @@ class FirelensService(pulumi.ComponentResource):
             f"{self._name}-scaling-target",
             service_namespace="ecs",
             scalable_dimension="ecs:service:DesiredCount",
-            resource_id=pulumi.Output.format("service/{0}/{1}", self._args.cluster_name, service.name),
+            resource_id=pulumi.Output.format("service/{0}/{1}", self._args.platform.cluster_name, service.name),
             min_capacity=scaling.min_count,
             max_capacity=scaling.max_count,
             opts=self._child("scaling-target"),
         )
         self._target_tracking(target, "cpu", "ECSServiceAverageCPUUtilization", scaling.cpu_target_percent)
         # "app/<lb>/<id>/targetgroup/<tg>/<id>": the ALBRequestCountPerTarget resource label
-        label = pulumi.Output.format("{0}/{1}", self._args.listener.load_balancer_arn_suffix, target_group.arn_suffix)
+        label = pulumi.Output.format(
+            "{0}/{1}", self._args.platform.listener.load_balancer_arn_suffix, target_group.arn_suffix
+        )
         self._target_tracking(
             target, "requests", "ALBRequestCountPerTarget", scaling.requests_per_target, resource_label=label
         )
@@ -706,13 +724,13 @@ class FirelensService(pulumi.ComponentResource):
             f"{self._name}-{ALARMS}",
             ServiceAlarmsArgs(
                 service_label=self._name,
-                alert_topic_arn=args.alarms.topic_arn,
-                cluster_name=args.cluster_name,
+                alert_topic_arn=args.alarms.alert_topic_arn,
+                cluster_name=args.platform.cluster_name,
                 service_name=service.name,
-                load_balancer_arn_suffix=args.listener.load_balancer_arn_suffix,
+                load_balancer_arn_suffix=args.platform.listener.load_balancer_arn_suffix,
                 target_group_arn_suffix=target_group.arn_suffix,
                 min_task_count=args.scaling.min_count,
-                container_insights=args.container_insights,
+                container_insights=args.platform.container_insights,
                 evaluation_minutes=args.alarms.evaluation_minutes,
                 target_5xx_per_minute=args.alarms.target_5xx_per_minute,
                 moved_from=moved,

@@ -23,7 +23,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.private_bucket import PrivateBucket, PrivateBucketArgs
+from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
 
 LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com"
 TRAFFIC_TYPE = "ALL"  # accepted and rejected: an investigation needs both
@@ -43,14 +43,8 @@ def delivery_prefix(account_id: str) -> str:
 class VpcFlowLogsArgs:
     vpc_id: pulumi.Input[str]
     """The VPC whose traffic is logged."""
-    expiration_days: int
-    """Days before flow log objects expire."""
-    noncurrent_version_expiration_days: int = 30
-    """Days a deleted or expired object stays recoverable in the versioned bucket."""
-    force_destroy: bool = False
-    """Let `pulumi destroy` delete the bucket with its objects. Only for disposable stacks."""
-    protect: bool = False
-    """Pulumi `protect` on the bucket."""
+    bucket: BucketChoices
+    """The flow log bucket's lifetimes, force-destroy and protect (SSE-S3: log delivery writes to it)."""
     per_hour_partition: bool = True
     """Partition by hour (`hour=` under `day=`): queries over a time window read less. Default: yes."""
 
@@ -73,10 +67,10 @@ class VpcFlowLogs(pulumi.ComponentResource):
         bucket = PrivateBucket(
             f"{name}-bucket",
             PrivateBucketArgs(
-                expiration_days=args.expiration_days,
-                noncurrent_version_expiration_days=args.noncurrent_version_expiration_days,
-                force_destroy=args.force_destroy,
-                protect=args.protect,
+                expiration_days=args.bucket.expiration_days,
+                noncurrent_version_expiration_days=args.bucket.noncurrent_version_expiration_days,
+                force_destroy=args.bucket.force_destroy,
+                protect=args.bucket.protect,
                 policy_statements=delivery_statements,
                 lifecycle_rule_id="expire-flow-logs",
             ),

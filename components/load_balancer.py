@@ -39,7 +39,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.limits import PLAIN_HTTP_TAG
-from components.private_bucket import PrivateBucket, PrivateBucketArgs
+from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
@@ -52,6 +52,18 @@ NO_SERVICE_MATCHED = aws.lb.ListenerDefaultActionArgs(
     ),
 )
 SECURITY_GROUP_DESCRIPTION = "ALB: listener ports from the ingress CIDRs, the app port to the VPC"
+
+
+@dataclass(frozen=True)
+class ListenerAttachment:
+    """The shared traffic listener every service's rule goes on (LoadBalancer)."""
+
+    listener_arn: pulumi.Input[str]
+    """The shared traffic listener (LoadBalancer.listener_arn) the service's rule goes on."""
+    load_balancer_security_group_id: pulumi.Input[str]
+    """The ALB's security group: the only source the tasks admit, and where the service adds its egress rule."""
+    load_balancer_arn_suffix: pulumi.Input[str]
+    """The ALB's ARN suffix (`app/<name>/<id>`), for the request-count scaling label and the alarms."""
 
 
 @dataclass(frozen=True)
@@ -70,8 +82,9 @@ class LoadBalancerArgs:
     """The VPC of the ALB and its security group."""
     subnet_ids: pulumi.Input[Sequence[str]]
     """Public subnets, in at least two availability zones."""
-    access_log_expiration_days: int
-    """Days before access-log objects expire."""
+    access_logs: BucketChoices
+    """The access-log bucket's lifetimes, force-destroy and protect (always SSE-S3: the only encryption ALB access
+    logging writes to)."""
     ingress_cidrs: Sequence[str] = ("0.0.0.0/0",)
     """IPv4 CIDRs allowed to reach the listener ports. Default: anywhere."""
     certificate_arn: pulumi.Input[str] | None = None
@@ -84,14 +97,8 @@ class LoadBalancerArgs:
     """A DNS name pointed at the ALB (alias record), which the URL then uses. Default None: the ALB's own name."""
     deletion_protection: bool = False
     """ALB deletion protection."""
-    force_destroy: bool = False
-    """Let `pulumi destroy` delete the access-log bucket with its objects. Only for disposable stacks."""
-    protect: bool = False
-    """Pulumi `protect` on the access-log bucket."""
     access_log_prefix: str = "alb"
     """Key prefix of the access logs in the bucket (objects land under <prefix>/AWSLogs/<account id>/)."""
-    access_log_noncurrent_days: int = 30
-    """Days a deleted or expired access-log object stays recoverable in the (versioned) bucket."""
 
 
 class LoadBalancer(pulumi.ComponentResource):
@@ -103,6 +110,11 @@ class LoadBalancer(pulumi.ComponentResource):
     zone_id: pulumi.Output[str]  # the ALB's Route 53 hosted zone, for alias records
     url: pulumi.Output[str]
     access_log_bucket_name: pulumi.Output[str]
+
+    @property
+    def listener_attachment(self) -> ListenerAttachment:
+        """What a service attaches to: the traffic listener, the ALB's security group and its ARN suffix."""
+        return ListenerAttachment(self.listener_arn, self.security_group_id, self.load_balancer_arn_suffix)
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         https = args.certificate_arn is not None
@@ -164,13 +176,13 @@ class LoadBalancer(pulumi.ComponentResource):
         return PrivateBucket(
             f"{self._name}-access-logs",
             PrivateBucketArgs(
-                expiration_days=args.access_log_expiration_days,
-                force_destroy=args.force_destroy,
-                protect=args.protect,
+                expiration_days=args.access_logs.expiration_days,
+                force_destroy=args.access_logs.force_destroy,
+                protect=args.access_logs.protect,
                 kms_key_arn=None,  # SSE-S3: ALB log delivery cannot write to a bucket whose default is SSE-KMS.
                 policy_statements=self._elb_log_delivery_statements,
                 lifecycle_rule_id="expire-access-logs",
-                noncurrent_version_expiration_days=args.access_log_noncurrent_days,
+                noncurrent_version_expiration_days=args.access_logs.noncurrent_version_expiration_days,
             ),
             opts=self._child(),
         )

@@ -28,8 +28,8 @@ rule sends and, with the WAF, the web ACL's logs (a stream with the fixed name W
     came in (a processor would change only what the partner receives), so a partner archive requires
     `records_end_with_newline`: its producer must end each record with a newline.
 Needs: the S3 prefix, the retention, expiration, buffering, encryption, force-destroy and protect choices, and
-optionally a `PartnerEndpoint`. `http_endpoint` tells alarm
-code which Firehose metrics the stream reports (DeliveryToHttpEndpoint.* instead of DeliveryToS3.*).
+optionally a `PartnerEndpoint`. `http_endpoint` tells alarm code which Firehose metrics the stream reports
+(DeliveryToHttpEndpoint.* instead of DeliveryToS3.*).
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ import pulumi
 import pulumi_aws as aws
 
 from components.archive_layout import error_output_prefix, firehose_prefix
+from components.archive_queries import ArchiveSource
+from components.archive_tables import ArchiveTable
 from components.iam import kms_key_through_s3_statement, policy_document, service_trust_policy
 from components.limits import (
     BUFFER_INTERVAL_SECONDS,
@@ -48,11 +50,11 @@ from components.limits import (
     FIREHOSE_NAME_PATTERN,
     HTTP_BUFFER_SIZE_MIB,
     HTTP_RETRY_SECONDS,
+    LOG_RETENTION_DAYS,
     S3_BUFFER_SIZE_MIB,
 )
 from components.private_bucket import PrivateBucket, PrivateBucketArgs
-from components.private_bucket import args_problems as bucket_problems
-from components.settings import PartnerEndpoint
+from components.problems import Problem, one_of, out_of, raise_problems
 
 COMPRESSION = "GZIP"
 NEWLINE_PROCESSOR = "AppendDelimiterToRecord"  # takes no parameters (Firehose API reference, Processor)
@@ -64,6 +66,33 @@ SSE_KEY_TYPE = "AWS_OWNED_CMK"  # encryption at rest of the records Firehose buf
 # What Firehose documents for an S3 destination (and an HTTP endpoint's S3 backup), split by resource type.
 S3_BUCKET_ACTIONS = ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]
 S3_OBJECT_ACTIONS = ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"]
+
+
+@dataclass(frozen=True)
+class WatchedDeliveryStream:
+    label: str
+    """Short purpose used in alarm names, e.g. `app-logs`."""
+    name: pulumi.Input[str]
+    """The Firehose stream's name (the DeliveryStreamName dimension)."""
+    http_endpoint: bool = False
+    """The stream delivers to a partner HTTP endpoint and reports DeliveryToHttpEndpoint.* metrics."""
+
+    @property
+    def destination_metric_prefix(self) -> str:
+        """`DeliveryToS3` or `DeliveryToHttpEndpoint`: the prefix of the stream's delivery metrics."""
+        return "DeliveryToHttpEndpoint" if self.http_endpoint else "DeliveryToS3"
+
+
+@dataclass(frozen=True)
+class PartnerEndpoint:
+    """A Firehose HTTP endpoint destination of a partner (Datadog, New Relic, ...)."""
+
+    url: str
+    """The partner's HTTPS intake URL."""
+    name: str
+    """The partner's name, as Firehose shows it."""
+    api_key: pulumi.Output[str]
+    """The partner's access key: always a Pulumi secret."""
 
 
 @dataclass(frozen=True)
@@ -105,45 +134,29 @@ class LogArchiveArgs:
     """The ARN of the managed policy its roles carry as their permissions boundary (components/iam.py
     role_boundary_policy_name). Default None: none."""
 
-
-def _out_of(value: int, bounds: tuple[int, int]) -> bool:
-    return not bounds[0] <= value <= bounds[1]
-
-
-def check_args(name: str, args: LogArchiveArgs) -> None:
-    """Raise ValueError naming every argument CreateDeliveryStream or the prefix rules would reject."""
-    problems = []
-    prefix = args.s3_prefix
-    if not prefix.endswith("/") or prefix.startswith("/") or "!{" in prefix or len(prefix) > 200:
-        problems.append(
-            f"s3_prefix {prefix!r}: allowed up to 200 characters ending with '/', not starting with '/', "
-            "with no '!{' expression (the component adds the time partitions)"
+    def problems(self) -> list[Problem]:
+        """What CreateDeliveryStream, the prefix rules or the bucket (PrivateBucketArgs) would refuse."""
+        found = []
+        prefix = self.s3_prefix
+        if not prefix.endswith("/") or prefix.startswith("/") or "!{" in prefix or len(prefix) > 200:
+            allowed = "up to 200 characters ending with / and not starting with /, no !{ expression (time follows)"
+            found.append(Problem("s3_prefix", prefix, allowed))
+        found += one_of("log_retention_days", self.log_retention_days, LOG_RETENTION_DAYS)
+        found += out_of(
+            "buffer_size_mib", self.buffer_size_mib, *(HTTP_BUFFER_SIZE_MIB if self.partner else S3_BUFFER_SIZE_MIB)
         )
-    size_bounds = HTTP_BUFFER_SIZE_MIB if args.partner else S3_BUFFER_SIZE_MIB
-    if _out_of(args.buffer_size_mib, size_bounds):
-        problems.append(f"buffer_size_mib {args.buffer_size_mib}: allowed {size_bounds[0]} to {size_bounds[1]}")
-    if _out_of(args.buffer_interval_seconds, BUFFER_INTERVAL_SECONDS):
-        low, high = BUFFER_INTERVAL_SECONDS
-        problems.append(f"buffer_interval_seconds {args.buffer_interval_seconds}: allowed {low} to {high}")
-    if args.partner and _out_of(args.http_retry_seconds, HTTP_RETRY_SECONDS):
-        low, high = HTTP_RETRY_SECONDS
-        problems.append(f"http_retry_seconds {args.http_retry_seconds}: allowed {low} to {high}")
-    if args.partner and not args.records_end_with_newline:
-        problems.append(
-            "records_end_with_newline False with a partner: the S3 backup keeps records as they came in, so the "
-            "producer must end each record with a newline (records_end_with_newline=True)"
-        )
-    problems += bucket_problems(_bucket_args(args))
-    stream_name = args.delivery_stream_name
-    if stream_name is not None and not (
-        FIREHOSE_NAME_PATTERN.fullmatch(stream_name) and len(stream_name) <= FIREHOSE_NAME_MAX_LENGTH
-    ):
-        problems.append(
-            f"delivery_stream_name {stream_name!r}: allowed 1 to {FIREHOSE_NAME_MAX_LENGTH} letters, digits, "
-            "'_', '.' and '-'"
-        )
-    if problems:
-        raise ValueError(f"LogArchive {name}: " + "; ".join(problems))
+        found += out_of("buffer_interval_seconds", self.buffer_interval_seconds, *BUFFER_INTERVAL_SECONDS)
+        if self.partner:
+            found += out_of("http_retry_seconds", self.http_retry_seconds, *HTTP_RETRY_SECONDS)
+            if not self.records_end_with_newline:
+                # The S3 backup keeps records as they came in: nothing in the stream could separate them.
+                found.append(Problem("records_end_with_newline", False, "True with a partner (the producer's newline)"))
+        found += _bucket_args(self).problems()
+        name = self.delivery_stream_name
+        if name is not None and not (FIREHOSE_NAME_PATTERN.fullmatch(name) and len(name) <= FIREHOSE_NAME_MAX_LENGTH):
+            allowed = f"1 to {FIREHOSE_NAME_MAX_LENGTH} letters, digits, _, . and -"
+            found.append(Problem("delivery_stream_name", name, allowed))
+        return found
 
 
 def _bucket_args(args: LogArchiveArgs) -> PrivateBucketArgs:
@@ -168,8 +181,27 @@ class LogArchive(pulumi.ComponentResource):
     buffer_interval_seconds: int  # the longest a record waits in Firehose before it is written
     http_endpoint: bool  # the stream delivers to a partner HTTP endpoint (metrics DeliveryToHttpEndpoint.*)
 
+    def source(self, table: ArchiveTable) -> ArchiveSource:
+        """The archive as the Athena table `table` reads it."""
+        return ArchiveSource(table, self.bucket_name, self.bucket_arn, self.s3_prefix)
+
+    def watched(self, label: str) -> WatchedDeliveryStream:
+        """The archive's stream as the pipeline alarms and the dashboard watch it, labelled `label`."""
+        return WatchedDeliveryStream(label, self.delivery_stream_name, self.http_endpoint)
+
+    def outputs(self) -> dict[str, Any]:
+        """What an operator (and `python -m ops verify`, ops/outputs.py) reads of the archive: where its objects are
+        (under `<prefix>year=YYYY/month=MM/day=DD/`), its stream, its delivery errors, how long a record may wait."""
+        return {
+            "bucket": self.bucket_name,
+            "prefix": self.s3_prefix,
+            "deliveryStream": self.delivery_stream_name,
+            "deliveryErrorLogGroup": self.error_log_group_name,
+            "bufferIntervalSeconds": self.buffer_interval_seconds,
+        }
+
     def __init__(self, name: str, args: LogArchiveArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(name, args)
+        raise_problems(f"LogArchive {name!r}", args.problems())
         super().__init__("httpd-firelens:logs:LogArchive", name, None, opts)
         self._name = name
         self._args = args

@@ -35,7 +35,9 @@ import pulumi_aws as aws
 import pulumi_docker as docker
 import pulumi_random as random
 
+from components.firelens_service import LogRouter
 from components.limits import CPU_ARCHITECTURE_PLATFORMS
+from components.log_archive import LogArchive
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PLATFORMS = CPU_ARCHITECTURE_PLATFORMS  # ECS cpuArchitecture -> Docker platform
@@ -268,3 +270,13 @@ class LogRouterImage(pulumi.ComponentResource):
         self.repository_arn = repository.arn
         self.image_ref = image.repo_digest
         self.register_outputs({"repositoryUrl": self.repository_url, "imageRef": self.image_ref})
+
+    def router(self, archive: LogArchive, memory_reservation_mib: int) -> LogRouter:
+        """The FireLens sidecar of every service: this image, delivering to `archive`'s stream."""
+        return LogRouter(
+            self.image_ref,
+            self.repository_arn,
+            archive.delivery_stream_name,
+            archive.delivery_stream_arn,
+            memory_reservation_mib,
+        )

@@ -53,6 +53,16 @@ def subnet_cidrs(vpc_cidr: str, availability_zones: tuple[str, ...]) -> list[Sub
 
 
 @dataclass(frozen=True)
+class TaskNetwork:
+    vpc_id: pulumi.Input[str]
+    """The VPC the tasks (and the target group) live in."""
+    subnet_ids: pulumi.Input[Sequence[str]]
+    """The subnets the tasks run in."""
+    assign_public_ip: bool = False
+    """Give each task a public IP: only for public subnets without a NAT gateway. Default: no."""
+
+
+@dataclass(frozen=True)
 class NetworkArgs:
     vpc_cidr: str
     """The VPC's IPv4 CIDR, /16 to /23 (components/subnet_sizing.py checks that the subnets fit)."""
@@ -106,6 +116,11 @@ class Network(pulumi.ComponentResource):
                 "taskSubnetIds": self.task_subnet_ids,
             }
         )
+
+    @property
+    def task_network(self) -> TaskNetwork:
+        """Where the services' tasks run."""
+        return TaskNetwork(self.vpc_id, self.task_subnet_ids, self.assign_public_ip)
 
     def _child(self, depends_on: list[pulumi.Resource] | None = None) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=depends_on)

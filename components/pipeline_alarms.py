@@ -19,24 +19,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.log_archive import WatchedDeliveryStream
 from components.metric_alarms import MINUTE, above_zero_alarm, metric_alarm
 
 FIREHOSE_PERIOD = 5 * MINUTE  # Firehose publishes delivery metrics every 5 minutes at most
-
-
-@dataclass(frozen=True)
-class WatchedDeliveryStream:
-    label: str
-    """Short purpose used in alarm names, e.g. `app-logs`."""
-    name: pulumi.Input[str]
-    """The Firehose stream's name (the DeliveryStreamName dimension)."""
-    http_endpoint: bool = False
-    """The stream delivers to a partner HTTP endpoint and reports DeliveryToHttpEndpoint.* metrics."""
-
-    @property
-    def destination_metric_prefix(self) -> str:
-        """`DeliveryToS3` or `DeliveryToHttpEndpoint`: the prefix of the stream's delivery metrics."""
-        return "DeliveryToHttpEndpoint" if self.http_endpoint else "DeliveryToS3"
 
 
 @dataclass(frozen=True)

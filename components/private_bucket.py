@@ -34,6 +34,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import policy_document
+from components.problems import Problem, raise_problems
 
 # Statements to put in the bucket policy besides the TLS-only Deny, built from the bucket ARN.
 PolicyStatements = Callable[[pulumi.Output[str]], Sequence[Mapping[str, Any]]]
@@ -48,6 +49,21 @@ OBJECT_LOCK_MODE = "GOVERNANCE"
 
 def no_statements(_bucket_arn: pulumi.Output[str]) -> Sequence[Mapping[str, Any]]:
     return ()
+
+
+@dataclass(frozen=True)
+class BucketChoices:
+    """What a stack chooses for every bucket it keeps logs in: how long objects and their replaced versions live,
+    whether `pulumi destroy` may empty it, whether Pulumi protects it."""
+
+    expiration_days: int
+    """Days after which every object expires."""
+    noncurrent_version_expiration_days: int = 30
+    """Days a deleted, overwritten or expired object stays recoverable (the buckets are versioned)."""
+    force_destroy: bool = False
+    """Let `pulumi destroy` delete the bucket with its objects. Only for disposable stacks."""
+    protect: bool = False
+    """Pulumi `protect` on the bucket."""
 
 
 @dataclass(frozen=True)
@@ -72,21 +88,25 @@ class PrivateBucketArgs:
     it is deleted for good: how long a deletion can be undone."""
     object_lock_days: int = 0
     """Days each new object version is locked in governance mode (the bucket's default retention), at most
-    `expiration_days`. Default 0: no Object Lock."""
+    `expiration_days`, never with `force_destroy`. Default 0: no Object Lock."""
 
-
-def args_problems(args: PrivateBucketArgs) -> list[str]:
-    """What S3 or the lifecycle would refuse or make meaningless, one line each."""
-    problems = []
-    for key in ("expiration_days", "abort_incomplete_upload_days", "noncurrent_version_expiration_days"):
-        if getattr(args, key) < 1:
-            problems.append(f"{key} ({getattr(args, key)}) must be at least 1")
-    if not 0 <= args.object_lock_days <= args.expiration_days:
-        problems.append(
-            f"object_lock_days ({args.object_lock_days}) must be from 0 to expiration_days ({args.expiration_days}): "
-            "a lock longer than the objects' lifetime keeps every version past its expiration"
-        )
-    return problems
+    def problems(self) -> list[Problem]:
+        """What S3 or the lifecycle would refuse or make meaningless."""
+        found = [
+            Problem(key, getattr(self, key), "at least 1")
+            for key in ("expiration_days", "abort_incomplete_upload_days", "noncurrent_version_expiration_days")
+            if getattr(self, key) < 1
+        ]
+        if not 0 <= self.object_lock_days <= self.expiration_days:
+            # A lock longer than the objects' lifetime keeps every version past its expiration.
+            found.append(
+                Problem("object_lock_days", self.object_lock_days, f"0 to the expiration, {self.expiration_days}")
+            )
+        elif self.object_lock_days and self.force_destroy:
+            # Emptying a locked bucket needs s3:BypassGovernanceRetention, which no role this stack generates has
+            # (the deploy role included): `pulumi destroy` could not delete the locked objects.
+            found.append(Problem("object_lock_days", self.object_lock_days, "0 while force_destroy is on"))
+        return found
 
 
 class PrivateBucket(pulumi.ComponentResource):
@@ -96,9 +116,7 @@ class PrivateBucket(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: PrivateBucketArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:storage:PrivateBucket", name, None, opts)
-        problems = args_problems(args)
-        if problems:
-            raise ValueError(f"PrivateBucket {name}: " + "; ".join(problems))
+        raise_problems(f"PrivateBucket {name!r}", args.problems())
         self._name = name
         self._args = args
 

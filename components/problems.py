@@ -38,6 +38,11 @@ def out_of(field: str, value: int, low: int, high: int) -> list[Problem]:
     return [] if low <= value <= high else [Problem(field, value, f"{low} to {high}")]
 
 
+def one_of(field: str, value: object, allowed: Sequence[object]) -> list[Problem]:
+    """A problem when `value` is not one of `allowed`."""
+    return [] if value in allowed else [Problem(field, value, ", ".join(map(str, allowed)))]
+
+
 def raise_problems(what: str, problems: Sequence[Problem]) -> None:
     """ValueError naming every problem of a component built in code, e.g. `FirelensService 'api': port 2020: ...`."""
     if problems:

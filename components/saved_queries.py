@@ -1,9 +1,10 @@
 """The saved (named) Athena queries of the archive workgroup, as plain data: Trino SQL (Athena engine version 3).
 
-Every query names the partitions it reads, so Athena reads one or two days of the app log archive, or at most
-three months of the (small) task stop archive, never the whole archive:
+Every query names the partitions it reads, so Athena reads one or two days of the app log or WAF log archive, or at
+most three months of the (small) task stop archive, never the whole archive:
 - a window relative to now: `year IN (...)`, `month IN (...)` (and `day IN (...)`) of sample instants of the
-  window, in UTC as Firehose writes the partitions, plus a filter on the record's own `time`;
+  window, in UTC as Firehose writes the partitions, plus a filter on the record's own time (`time`, or the WAF
+  record's `timestamp` in milliseconds);
 - a given day: execution parameters (`?`, filled in order when the query runs: the console asks for them, the
   CLI takes `--execution-parameters`), whole numbers for year, month and day.
 Tables are named without a database: the saved query carries its database. The component creates one named query
@@ -16,7 +17,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Final
 
-from components.archive_tables import APP_LOG_TABLE, TASK_STOP_TABLE
+from components.archive_tables import APP_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ DAY_PARAMETERS = ("year, e.g. 2026", "month, e.g. 1", "day, e.g. 15")
 
 APP = APP_LOG_TABLE.name
 STOPS = TASK_STOP_TABLE.name
+WAF = WAF_LOG_TABLE.name
 
 SAVED_QUERIES: Final = (
     SavedQuery(
@@ -145,5 +147,26 @@ WHERE {LAST_30_DAYS}
   AND from_iso8601_timestamp("time") > {_NOW} - INTERVAL '30' DAY
 GROUP BY detail.taskarn, detail."group", detail.stopcode, detail.stoppedreason
 ORDER BY stopped_at DESC, task_arn""",
+    ),
+    SavedQuery(
+        key="blocked-by-rule-and-client-last-day",
+        name="Blocked requests by rule and client IP, last 24 hours",
+        description="Requests the WAF blocked in the last 24 hours (UTC), by the rule that blocked them (and, for a "
+        "rule group, the rule inside it), client IP and country: how many, first and last seen; the 100 largest. "
+        "Reads today's and yesterday's partitions of the WAF log archive.",
+        table=WAF,
+        parameters=(),
+        sql=f"""SELECT terminatingruleid AS rule, terminatingruletype AS rule_type,
+  nullif(array_join(transform(filter(rulegrouplist, g -> g.terminatingrule IS NOT NULL),
+    g -> g.terminatingrule.ruleid), ', '), '') AS group_rule,
+  httprequest.clientip AS client_ip, httprequest.country AS country, count(*) AS requests,
+  from_unixtime(min("timestamp") / 1e3) AS first_seen, from_unixtime(max("timestamp") / 1e3) AS last_seen
+FROM {WAF}
+WHERE {LAST_DAY}
+  AND action = 'BLOCK'
+  AND from_unixtime("timestamp" / 1e3) > {_NOW} - INTERVAL '1' DAY
+GROUP BY 1, 2, 3, 4, 5
+ORDER BY requests DESC, rule, group_rule, client_ip, country
+LIMIT 100""",
     ),
 )

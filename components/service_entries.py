@@ -13,6 +13,7 @@ import ast
 import dataclasses
 import difflib
 import inspect
+import itertools
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -84,12 +85,11 @@ def field_doc(field_path: str) -> str:
     cls = _PARTS[parents[-1]]
     body = ast.parse(textwrap.dedent(inspect.getsource(cls))).body[0]
     assert isinstance(body, ast.ClassDef)
-    statements = body.body
-    for statement, following in zip(statements, statements[1:], strict=False):
+    for statement, following in itertools.pairwise(body.body):
         target = statement.target if isinstance(statement, ast.AnnAssign) else None
-        if isinstance(target, ast.Name) and target.id == name and isinstance(following, ast.Expr):
-            if isinstance(following.value, ast.Constant) and isinstance(following.value.value, str):
-                return following.value.value
+        value = following.value if isinstance(following, ast.Expr) else None
+        if isinstance(target, ast.Name) and target.id == name and isinstance(value, ast.Constant):
+            return str(value.value)
     raise LookupError(f"{cls.__name__}.{name} has no docstring")
 
 

@@ -8,36 +8,46 @@ and what is allowed. Nothing is created before this returns.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import ipaddress
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from components.firelens_service import router_memory_problems
+from components import stack_history
+from components.alerts import AlertsArgs
+from components.archive_queries import ArchiveQueriesArgs, ArchiveSource, database_name
+from components.archives import APP_LOG_PREFIX, ArchiveSpec, archive_specs
+from components.firelens_service import AlarmThresholds, FirelensServiceArgs, ServicePlatform, router_memory_problems
 from components.iam import role_boundary_policy_name
 from components.limits import (
     ATHENA_BYTES_SCANNED_CUTOFF_MIB,
-    BUFFER_INTERVAL_SECONDS,
     CONTAINER_INSIGHTS_MODES,
     CPU_ARCHITECTURE_PLATFORMS,
     DOMAIN_NAME_MAX_LENGTH,
     FIREHOSE_NAME_MAX_LENGTH,
-    HTTP_BUFFER_SIZE_MIB,
     LOG_RETENTION_DAYS,
     LOG_ROUTER_MIN_RESERVATION_MIB,
-    S3_BUFFER_SIZE_MIB,
     STOP_EVENT_SCOPES,
     VPC_PREFIX_LENGTHS,
     WAF_LOG_STREAM_PREFIX,
     WAF_RATE_LIMIT,
 )
+from components.load_balancer import DomainAlias, LoadBalancerArgs
+from components.log_archive import LogArchiveArgs, PartnerEndpoint
+from components.log_router_image import LogRouterImageArgs
+from components.network import NetworkArgs
+from components.private_bucket import BucketChoices
+from components.problems import Problem
 from components.service_entries import ServiceSpec, read_services
 from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
+from components.task_stop_capture import TaskStopCaptureArgs
+from components.web_firewall import WebFirewallArgs
 
 NAT_GATEWAY_MODES = ("none", "single", "per-az")
 CPU_ARCHITECTURES = tuple(CPU_ARCHITECTURE_PLATFORMS)
@@ -61,20 +71,6 @@ class ConfigError(pulumi.RunError):
 
 
 @dataclass(frozen=True)
-class NetworkSettings:
-    vpc_cidr: str
-    availability_zones: tuple[str, ...]
-    nat_gateways: str  # none | single | per-az
-    flow_logs: bool
-
-
-@dataclass(frozen=True)
-class DomainSettings:
-    name: str  # e.g. app.example.com: the certificate's name and the alias record to the ALB
-    hosted_zone_id: str  # the Route 53 public hosted zone the validation and alias records go in
-
-
-@dataclass(frozen=True)
 class WafSettings:
     rate_limit: int  # requests one client IP may send per 5 minutes
     log_stream_name: str  # the WAF log archive's Firehose stream: aws-waf-logs-<project>-<stack>
@@ -85,7 +81,7 @@ class LoadBalancerSettings:
     ingress_cidrs: tuple[str, ...]
     certificate_arn: str | None  # a certificate the user manages (exclusive with domain)
     deletion_protection: bool
-    domain: DomainSettings | None = None  # a certificate the stack requests and validates, and the alias record
+    domain: DomainAlias | None = None  # a certificate the stack requests and validates, and the alias record
     allow_plain_http: bool = False  # HTTP only, on purpose: set only when neither certificate nor domain is
     waf: WafSettings | None = None  # the web ACL on the ALB; None: no WAF
 
@@ -98,38 +94,26 @@ class LoadBalancerSettings:
 class ServiceSettings:
     """What every service of the stack shares, and the services (the `services` key's entries)."""
 
-    cpu_architecture: str  # X86_64 | ARM64
+    router_image: LogRouterImageArgs  # its cpu_architecture is every task's
     log_router_memory_mib: int
     container_insights: str  # disabled | enabled | enhanced
-    fluent_bit_version: str
     services: tuple[ServiceSpec, ...]
 
 
 @dataclass(frozen=True)
 class ArchiveSettings:
+    """What every bucket and log group of the stack shares; the archives themselves are `Settings.archives`."""
+
     log_retention_days: int
-    expiration_days: int
     kms_key_arn: str | None
-    buffer_size_mib: int
-    buffer_interval_seconds: int
-    force_destroy: bool
-    protect: bool
-    noncurrent_version_days: int
-    object_lock_days: int
-
-
-@dataclass(frozen=True)
-class PartnerEndpoint:
-    url: str
-    name: str
-    api_key: pulumi.Output[str]  # always a Pulumi secret
+    buckets: BucketChoices
 
 
 @dataclass(frozen=True)
 class StopCaptureSettings:
     scope: str  # cluster | account
     capture_all_task_states: bool
-    alert_email: str | None
+    alerts: AlertsArgs  # the topic of stop alerts and every alarm, and who it e-mails
     partner: PartnerEndpoint | None
 
 
@@ -151,13 +135,16 @@ class Settings:
     project: str
     stack: str
     region: str
-    network: NetworkSettings
+    network: NetworkArgs
+    flow_logs: bool
     load_balancer: LoadBalancerSettings
     service: ServiceSettings
     archive: ArchiveSettings
     stop_capture: StopCaptureSettings
     alarms: AlarmSettings
     queries: QuerySettings
+    archives: tuple[ArchiveSpec, ...] = ()
+    """The log archives (components/archives.py), each with the LogArchive arguments settings built for it."""
     role_permissions_boundary_arn: str = ""
     """The managed policy every role of the stack carries as its permissions boundary (it must exist first)."""
     declared_keys: frozenset[str] = frozenset()
@@ -167,6 +154,81 @@ class Settings:
     def name_prefix(self) -> str:
         """`<project>-<stack>`, the base of the few physical names something outside Pulumi needs."""
         return f"{self.project}-{self.stack}"
+
+    # The components' arguments, from these settings and what the program has created for them to attach to.
+
+    def load_balancer_args(
+        self,
+        vpc_id: pulumi.Input[str],
+        subnet_ids: pulumi.Input[Sequence[str]],
+        certificate_arn: pulumi.Input[str] | None,
+    ) -> LoadBalancerArgs:
+        lb = self.load_balancer
+        return LoadBalancerArgs(
+            vpc_id=vpc_id,
+            subnet_ids=subnet_ids,
+            access_logs=self.archive.buckets,
+            ingress_cidrs=lb.ingress_cidrs,
+            certificate_arn=certificate_arn,
+            allow_plain_http=lb.allow_plain_http,
+            domain=lb.domain,
+            deletion_protection=lb.deletion_protection,
+        )
+
+    def web_firewall_args(
+        self, waf: WafSettings, load_balancer_arn: pulumi.Input[str], log_stream_arn: pulumi.Input[str]
+    ) -> WebFirewallArgs:
+        return WebFirewallArgs(
+            load_balancer_arn=load_balancer_arn,
+            log_delivery_stream_name=waf.log_stream_name,
+            log_delivery_stream_arn=log_stream_arn,
+            metric_prefix=self.name_prefix,
+            rate_limit=waf.rate_limit,
+        )
+
+    def service_args(
+        self, spec: ServiceSpec, platform: ServicePlatform, alert_topic_arn: pulumi.Input[str]
+    ) -> FirelensServiceArgs:
+        """A `services` entry's service on the stack's platform, with the stack's choices (and, for httpd, its past:
+        components/stack_history.py)."""
+        alarms = self.alarms
+        return FirelensServiceArgs(
+            platform=platform,
+            app=spec.app,
+            route=spec.route,
+            scaling=spec.scaling,
+            alarms=AlarmThresholds(alert_topic_arn, alarms.evaluation_minutes, alarms.target_5xx_per_minute),
+            log_retention_days=self.archive.log_retention_days,
+            protect=self.archive.buckets.protect,
+            role_permissions_boundary=self.role_permissions_boundary_arn,
+            router_log_group_prefix=stack_history.router_log_group_prefix(spec.name),
+            moved_from=stack_history.service_moved_from(spec.name),
+        )
+
+    def task_stop_capture_args(
+        self, cluster_arn: pulumi.Input[str], delivery_stream_arn: pulumi.Input[str], alert_topic_arn: pulumi.Input[str]
+    ) -> TaskStopCaptureArgs:
+        return TaskStopCaptureArgs(
+            cluster_arn=cluster_arn,
+            scope=self.stop_capture.scope,
+            capture_all_task_states=self.stop_capture.capture_all_task_states,
+            delivery_stream_arn=delivery_stream_arn,
+            alert_topic_arn=alert_topic_arn,
+            log_retention_days=self.archive.log_retention_days,
+            protect=self.archive.buckets.protect,
+            # A partner's S3 backup keeps records as they came in: the stop rule's target ends each with a newline.
+            archive_events_end_with_newline=self.stop_capture.partner is not None,
+            role_permissions_boundary=self.role_permissions_boundary_arn,
+        )
+
+    def archive_queries_args(self, sources: Sequence[ArchiveSource]) -> ArchiveQueriesArgs:
+        return ArchiveQueriesArgs(
+            database_name=database_name(self.project, self.stack),
+            sources=sources,
+            bytes_scanned_cutoff_mib=self.queries.bytes_scanned_cutoff_mib,
+            buckets=self.archive.buckets,
+            kms_key_arn=self.archive.kms_key_arn,
+        )
 
 
 class _ConfigReader:
@@ -229,6 +291,29 @@ class _ConfigReader:
             self.problem(name, value, f"allowed: a whole number from {minimum} to {maximum}")
             return max(minimum, min(value, maximum))
         return value
+
+    def whole(self, name: str, fallback: int) -> int:
+        """A whole number whose range a component's `problems()` checks; `fallback` when it is none."""
+        raw = self._required(name)
+        try:
+            return int(raw) if raw is not None else fallback
+        except ValueError:
+            self.problem(name, raw, "allowed: a whole number")
+            return fallback
+
+    def component_problems(self, problems: Iterable[Problem], keys: Mapping[str, str]) -> None:
+        """A component's problems with the arguments settings built, each against the key its field came from (a
+        field no key sets is the program's own: a bug, named as such); once per key and value, and none for a key
+        that already has a problem."""
+        seen: set[tuple[str, str]] = set()
+        for problem in problems:
+            name = keys.get(problem.field)
+            if name is None:
+                raise ValueError(f"settings built an argument no config key sets, and it is wrong: {problem}")
+            if self.ok(name) and (name, repr(problem.value)) not in seen:
+                seen.add((name, repr(problem.value)))
+                self.problem(name, problem.value, f"allowed: {problem.allowed}")
+            self._bad.add(name)
 
     def integer_in(self, name: str, allowed: Sequence[int]) -> int:
         raw = self._required(name)
@@ -337,7 +422,7 @@ def _check_email(value: str) -> str | None:
     return None if _EMAIL_RE.match(value) else "allowed: empty, or an e-mail address"
 
 
-def _read_network(reader: _ConfigReader, region: str, zones: Sequence[str]) -> NetworkSettings:
+def _read_network(reader: _ConfigReader, region: str, zones: Sequence[str]) -> NetworkArgs:
     vpc_cidr = reader.string("vpcCidr")
     if (allowed := _check_vpc_cidr(vpc_cidr)) is not None:
         reader.problem("vpcCidr", vpc_cidr, allowed)
@@ -349,15 +434,14 @@ def _read_network(reader: _ConfigReader, region: str, zones: Sequence[str]) -> N
             f"{' (' + ', '.join(zones) + ')' if zones else ''}; allowed: a region with at least 2 (the ALB needs "
             "subnets in 2 zones)"
         )
-    return NetworkSettings(
+    return NetworkArgs(
         vpc_cidr=vpc_cidr,
         availability_zones=tuple(zones[:az_count]),
         nat_gateways=reader.choice("natGateways", NAT_GATEWAY_MODES),
-        flow_logs=reader.boolean("flowLogs"),
     )
 
 
-def _read_domain(reader: _ConfigReader) -> DomainSettings | None:
+def _read_domain(reader: _ConfigReader) -> DomainAlias | None:
     """domainName and hostedZoneId go together: the certificate is validated, and the alias record made, in the zone."""
     name = reader.optional("domainName", _check_domain_name)
     zone_id = reader.optional("hostedZoneId", _check_hosted_zone_id)
@@ -367,10 +451,10 @@ def _read_domain(reader: _ConfigReader) -> DomainSettings | None:
         )
     if zone_id is not None and name is None and reader.ok("domainName"):
         reader.problem("hostedZoneId", zone_id, "allowed: empty unless domainName is set")
-    return DomainSettings(name, zone_id) if name is not None and zone_id is not None else None
+    return DomainAlias(name, zone_id) if name is not None and zone_id is not None else None
 
 
-def _read_https(reader: _ConfigReader, region: str) -> tuple[str | None, DomainSettings | None, bool]:
+def _read_https(reader: _ConfigReader, region: str) -> tuple[str | None, DomainAlias | None, bool]:
     """Exactly one way to a certificate (domainName + hostedZoneId, or certificateArn), or plain HTTP on purpose."""
     certificate_arn = reader.optional("certificateArn", _arn_checker("acm", region, r"certificate/[0-9a-f-]{36}"))
     domain = _read_domain(reader)
@@ -478,54 +562,75 @@ def _read_services(reader: _ConfigReader, cpu_architecture: str, router_memory: 
     return tuple(specs)
 
 
-def _read_service(reader: _ConfigReader) -> ServiceSettings:
+def _read_service(reader: _ConfigReader, force_destroy: bool) -> ServiceSettings:
     fluent_bit_version = reader.string("fluentBitVersion")
     if not _VERSION_RE.match(fluent_bit_version):
         reader.problem("fluentBitVersion", fluent_bit_version, "allowed: an exact version such as 2.34.3")
     cpu_architecture = reader.choice("cpuArchitecture", CPU_ARCHITECTURES)
     router_memory = reader.integer("logRouterMemoryMiB", LOG_ROUTER_MIN_RESERVATION_MIB, 122880)
     return ServiceSettings(
-        cpu_architecture=cpu_architecture,
+        router_image=LogRouterImageArgs(fluent_bit_version, cpu_architecture, force_destroy),
         log_router_memory_mib=router_memory,
         container_insights=reader.choice("containerInsights", CONTAINER_INSIGHTS_MODES),
-        fluent_bit_version=fluent_bit_version,
         services=_read_services(reader, cpu_architecture, router_memory),
     )
 
 
-def _read_object_lock_days(reader: _ConfigReader, expiration_days: int, force_destroy: bool) -> int:
-    """0 (no lock) up to the archive's expiration; never with forceDestroy, whose emptying of a bucket would need
-    s3:BypassGovernanceRetention, which the deploy role deliberately lacks (docs/deploy-role-policy.json)."""
-    key = "archiveObjectLockDays"
-    days = reader.integer(key, 0, 3650)
-    if reader.ok(key, "archiveExpirationDays") and days > expiration_days:
-        reader.problem(key, days, f"allowed: 0 (no lock) to archiveExpirationDays ({expiration_days})")
-    elif reader.ok(key, "forceDestroy") and days and force_destroy:
-        reader.problem(
-            key,
-            days,
-            "allowed: 0 while forceDestroy is true (pulumi destroy could not delete the locked objects: the deploy "
-            "role has no s3:BypassGovernanceRetention)",
-        )
-    return days
+# The config keys the archives' LogArchiveArgs fields come from: the component's problems are reported against them.
+ARCHIVE_KEYS: dict[str, str] = {
+    "log_retention_days": "logRetentionDays",
+    "expiration_days": "archiveExpirationDays",
+    "buffer_size_mib": "firehoseBufferSizeMiB",
+    "buffer_interval_seconds": "firehoseBufferIntervalSeconds",
+    "kms_key_arn": "archiveKmsKeyArn",
+    "force_destroy": "forceDestroy",
+    "noncurrent_version_expiration_days": "archiveNoncurrentVersionDays",
+    "object_lock_days": "archiveObjectLockDays",
+    "protect": "deletionProtection",
+    "delivery_stream_name": "waf",  # the WAF archive's stream, named after the stack (_read_waf checks its length)
+}
 
 
-def _read_archive(reader: _ConfigReader, region: str, protect: bool) -> ArchiveSettings:
-    # A partner HTTP endpoint buffers less than S3 takes.
-    buffer_size = HTTP_BUFFER_SIZE_MIB if reader.string("partnerEndpointUrl") else S3_BUFFER_SIZE_MIB
-    expiration_days = reader.integer("archiveExpirationDays", 1, 3650)
-    force_destroy = reader.boolean("forceDestroy")
-    return ArchiveSettings(
-        log_retention_days=reader.integer_in("logRetentionDays", LOG_RETENTION_DAYS),
-        expiration_days=expiration_days,
-        kms_key_arn=reader.optional("archiveKmsKeyArn", _arn_checker("kms", region, r"key/[0-9a-f-]{36}")),
-        buffer_size_mib=reader.integer("firehoseBufferSizeMiB", *buffer_size),
-        buffer_interval_seconds=reader.integer("firehoseBufferIntervalSeconds", *BUFFER_INTERVAL_SECONDS),
+def _read_archive(reader: _ConfigReader, region: str, protect: bool, force_destroy: bool) -> ArchiveSettings:
+    buckets = BucketChoices(
+        expiration_days=reader.whole("archiveExpirationDays", 3650),
+        noncurrent_version_expiration_days=reader.whole("archiveNoncurrentVersionDays", 1),
         force_destroy=force_destroy,
         protect=protect,
-        noncurrent_version_days=reader.integer("archiveNoncurrentVersionDays", 1, 365),
-        object_lock_days=_read_object_lock_days(reader, expiration_days, force_destroy),
     )
+    return ArchiveSettings(
+        log_retention_days=reader.whole("logRetentionDays", LOG_RETENTION_DAYS[0]),
+        kms_key_arn=reader.optional("archiveKmsKeyArn", _arn_checker("kms", region, r"key/[0-9a-f-]{36}")),
+        buckets=buckets,
+    )
+
+
+def _read_archives(
+    reader: _ConfigReader,
+    archive: ArchiveSettings,
+    partner: PartnerEndpoint | None,
+    waf: WafSettings | None,
+    role_permissions_boundary: str,
+) -> tuple[ArchiveSpec, ...]:
+    """The archives, their arguments built from the config; what LogArchive would refuse, against its key."""
+    buckets = archive.buckets
+    app_logs = LogArchiveArgs(
+        s3_prefix=APP_LOG_PREFIX,
+        log_retention_days=archive.log_retention_days,
+        expiration_days=buckets.expiration_days,
+        buffer_size_mib=reader.whole("firehoseBufferSizeMiB", 1),
+        buffer_interval_seconds=reader.whole("firehoseBufferIntervalSeconds", 0),
+        kms_key_arn=archive.kms_key_arn,
+        force_destroy=buckets.force_destroy,
+        protect=buckets.protect,
+        noncurrent_version_expiration_days=buckets.noncurrent_version_expiration_days,
+        object_lock_days=reader.whole("archiveObjectLockDays", 0),
+        records_end_with_newline=True,
+        role_permissions_boundary=role_permissions_boundary,
+    )
+    specs = archive_specs(app_logs, partner, None if waf is None else waf.log_stream_name)
+    reader.component_problems((p for spec in specs for p in spec.args.problems()), ARCHIVE_KEYS)
+    return specs
 
 
 def _read_partner(reader: _ConfigReader) -> PartnerEndpoint | None:
@@ -559,7 +664,7 @@ def _read_stop_capture(reader: _ConfigReader) -> StopCaptureSettings:
     return StopCaptureSettings(
         scope=reader.choice("stopEventScope", STOP_EVENT_SCOPES),
         capture_all_task_states=reader.boolean("captureAllTaskStates"),
-        alert_email=reader.optional("alertEmail", _check_email),
+        alerts=AlertsArgs(email=reader.optional("alertEmail", _check_email)),
         partner=_read_partner(reader),
     )
 
@@ -615,7 +720,7 @@ def _read_region(problems: list[str]) -> str:
     return region
 
 
-def _check_subnet_room(reader: _ConfigReader, network: NetworkSettings, service: ServiceSettings) -> None:
+def _check_subnet_room(reader: _ConfigReader, network: NetworkArgs, service: ServiceSettings) -> None:
     """The VPC's subnets must hold the ALB and, at a deployment's peak, every service's tasks
     (components/subnet_sizing.py)."""
     if not reader.ok("vpcCidr", "natGateways", "services"):
@@ -661,23 +766,30 @@ def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings
     if reader.problems:
         raise ConfigError(reader.problems)
     deletion_protection = reader.boolean("deletionProtection")
+    force_destroy = reader.boolean("forceDestroy")
     network = _read_network(reader, region, zones())
-    service = _read_service(reader)
+    service = _read_service(reader, force_destroy)
     _check_subnet_room(reader, network, service)
+    load_balancer = _read_load_balancer(reader, region, deletion_protection)
+    archive = _read_archive(reader, region, protect=deletion_protection, force_destroy=force_destroy)
+    stop_capture = _read_stop_capture(reader)
+    boundary = _role_boundary_arn(reader.problems)
     settings = Settings(
         project=pulumi.get_project(),
         stack=pulumi.get_stack(),
         region=region,
         network=network,
-        load_balancer=_read_load_balancer(reader, region, deletion_protection),
+        flow_logs=reader.boolean("flowLogs"),
+        load_balancer=load_balancer,
         service=service,
-        archive=_read_archive(reader, region, protect=deletion_protection),
-        stop_capture=_read_stop_capture(reader),
+        archive=archive,
+        stop_capture=stop_capture,
         alarms=_read_alarms(reader),
         queries=_read_queries(reader),
-        role_permissions_boundary_arn=_role_boundary_arn(reader.problems),
-        declared_keys=frozenset(reader.read),
+        archives=_read_archives(reader, archive, stop_capture.partner, load_balancer.waf, boundary),
+        role_permissions_boundary_arn=boundary,
     )
+    settings = dataclasses.replace(settings, declared_keys=frozenset(reader.read))
     configured = configured_keys()
     _moved_keys(reader, configured)
     warnings = undeclared_key_warnings(

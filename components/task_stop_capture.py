@@ -31,6 +31,7 @@ import pulumi_aws as aws
 
 from components.iam import policy_document, service_trust_policy
 from components.limits import STOP_EVENT_SCOPES
+from components.pipeline_alarms import WatchedRule
 
 LOG_GROUP_ROOT = "/aws/events/"  # EventBridge delivers only to log groups whose name starts with this
 
@@ -155,6 +156,11 @@ class TaskStopCapture(pulumi.ComponentResource):
     rule_names: dict[str, pulumi.Output[str]]  # label ("stopped", "stop-alert", ...) -> rule name, for alarms
     dead_letter_queue_url: pulumi.Output[str]
     dead_letter_queue_name: pulumi.Output[str]
+
+    @property
+    def watched_rules(self) -> list[WatchedRule]:
+        """Its rules as the pipeline alarms watch them (`<label>-rule`)."""
+        return [WatchedRule(f"{label}-rule", name) for label, name in self.rule_names.items()]
 
     def __init__(self, name: str, args: TaskStopCaptureArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:events:TaskStopCapture", name, None, opts)

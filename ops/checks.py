@@ -409,9 +409,9 @@ CHECKS: tuple[Check, ...] = (
         "the marker's access record lands in the app archive under today's UTC Hive prefix: GZIP, one JSON object "
         "per line, parsed fields and ECS metadata of the deployed revision (Firehose writes into the bucket as "
         "configured, Object Lock included)",
-        "appDeliveryErrorLogGroup and the service's logRouterLogGroup; with archiveObjectLockDays set, an InvalidRequest there "
-        "means Firehose cannot write to the locked bucket: set archiveObjectLockDays: 0 (that removes the default "
-        "retention, not the lock) and `pulumi up`",
+        "the app archive's deliveryErrorLogGroup and the service's logRouterLogGroup; with archiveObjectLockDays "
+        "set, an InvalidRequest there means Firehose cannot write to the locked bucket: set archiveObjectLockDays: 0 "
+        "(that removes the default retention, not the lock) and `pulumi up`",
         check_archive,
     ),
     Check(
@@ -424,7 +424,7 @@ CHECKS: tuple[Check, ...] = (
     Check(
         "waf",
         "with the WAF on, the marker request is in the WAF log archive",
-        "the WAF's logging configuration (`aws wafv2 get-logging-configuration`) and wafLogDeliveryStream's "
+        "the WAF's logging configuration (`aws wafv2 get-logging-configuration`) and the WAF archive's "
         "delivery error log group",
         check_waf,
     ),

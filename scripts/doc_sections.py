@@ -1,5 +1,6 @@
 """Print (or, with --write, refresh) the documents' generated sections: README.md's architecture diagram,
-configuration reference, table of service entry keys and table of `ops verify`'s checks, docs/ADOPTING.md's table of policy rules.
+configuration reference, table of service entry keys and table of `ops verify`'s checks, docs/ADOPTING.md's table
+of policy rules.
 
     .venv/bin/python scripts/doc_sections.py [--write]
 

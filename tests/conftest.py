@@ -1,22 +1,28 @@
 """Shared fixtures: the real program evaluated offline under the AWS mocks (offline/harness.py).
 
-`evaluate_stack("dev", cpu="512")` returns an Evaluation cached by the effective configuration (an override equal
-to the stack's own value is no new evaluation); the mocks are configured before the program runs, so every
-registration and apply happens. `dev` and `prod` are the stacks as committed; `evaluate_program("two_services")`
-evaluates a test program of tests/programs/ instead of `__main__.py`. The `cached_cli` fixture makes the offline
-CLI (`python -m offline`, run in-process) use the same cache.
+`evaluate_stack("dev", logRetentionDays="30")` returns an Evaluation cached by the effective configuration (an
+override equal to the stack's own value is no new evaluation); the mocks are configured before the program runs, so
+every registration and apply happens. `dev` and `prod` are the stacks as committed; `evaluate_example(name, stack)`
+sets an example of examples/ over a stack; `evaluate_program("duplicate_urn")` evaluates a test program of
+tests/programs/ instead of `__main__.py`. The `cached_cli` fixture makes the offline CLI (`python -m offline`, run
+in-process) use the same cache.
 
-Speed: an evaluation allocates hundreds of thousands of small objects, and the cyclic garbage collector
-rescans every long-lived one (the imported SDKs) each time it runs. After the first evaluation has imported
-everything, those objects are frozen out of the collector's view and the young generation is allowed to grow
-larger before a collection (scripts/benchmark.py measures the suite).
+Speed: the suite runs on two pytest-xdist workers (pyproject.toml), which share their evaluations through files in
+the run's temporary directory. An evaluation allocates hundreds of thousands of small objects, and the cyclic
+garbage collector rescans every long-lived one (the imported SDKs) each time it runs. After the first evaluation
+has imported everything, those objects are frozen out of the collector's view and the young generation is allowed
+to grow larger before a collection (scripts/benchmark.py measures the suite).
 """
 
 from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import json
+import os
+import pickle
+from pathlib import Path
 
 import pytest
 
@@ -121,12 +127,40 @@ def _key(config: StackConfig) -> _ConfigKey:
     return config.project, config.stack, tuple(sorted(config.values.items())), tuple(sorted(config.secret_keys))
 
 
+_SHARED: list[Path] = []  # where this run's xdist workers share their evaluations (set once per worker)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _share_evaluations(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Under pytest-xdist, the workers' temporary directories have one parent for the run (pytest removes old runs'):
+    an evaluation one worker made is read by the others instead of made again."""
+    if "PYTEST_XDIST_WORKER" in os.environ:
+        _SHARED.append(tmp_path_factory.getbasetemp().parent / "evaluations")
+
+
+def _evaluate_shared(config: StackConfig, key: _ConfigKey) -> Evaluation:
+    """An evaluation another worker of this run already made, or a new one that the others may read."""
+    if not _SHARED:
+        return evaluate(config)
+    shared = _SHARED[0]
+    path = shared / hashlib.sha256(repr(key).encode()).hexdigest()
+    if path.is_file():
+        found: Evaluation = pickle.loads(path.read_bytes())
+        return found
+    evaluation = evaluate(config)
+    shared.mkdir(exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}")
+    partial.write_bytes(pickle.dumps(evaluation))
+    partial.replace(path)  # atomic: a reader never sees half a file
+    return evaluation
+
+
 def evaluate_config(config: StackConfig) -> Evaluation:
-    """`offline.harness.evaluate`, once per effective configuration."""
+    """`offline.harness.evaluate`, once per effective configuration (and per test run, across xdist's workers)."""
     key = _key(config)
     if key not in _EVALUATIONS:
         first = not _EVALUATIONS
-        _EVALUATIONS[key] = evaluate(config)
+        _EVALUATIONS[key] = _evaluate_shared(config, key)
         if first:  # everything is imported now: keep it out of the collector's work
             gc.freeze()
             gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])

@@ -15,6 +15,7 @@ from components.load_balancer import (
     LoadBalancer,
     LoadBalancerArgs,
 )
+from components.private_bucket import BucketChoices
 from offline.aws_formats import ACCOUNT_ID, ALB_HOSTED_ZONE_IDS, ELB_ACCOUNT_IDS
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
@@ -182,7 +183,7 @@ def test_a_redirect_needs_a_certificate() -> None:
     start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
     load_balancer = LoadBalancer(
         "web",
-        LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1"], access_log_expiration_days=7, allow_plain_http=True),
+        LoadBalancerArgs(vpc_id="vpc-1", subnet_ids=["subnet-1"], access_logs=BucketChoices(7), allow_plain_http=True),
     )
     with pytest.raises(ValueError, match="no certificate_arn, so nothing to redirect HTTP to"):
         load_balancer.redirect_http_to_https(after=[])
@@ -203,7 +204,7 @@ def test_plain_http_is_marked_on_the_alb_as_on_purpose(dev: Evaluation) -> None:
 def test_plain_http_needs_the_allowance() -> None:
     start_mock_runtime(AwsMocks(REGION, PROJECT_DIR), "httpd-firelens", "unit")
     with pytest.raises(ValueError, match="allow_plain_http"):
-        LoadBalancer("web", LoadBalancerArgs(vpc_id="vpc-0", subnet_ids=["subnet-0"], access_log_expiration_days=30))
+        LoadBalancer("web", LoadBalancerArgs(vpc_id="vpc-0", subnet_ids=["subnet-0"], access_logs=BucketChoices(30)))
 
 
 # --- the domain's alias record -----------------------------------------------------------------------------
@@ -368,7 +369,7 @@ def load_balancer_outputs(certificate_arn: str | None, domain: DomainAlias | Non
         LoadBalancerArgs(
             vpc_id="vpc-0123456789abcdef0",
             subnet_ids=["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-            access_log_expiration_days=30,
+            access_logs=BucketChoices(30),
             certificate_arn=certificate_arn,
             allow_plain_http=certificate_arn is None,
             domain=domain,

@@ -21,8 +21,7 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components.log_archive import LogArchive, LogArchiveArgs, check_args
-from components.settings import PartnerEndpoint
+from components.log_archive import LogArchive, LogArchiveArgs, PartnerEndpoint
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
@@ -352,13 +351,20 @@ def test_every_archive_holds_one_json_object_per_line(case: tuple[Evaluation, st
     assert [json.loads(line) for line in written[:-1].split("\n")] == events
 
 
-def test_the_archives_feed_the_router_and_the_stop_rule(dev: Evaluation) -> None:
-    outputs = dev.outputs
-    assert outputs["appDeliveryStream"] == delivery_stream(dev, "app-log-archive").state["name"]
-    assert outputs["appArchiveBucket"] == one(dev, "app-log-archive", BUCKET).id
-    assert outputs["appDeliveryErrorLogGroup"] == one(dev, "app-log-archive", LOG_GROUP).state["name"]
-    assert outputs["taskStopDeliveryStream"] == delivery_stream(dev, "task-stop-archive").state["name"]
-    assert outputs["taskStopArchiveBucket"] == one(dev, "task-stop-archive", BUCKET).id
+LOG_ARCHIVE_TYPE = "httpd-firelens:logs:LogArchive"
+
+
+def test_the_archives_output_names_each_archives_bucket_stream_and_error_group(stack: Evaluation) -> None:
+    """The `archives` output (what `ops verify` reads): one entry per archive of the stack, from one list
+    (components/archives.py)."""
+    archives = stack.outputs["archives"]
+    names = {"appLogs": "app-log-archive", "taskStops": "task-stop-archive", "wafLogs": "waf-log-archive"}
+    created = {r.name for r in stack.of_type(LOG_ARCHIVE_TYPE)}
+    assert set(archives) == {key for key, name in names.items() if name in created}
+    for key, entry in archives.items():
+        assert entry["deliveryStream"] == delivery_stream(stack, names[key]).state["name"]
+        assert entry["bucket"] == one(stack, names[key], BUCKET).id
+        assert entry["deliveryErrorLogGroup"] == one(stack, names[key], LOG_GROUP).state["name"]
 
 
 # --- delivery-error logging ---------------------------------------------------------------------------------
@@ -561,54 +567,45 @@ def partner_args(size: int = 5, **more: Any) -> LogArchiveArgs:
 
 def test_valid_arguments_pass_the_checks() -> None:
     endpoint = PartnerEndpoint(DATADOG, "Datadog", pulumi.Output.secret(PARTNER_KEY))
-    check_args("a", archive_args("app-logs/", 128, 0))
-    check_args("w", archive_args("waf-logs/", delivery_stream_name="aws-waf-logs-" + "x" * 51))  # 64 characters
-    check_args(
-        "b",
-        archive_args("stops/", 64, 900, partner=endpoint, http_retry_seconds=7200, records_end_with_newline=True),
-    )
+    assert archive_args("app-logs/", 128, 0).problems() == []
+    assert archive_args("waf-logs/", delivery_stream_name="aws-waf-logs-" + "x" * 51).problems() == []  # 64 chars
+    partner = archive_args("stops/", 64, 900, partner=endpoint, http_retry_seconds=7200, records_end_with_newline=True)
+    assert partner.problems() == []
 
 
 @pytest.mark.parametrize(
-    ("make_args", "fragment"),
+    ("make_args", "problem"),
     [
-        (lambda: archive_args("app-logs"), "s3_prefix 'app-logs'"),
-        (lambda: archive_args("/app-logs/"), "s3_prefix '/app-logs/'"),
-        (lambda: archive_args("logs/!{timestamp:yyyy}/"), "s3_prefix"),
-        (lambda: archive_args("app-logs/", size=129), "buffer_size_mib 129: allowed 1 to 128"),
-        (lambda: archive_args("app-logs/", interval=901), "buffer_interval_seconds 901: allowed 0"),
-        (
-            lambda: partner_args(size=65),
-            "buffer_size_mib 65: allowed 1 to 64",
-        ),
-        (
-            lambda: archive_args(
-                "s/", partner=PartnerEndpoint(DATADOG, "D", pulumi.Output.secret("k")), http_retry_seconds=-1
-            ),
-            "http_retry_seconds -1: allowed 0 to 7200",
-        ),
-        (
-            lambda: archive_args("s/", object_lock_days=31),
-            "object_lock_days (31) must be from 0 to expiration_days (30)",
-        ),
-        (lambda: archive_args("s/", noncurrent_version_expiration_days=0), "noncurrent_version_expiration_days (0)"),
+        (lambda: archive_args("app-logs"), ("s3_prefix", "app-logs")),
+        (lambda: archive_args("/app-logs/"), ("s3_prefix", "/app-logs/")),
+        (lambda: archive_args("logs/!{timestamp:yyyy}/"), ("s3_prefix", "logs/!{timestamp:yyyy}/")),
+        (lambda: archive_args("app-logs/", size=129), ("buffer_size_mib", 129)),
+        (lambda: archive_args("app-logs/", interval=901), ("buffer_interval_seconds", 901)),
+        (lambda: partner_args(size=65, records_end_with_newline=True), ("buffer_size_mib", 65)),
+        (lambda: partner_args(http_retry_seconds=-1, records_end_with_newline=True), ("http_retry_seconds", -1)),
+        (lambda: archive_args("s/", object_lock_days=31), ("object_lock_days", 31)),
+        (lambda: archive_args("s/", object_lock_days=1, force_destroy=True), ("object_lock_days", 1)),
+        (lambda: archive_args("s/", noncurrent_version_expiration_days=0), ("noncurrent_version_expiration_days", 0)),
         # A fixed stream name: 1 to 64 of [a-zA-Z0-9_.-] (botocore's firehose model, DeliveryStreamName).
-        (lambda: archive_args("w/", delivery_stream_name="aws-waf-logs-" + "x" * 52), "delivery_stream_name"),
-        (lambda: archive_args("w/", delivery_stream_name="aws waf logs"), "allowed 1 to 64 letters, digits"),
-        (lambda: archive_args("w/", delivery_stream_name=""), "delivery_stream_name ''"),
-        # The backup keeps records as they came in: nothing in the stream could separate them.
         (
-            lambda: partner_args(),
-            "records_end_with_newline False with a partner",
+            lambda: archive_args("w/", delivery_stream_name="aws-waf-logs-" + "x" * 52),
+            ("delivery_stream_name", "aws-waf-logs-" + "x" * 52),
         ),
+        (lambda: archive_args("w/", delivery_stream_name="aws waf logs"), ("delivery_stream_name", "aws waf logs")),
+        (lambda: archive_args("w/", delivery_stream_name=""), ("delivery_stream_name", "")),
+        # The backup keeps records as they came in: nothing in the stream could separate them.
+        (lambda: partner_args(), ("records_end_with_newline", False)),
     ],
 )
 def test_invalid_arguments_are_rejected_with_what_is_allowed(
-    make_args: Callable[[], LogArchiveArgs], fragment: str
+    make_args: Callable[[], LogArchiveArgs], problem: tuple[str, object]
 ) -> None:
-    """(The arguments are built inside the test: a partner's key is a Pulumi output, which needs an event loop.)"""
-    with pytest.raises(ValueError, match=re.escape(fragment)):
-        check_args("archive", make_args())
+    """(The arguments are built inside the test: a partner's key is a Pulumi output, which needs an event loop.)
+    Each is one problem, and the component refuses it before creating anything."""
+    args = make_args()
+    assert [(p.field, p.value) for p in args.problems()] == [problem]
+    with pytest.raises(ValueError, match=re.escape(f"LogArchive 'archive': {problem[0]} {problem[1]!r}")):
+        LogArchive("archive", args)
 
 
 # --- IAM ----------------------------------------------------------------------------------------------------------

@@ -18,16 +18,17 @@ from components.firelens_service import (
     FirelensService,
     FirelensServiceArgs,
     HealthCheck,
-    ListenerAttachment,
     LogRouter,
     Route,
     Scaling,
-    TaskNetwork,
+    ServicePlatform,
     child_labels,
 )
 from components.firelens_task import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib
 from components.limits import FARGATE_MEMORY_BY_CPU, LOG_ROUTER_PORTS
+from components.load_balancer import ListenerAttachment
 from components.log_router_sizing import LogRouterBuffers, log_router_buffers
+from components.network import TaskNetwork
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
 from tests.conftest import SERVICE_VARIANT, evaluate_stack
@@ -655,14 +656,17 @@ def test_the_alb_reaches_exactly_this_service_on_its_port(stack: Evaluation, var
 
 def make_args(route: Route | None = None, **app: Any) -> FirelensServiceArgs:
     container: dict[str, Any] = {"name": "api", "image": "public.ecr.aws/nginx/nginx:1.27", "port": 8080} | app
-    return FirelensServiceArgs(
+    platform = ServicePlatform(
         cluster_name="c",
         cluster_arn="arn:aws:ecs:ap-northeast-1:123456789012:cluster/c",
         network=TaskNetwork("vpc-0123456789abcdef0", ["subnet-0123456789abcdef0"]),
         listener=ListenerAttachment("arn:l", "sg-0123456789abcdef0", "app/web/0123"),
+        log_router=LogRouter("image@sha256:" + "0" * 64, "arn:r", "stream", "arn:s"),
+    )
+    return FirelensServiceArgs(
+        platform=platform,
         app=AppContainer(**container),
         route=route or Route(100, ("/api/*",)),
-        log_router=LogRouter("image@sha256:" + "0" * 64, "arn:r", "stream", "arn:s"),
         alarms=AlarmThresholds("arn:t"),
     )
 
@@ -756,8 +760,9 @@ def test_scaling_out_of_order_is_refused(scaling: Scaling, problem: tuple[str, o
 
 def test_the_router_keeps_at_most_half_the_task_memory() -> None:
     args = make_args()
-    too_much = dataclasses.replace(args, log_router=dataclasses.replace(args.log_router, memory_reservation_mib=400))
-    assert fields_of(too_much) == [("log_router.memory_reservation_mib", 400)]
+    router = dataclasses.replace(args.platform.log_router, memory_reservation_mib=400)
+    too_much = dataclasses.replace(args, platform=dataclasses.replace(args.platform, log_router=router))
+    assert fields_of(too_much) == [("platform.log_router.memory_reservation_mib", 400)]
 
 
 def test_a_moved_from_label_no_child_has_is_refused() -> None:

@@ -13,13 +13,15 @@ from typing import Any
 import pytest
 import yaml
 
+from components.archives import APP_LOGS
 from components.firelens_service import AppContainer, Route, Scaling
 from components.limits import LOG_RETENTION_DAYS, image_pin_problem
+from components.load_balancer import DomainAlias
+from components.log_archive import LogArchiveArgs
 from components.service_entries import ServiceSpec
 from components.settings import (
     MOVED_TO_SERVICES,
     ConfigError,
-    DomainSettings,
     Settings,
     WafSettings,
     load_settings,
@@ -70,13 +72,17 @@ def test_committed_stacks_are_valid() -> None:
     dev, prod = load("dev"), load("prod")
     # dev: plain HTTP on purpose and no WAF; prod: HTTPS for its (example) domain and the WAF.
     assert (dev.load_balancer.https, dev.load_balancer.allow_plain_http, dev.load_balancer.waf) == (False, True, None)
-    assert prod.load_balancer.domain == DomainSettings("app.example.com", "Z0EXAMPLE0123456789AB")
+    assert prod.load_balancer.domain == DomainAlias("app.example.com", "Z0EXAMPLE0123456789AB")
     assert (prod.load_balancer.https, prod.load_balancer.allow_plain_http) == (True, False)
     assert prod.load_balancer.waf == WafSettings(2000, "aws-waf-logs-httpd-firelens-prod")
     assert dev.network.availability_zones == ("ap-northeast-1a", "ap-northeast-1c")
     assert prod.network.availability_zones == ("ap-northeast-1a", "ap-northeast-1c", "ap-northeast-1d")
-    assert (dev.archive.force_destroy, dev.load_balancer.deletion_protection) == (True, False)
-    assert (prod.archive.force_destroy, prod.load_balancer.deletion_protection, prod.archive.protect) == (
+    assert (dev.archive.buckets.force_destroy, dev.load_balancer.deletion_protection) == (True, False)
+    assert (
+        prod.archive.buckets.force_destroy,
+        prod.load_balancer.deletion_protection,
+        prod.archive.buckets.protect,
+    ) == (
         False,
         True,
         True,
@@ -84,7 +90,7 @@ def test_committed_stacks_are_valid() -> None:
     assert prod.archive.log_retention_days > dev.archive.log_retention_days
     assert dev.network.nat_gateways == "none"
     assert prod.network.nat_gateways == "per-az"
-    assert (dev.network.flow_logs, prod.network.flow_logs) == (False, True)
+    assert (dev.flow_logs, prod.flow_logs) == (False, True)
 
 
 def test_region_must_be_a_region() -> None:
@@ -179,7 +185,7 @@ def test_certificate_arn_must_be_acm_in_the_stack_region() -> None:
 
 
 def test_flow_logs_are_a_boolean() -> None:
-    assert load(flowLogs="true").network.flow_logs is True
+    assert load(flowLogs="true").flow_logs is True
     assert "allowed: true, false" in only_problem("flowLogs", flowLogs="on")
 
 
@@ -213,7 +219,7 @@ def test_app_writable_paths_whose_volumes_ecs_refuses_are_a_config_problem() -> 
 def test_a_domain_with_its_hosted_zone_gives_https() -> None:
     lb = load(domainName="www.example.org", hostedZoneId="Z1D633PJN98FT9").load_balancer
     assert (lb.domain, lb.certificate_arn, lb.https) == (
-        DomainSettings("www.example.org", "Z1D633PJN98FT9"),
+        DomainAlias("www.example.org", "Z1D633PJN98FT9"),
         None,
         True,
     )
@@ -389,7 +395,7 @@ def test_a_flat_service_key_names_its_new_place() -> None:
 
 def test_cpu_architecture() -> None:
     settings = load(cpuArchitecture="ARM64")
-    assert settings.service.cpu_architecture == the_httpd(settings).app.cpu_architecture == "ARM64"
+    assert settings.service.router_image.cpu_architecture == the_httpd(settings).app.cpu_architecture == "ARM64"
     assert "X86_64, ARM64" in only_problem("cpuArchitecture", cpuArchitecture="arm")
 
 
@@ -404,7 +410,7 @@ def test_log_router_memory_is_bounded_by_each_tasks_memory() -> None:
 def test_container_insights_and_fluent_bit_version() -> None:
     assert load(containerInsights="enhanced").service.container_insights == "enhanced"
     assert "disabled, enabled, enhanced" in only_problem("containerInsights", containerInsights="on")
-    assert load(fluentBitVersion="3.0.0").service.fluent_bit_version == "3.0.0"
+    assert load(fluentBitVersion="3.0.0").service.router_image.fluent_bit_version == "3.0.0"
     assert "exact version" in only_problem("fluentBitVersion", fluentBitVersion="stable")
 
 
@@ -413,44 +419,66 @@ def test_log_retention_accepted(days: int) -> None:
     assert load(logRetentionDays=str(days)).archive.log_retention_days == days
 
 
-@pytest.mark.parametrize("days", ["0", "10", "366", "forever"])
+@pytest.mark.parametrize("days", ["0", "10", "366"])
 def test_log_retention_rejected(days: str) -> None:
-    assert "1, 3, 5, 7, 14, 30" in only_problem("logRetentionDays", logRetentionDays=days)
+    assert "allowed: 1, 3, 5, 7, 14, 30" in only_problem("logRetentionDays", logRetentionDays=days)
+    assert "allowed: a whole number" in only_problem("logRetentionDays", logRetentionDays="forever")
+
+
+def app_archive(settings: Settings) -> LogArchiveArgs:
+    (app_logs,) = [spec.args for spec in settings.archives if spec.key == APP_LOGS]
+    return app_logs
 
 
 def test_archive_settings() -> None:
-    archive = load(archiveExpirationDays="3650", archiveKmsKeyArn=KMS, firehoseBufferSizeMiB="128").archive
-    assert (archive.expiration_days, archive.kms_key_arn, archive.buffer_size_mib) == (3650, KMS, 128)
-    assert "from 1 to 3650" in only_problem("archiveExpirationDays", archiveExpirationDays="0")
+    """The archives' arguments are LogArchiveArgs built from the keys; the component's rules
+    (tests/test_log_archive.py) are reported against them."""
+    settings = load(archiveExpirationDays="3650", archiveKmsKeyArn=KMS, firehoseBufferSizeMiB="128")
+    args = app_archive(settings)
+    assert (args.expiration_days, args.kms_key_arn, args.buffer_size_mib) == (3650, KMS, 128)
+    assert settings.archive.buckets.expiration_days == 3650
+    assert "allowed: at least 1" in only_problem("archiveExpirationDays", archiveExpirationDays="0")
+    assert "allowed: a whole number" in only_problem("archiveExpirationDays", archiveExpirationDays="a year")
     assert "kms ARN" in only_problem("archiveKmsKeyArn", archiveKmsKeyArn="alias/aws/s3")
-    assert "from 1 to 128" in only_problem("firehoseBufferSizeMiB", firehoseBufferSizeMiB="129")
-    assert "from 0 to 900" in only_problem("firehoseBufferIntervalSeconds", firehoseBufferIntervalSeconds="901")
-    assert load(firehoseBufferIntervalSeconds="0").archive.buffer_interval_seconds == 0
+    assert "allowed: 1 to 128" in only_problem("firehoseBufferSizeMiB", firehoseBufferSizeMiB="129")
+    assert "allowed: 0 to 900" in only_problem("firehoseBufferIntervalSeconds", firehoseBufferIntervalSeconds="901")
+    assert app_archive(load(firehoseBufferIntervalSeconds="0")).buffer_interval_seconds == 0
+
+
+def test_every_archive_has_the_shared_choices_and_its_own_prefix() -> None:
+    """One list (components/archives.py): app logs and task stops always, WAF logs with the WAF."""
+    dev, prod = load("dev").archives, load("prod").archives
+    assert [spec.key for spec in dev] == ["appLogs", "taskStops"]
+    assert [spec.key for spec in prod] == ["appLogs", "taskStops", "wafLogs"]
+    assert [spec.args.s3_prefix for spec in prod] == ["app-logs/", "ecs-task-stop-log/", "waf-logs/"]
+    assert len({(s.args.expiration_days, s.args.object_lock_days, s.args.kms_key_arn) for s in prod}) == 1
+    assert prod[2].args.delivery_stream_name == "aws-waf-logs-httpd-firelens-prod"
 
 
 def test_archive_versions_and_object_lock() -> None:
-    """archiveNoncurrentVersionDays 1 to 365; archiveObjectLockDays 0 (off) to archiveExpirationDays and never with
-    forceDestroy: the provider empties a force-destroyed bucket bypassing governance mode (hashicorp/
-    terraform-provider-aws internal/service/s3/delete.go, emptyBucket: "If `force` is `true` then S3 Object Lock
-    governance mode restrictions are bypassed"), which needs s3:BypassGovernanceRetention, deliberately not granted
-    to the deploy role, so `pulumi destroy` would fail on the first locked object."""
-    dev, prod = load("dev").archive, load("prod").archive
-    assert (dev.object_lock_days, dev.noncurrent_version_days) == (0, 30)
+    """archiveNoncurrentVersionDays at least 1; archiveObjectLockDays 0 (off) to archiveExpirationDays and never
+    with forceDestroy (PrivateBucketArgs: the provider empties a force-destroyed bucket bypassing governance mode,
+    hashicorp/terraform-provider-aws internal/service/s3/delete.go, emptyBucket: "If `force` is `true` then S3
+    Object Lock governance mode restrictions are bypassed", which needs s3:BypassGovernanceRetention, deliberately
+    not granted to the deploy role, so `pulumi destroy` would fail on the first locked object)."""
+    dev, prod = app_archive(load("dev")), app_archive(load("prod"))
+    assert (dev.object_lock_days, dev.noncurrent_version_expiration_days) == (0, 30)
     assert prod.object_lock_days == 90 <= prod.expiration_days
-    unlocked = load(forceDestroy="false", archiveObjectLockDays="30", archiveNoncurrentVersionDays="365").archive
-    assert (unlocked.object_lock_days, unlocked.noncurrent_version_days) == (30, 365)
-    assert "from 1 to 365" in only_problem("archiveNoncurrentVersionDays", archiveNoncurrentVersionDays="0")
-    assert "from 1 to 365" in only_problem("archiveNoncurrentVersionDays", archiveNoncurrentVersionDays="366")
-    assert "0 (no lock) to archiveExpirationDays (30)" in only_problem(
+    unlocked = app_archive(load(forceDestroy="false", archiveObjectLockDays="30", archiveNoncurrentVersionDays="365"))
+    assert (unlocked.object_lock_days, unlocked.noncurrent_version_expiration_days) == (30, 365)
+    assert "at least 1" in only_problem("archiveNoncurrentVersionDays", archiveNoncurrentVersionDays="0")
+    assert "allowed: 0 to the expiration, 30" in only_problem(
         "archiveObjectLockDays", forceDestroy="false", archiveObjectLockDays="31"
     )
-    assert "from 0 to 3650" in only_problem("archiveObjectLockDays", forceDestroy="false", archiveObjectLockDays="-1")
-    assert "allowed: 0 while forceDestroy is true" in only_problem("archiveObjectLockDays", archiveObjectLockDays="7")
+    assert "allowed: 0 to the expiration, 30" in only_problem(
+        "archiveObjectLockDays", forceDestroy="false", archiveObjectLockDays="-1"
+    )
+    assert "allowed: 0 while force_destroy is on" in only_problem("archiveObjectLockDays", archiveObjectLockDays="7")
 
 
 def test_stop_capture_settings() -> None:
     capture = load(stopEventScope="account", captureAllTaskStates="true", alertEmail="oncall@example.com").stop_capture
-    assert (capture.scope, capture.capture_all_task_states, capture.alert_email) == (
+    assert (capture.scope, capture.capture_all_task_states, capture.alerts.email) == (
         "account",
         True,
         "oncall@example.com",
@@ -491,7 +519,7 @@ def test_partner_endpoint_combinations() -> None:
         "partnerApiKey", partnerEndpointUrl=DATADOG, partnerEndpointName="Datadog"
     )
     assert "when partnerApiKey is set" in only_problem("partnerEndpointUrl", secrets={"partnerApiKey": "k"})
-    assert "from 1 to 64" in only_problem(
+    assert "allowed: 1 to 64" in only_problem(
         "firehoseBufferSizeMiB",
         secrets={"partnerApiKey": "k"},
         partnerEndpointUrl=DATADOG,

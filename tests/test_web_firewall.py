@@ -51,8 +51,8 @@ def test_the_waf_is_on_in_prod_and_off_in_dev(dev: Evaluation, prod: Evaluation)
     assert (config_value(prod, "waf"), config_value(dev, "waf")) == ("true", "false")
     assert [r.type for r in prod.resources if r.type in WAF_TYPES] == list(WAF_TYPES)
     assert [r for r in dev.resources if r.type in WAF_TYPES or r.name.startswith("waf-")] == []
-    assert {"webAclArn", "wafLogArchiveBucket", "wafLogDeliveryStream"} <= set(prod.outputs)
-    assert not {"webAclArn", "wafLogArchiveBucket", "wafLogDeliveryStream"} & set(dev.outputs)
+    assert "webAclArn" in prod.outputs and "wafLogs" in prod.outputs["archives"]
+    assert "webAclArn" not in dev.outputs and "wafLogs" not in dev.outputs["archives"]
 
 
 # --- the web ACL --------------------------------------------------------------------------------------------------
@@ -223,7 +223,7 @@ def test_the_waf_log_stream_is_what_waf_requires(with_waf: Evaluation) -> None:
     assert stream.inputs["name"] == stream.state["name"] == name and len(name) <= 64
     assert "kinesisSourceConfiguration" not in stream.inputs
     assert stream.state["arn"] == f"arn:aws:firehose:{REGION}:{ACCOUNT_ID}:deliverystream/{name}"
-    assert with_waf.outputs["wafLogDeliveryStream"] == name
+    assert with_waf.outputs["archives"]["wafLogs"]["deliveryStream"] == name
 
 
 def test_waf_records_are_archived_one_per_line_without_a_second_newline(with_waf: Evaluation) -> None:
