@@ -398,8 +398,9 @@ CHECKS: tuple[Check, ...] = (
     ),
     Check(
         "request",
-        "a request carrying a unique marker reaches the app through the ALB (its health check path answers with the "
-        "health check's matcher)",
+        "a request carrying a unique marker reaches an app through the ALB: the first service, in rule priority, "
+        "whose own rule gets a request for its health check path at serviceUrl (httpd's catch-all by default) "
+        "answers with its health check's matcher",
         "the ALB's target health (`aws elbv2 describe-target-health`), the security groups, DNS of domainName, the "
         "WAF log archive for a block",
         check_request,

@@ -213,6 +213,28 @@ def test_an_undeclared_key_is_a_warning_on_stderr_and_the_preview_goes_on(capsys
     assert err.splitlines()[1].startswith("config key 'httpd-firelens:services.httpd.cpu'")
 
 
+@pytest.mark.parametrize(("example", "stack", "services"), [("two-services", "dev", 2), ("three-services", "prod", 3)])
+def test_the_examples_preview_over_a_stack_with_every_service(
+    capsys: pytest.CaptureFixture[str], example: str, stack: str, services: int
+) -> None:
+    """`--config-file` sets an example's values over the stack's, as the README's "Adding a service" says to try
+    them: the preview passes the policy pack, one FirelensService per entry."""
+    code, out, err = run_cli(capsys, "preview", "--stack", stack, "--config-file", f"examples/{example}.yaml")
+    assert code == 0, err
+    assert "Policies: 0 finding(s)" in out
+    assert out.count("httpd-firelens:service:FirelensService") == services
+
+
+def test_a_config_file_with_a_secret_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "secret.yaml"
+    path.write_text("config:\n  httpd-firelens:partnerApiKey:\n    secure: AAABAxyz\n")
+    code, _, err = run_cli(capsys, "preview", "--stack", "dev", "--config-file", str(path))
+    assert (
+        code == 2
+        and err.strip() == "secret.yaml: httpd-firelens:partnerApiKey is a secret; set it with --secret instead"
+    )
+
+
 def test_malformed_override_and_unknown_stack_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli(capsys, "preview", "--stack", "dev", "--config", "cpu")[0] == 2
     code, _, err = run_cli(capsys, "preview", "--stack", "staging")
