@@ -24,6 +24,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.limits import DOMAIN_NAME_MAX_LENGTH
+from components.problems import Problem, raise_problems
 
 VALIDATION_METHOD = "DNS"
 VALIDATION_RECORD_TTL = 300  # seconds; the record never changes while the certificate exists
@@ -50,19 +51,16 @@ class DnsValidatedCertificateArgs:
     hosted_zone_id: str
     """The Route 53 public hosted zone that holds the domain: the validation record goes there."""
 
-
-def check_args(name: str, args: DnsValidatedCertificateArgs) -> None:
-    """Raise ValueError naming every argument RequestCertificate or Route 53 would reject."""
-    problems = []
-    if not args.domain_name or args.domain_name.startswith("*") or len(args.domain_name) > DOMAIN_NAME_MAX_LENGTH:
-        problems.append(
-            f"domain_name {args.domain_name!r}: allowed a DNS name of at most {DOMAIN_NAME_MAX_LENGTH} characters, "
-            "no wildcard"
-        )
-    if not args.hosted_zone_id:
-        problems.append("hosted_zone_id: required (the public hosted zone of the domain)")
-    if problems:
-        raise ValueError(f"DnsValidatedCertificate {name}: " + "; ".join(problems))
+    def problems(self) -> list[Problem]:
+        """What RequestCertificate or Route 53 would refuse."""
+        found = []
+        name = self.domain_name
+        if not name or name.startswith("*") or len(name) > DOMAIN_NAME_MAX_LENGTH:
+            allowed = f"a DNS name of at most {DOMAIN_NAME_MAX_LENGTH} characters, no wildcard"
+            found.append(Problem("domain_name", name, allowed))
+        if not self.hosted_zone_id:
+            found.append(Problem("hosted_zone_id", "", "the id of the public hosted zone of the domain"))
+        return found
 
 
 class DnsValidatedCertificate(pulumi.ComponentResource):
@@ -71,7 +69,7 @@ class DnsValidatedCertificate(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: DnsValidatedCertificateArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        check_args(name, args)
+        raise_problems(f"DnsValidatedCertificate {name!r}", args.problems())
         super().__init__("httpd-firelens:https:DnsValidatedCertificate", name, None, opts)
         certificate = aws.acm.Certificate(
             f"{name}-request",

@@ -13,6 +13,7 @@ import pulumi_aws as aws
 
 from components.limits import CONTAINER_INSIGHTS_MODES
 from components.moved import MovedFrom, aliases_of, check_moved_from
+from components.problems import Problem, one_of, raise_problems
 
 CHILD_LABELS = ("cluster",)
 
@@ -25,6 +26,9 @@ class EcsClusterArgs:
     moved_from: MovedFrom = field(default_factory=dict)
     """Former identities of the children, by label (`cluster`); see components/moved.py. Default: none."""
 
+    def problems(self) -> list[Problem]:
+        return one_of("container_insights", self.container_insights, CONTAINER_INSIGHTS_MODES)
+
 
 class EcsCluster(pulumi.ComponentResource):
     name: pulumi.Output[str]
@@ -32,8 +36,7 @@ class EcsCluster(pulumi.ComponentResource):
     container_insights: bool  # Container Insights is on (enabled or enhanced): its task metrics exist
 
     def __init__(self, name: str, args: EcsClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        if args.container_insights not in CONTAINER_INSIGHTS_MODES:
-            raise ValueError(f"container_insights {args.container_insights!r} is not one of {CONTAINER_INSIGHTS_MODES}")
+        raise_problems(f"EcsCluster {name!r}", args.problems())
         check_moved_from("EcsCluster", args.moved_from, CHILD_LABELS)
         super().__init__("httpd-firelens:service:EcsCluster", name, None, opts)
         cluster = aws.ecs.Cluster(

@@ -40,6 +40,7 @@ import pulumi_aws as aws
 
 from components.limits import PLAIN_HTTP_TAG
 from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
+from components.problems import Problem, raise_problems
 
 HTTP_PORT = 80
 HTTPS_PORT = 443
@@ -100,6 +101,11 @@ class LoadBalancerArgs:
     access_log_prefix: str = "alb"
     """Key prefix of the access logs in the bucket (objects land under <prefix>/AWSLogs/<account id>/)."""
 
+    def problems(self) -> list[Problem]:
+        if self.certificate_arn is None and not self.allow_plain_http:
+            return [Problem("allow_plain_http", False, "True without a certificate_arn (plain HTTP on purpose)")]
+        return []
+
 
 class LoadBalancer(pulumi.ComponentResource):
     listener_arn: pulumi.Output[str]  # the traffic listener (HTTPS with a certificate, else HTTP): rules attach here
@@ -117,9 +123,8 @@ class LoadBalancer(pulumi.ComponentResource):
         return ListenerAttachment(self.listener_arn, self.security_group_id, self.load_balancer_arn_suffix)
 
     def __init__(self, name: str, args: LoadBalancerArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        raise_problems(f"LoadBalancer {name!r}", args.problems())
         https = args.certificate_arn is not None
-        if not https and not args.allow_plain_http:
-            raise ValueError(f"LoadBalancer {name}: no certificate_arn; serving plain HTTP needs allow_plain_http=True")
         super().__init__("httpd-firelens:loadbalancer:LoadBalancer", name, None, opts)
         self._name = name
         self._args = args

@@ -30,8 +30,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import policy_document, service_trust_policy
-from components.limits import STOP_EVENT_SCOPES
+from components.limits import LOG_RETENTION_DAYS, STOP_EVENT_SCOPES
 from components.pipeline_alarms import WatchedRule
+from components.problems import Problem, one_of, raise_problems
 
 LOG_GROUP_ROOT = "/aws/events/"  # EventBridge delivers only to log groups whose name starts with this
 
@@ -111,6 +112,10 @@ class TaskStopCaptureArgs:
     """The ARN of the managed policy its roles carry as their permissions boundary (components/iam.py
     role_boundary_policy_name). Default None: none."""
 
+    def problems(self) -> list[Problem]:
+        found = one_of("scope", self.scope, STOP_EVENT_SCOPES)
+        return found + one_of("log_retention_days", self.log_retention_days, LOG_RETENTION_DAYS)
+
 
 def _task_state_change(detail: dict[str, Any]) -> dict[str, Any]:
     return {"source": ["aws.ecs"], "detail-type": ["ECS Task State Change"], "detail": detail}
@@ -163,9 +168,8 @@ class TaskStopCapture(pulumi.ComponentResource):
         return [WatchedRule(f"{label}-rule", name) for label, name in self.rule_names.items()]
 
     def __init__(self, name: str, args: TaskStopCaptureArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        raise_problems(f"TaskStopCapture {name!r}", args.problems())
         super().__init__("httpd-firelens:events:TaskStopCapture", name, None, opts)
-        if args.scope not in STOP_EVENT_SCOPES:
-            raise ValueError(f"TaskStopCapture scope must be one of {STOP_EVENT_SCOPES}, not {args.scope!r}")
         self._name = name
         self._args = args
         self._queue = aws.sqs.Queue(

@@ -28,6 +28,7 @@ import pulumi
 import pulumi_aws as aws
 
 from components.limits import WAF_LOG_STREAM_PREFIX, WAF_RATE_LIMIT
+from components.problems import Problem, out_of, raise_problems
 
 SCOPE = "REGIONAL"  # an Application Load Balancer's web ACL (CLOUDFRONT is for distributions)
 RATE_WINDOW_SECONDS = 300  # the rate-based rule's evaluation window: 60, 120, 300 (the default) or 600
@@ -57,22 +58,16 @@ class WebFirewallArgs:
     redacted_headers: Sequence[str] = REDACTED_HEADERS
     """Request headers whose values the logs replace with REDACTED."""
 
-
-def check_args(name: str, args: WebFirewallArgs) -> None:
-    """Raise ValueError naming every argument WAF would reject."""
-    problems = []
-    low, high = WAF_RATE_LIMIT
-    if not low <= args.rate_limit <= high:
-        problems.append(f"rate_limit {args.rate_limit}: allowed {low} to {high}")
-    if not args.log_delivery_stream_name.startswith(WAF_LOG_STREAM_PREFIX):
-        problems.append(
-            f"log_delivery_stream_name {args.log_delivery_stream_name!r}: WAF logs only to a destination whose name "
-            f"starts with {WAF_LOG_STREAM_PREFIX}"
-        )
-    if not _METRIC_NAME.fullmatch(args.metric_prefix):
-        problems.append(f"metric_prefix {args.metric_prefix!r}: allowed letters, digits and _ # : . - /")
-    if problems:
-        raise ValueError(f"WebFirewall {name}: " + "; ".join(problems))
+    def problems(self) -> list[Problem]:
+        """What WAF would refuse."""
+        found = out_of("rate_limit", self.rate_limit, *WAF_RATE_LIMIT)
+        if not self.log_delivery_stream_name.startswith(WAF_LOG_STREAM_PREFIX):
+            # WAF logs only to a Firehose stream whose name starts with the prefix.
+            allowed = f"a Firehose stream whose name starts with {WAF_LOG_STREAM_PREFIX}"
+            found.append(Problem("log_delivery_stream_name", self.log_delivery_stream_name, allowed))
+        if not _METRIC_NAME.fullmatch(self.metric_prefix):
+            found.append(Problem("metric_prefix", self.metric_prefix, "letters, digits and _ # : . - /"))
+        return found
 
 
 def _visibility(metric_name: str) -> dict[str, Any]:
@@ -83,7 +78,7 @@ class WebFirewall(pulumi.ComponentResource):
     web_acl_arn: pulumi.Output[str]
 
     def __init__(self, name: str, args: WebFirewallArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_args(name, args)
+        raise_problems(f"WebFirewall {name!r}", args.problems())
         super().__init__("httpd-firelens:security:WebFirewall", name, None, opts)
         self._args = args
         acl = aws.wafv2.WebAcl(

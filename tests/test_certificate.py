@@ -154,7 +154,7 @@ def test_dev_as_committed_requests_no_certificate(dev: Evaluation) -> None:
     [
         ("*.example.com", "Z0EXAMPLE0123456789AB", "no wildcard"),
         ("a" * 61 + ".com", "Z0EXAMPLE0123456789AB", "at most 64"),
-        ("app.example.com", "", "hosted_zone_id: required"),
+        ("app.example.com", "", "hosted_zone_id '': allowed the id of the public hosted zone"),
     ],
 )
 def test_the_component_refuses_what_acm_or_route53_would(domain: str, zone: str, fragment: str) -> None:

@@ -256,10 +256,10 @@ def firewall(**changes: object) -> WebFirewall:
 @pytest.mark.parametrize(
     ("changes", "fragment"),
     [
-        ({"rate_limit": 9}, "rate_limit 9: allowed 10 to 2000000000"),
+        ({"rate_limit": 9}, "WebFirewall 'waf': rate_limit 9: allowed 10 to 2000000000"),
         ({"rate_limit": 2_000_000_001}, "allowed 10 to 2000000000"),
-        ({"log_delivery_stream_name": "waf-logs-unit"}, "starts with aws-waf-logs-"),
-        ({"metric_prefix": "a b"}, "metric_prefix"),
+        ({"log_delivery_stream_name": "waf-logs-unit"}, "whose name starts with aws-waf-logs-"),
+        ({"metric_prefix": "a b"}, "metric_prefix 'a b'"),
     ],
 )
 def test_the_component_refuses_what_waf_would(changes: dict[str, object], fragment: str) -> None:
