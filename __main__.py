@@ -108,6 +108,7 @@ if settings.alarms.dashboard:
     dashboard = PipelineDashboard("pipeline", dashboard_args, opts)
 
 sources = [archives[spec.key].source(spec.table) for spec in settings.archives if spec.table is not None]
+sources += [flow_logs.source()] if flow_logs else []
 archive_queries = ArchiveQueries("archive-queries", settings.archive_queries_args(sources), opts)
 
 outputs: dict[str, pulumi.Input[str] | None] = {

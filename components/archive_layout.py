@@ -1,7 +1,9 @@
 """Where the archives keep their objects: one definition that the writer (Firehose) and the reader (Athena) share.
 
-A plain module (no Pulumi import). `TIME_PARTITIONS` lists the Hive-style time partitions of every archive, in
-path order, each with the Firehose timestamp pattern that writes it and the integer range Athena projects for it.
+A plain module (no Pulumi import). `TIME_PARTITIONS` lists the Hive-style time partitions of every Firehose archive,
+in path order, each with the Firehose timestamp pattern that writes it and the integer range Athena projects for it.
+`HOURLY_PARTITIONS` adds the hour, for an archive that AWS writes by the hour (the VPC flow logs, components/
+flow_logs.py); the table functions take the partitions of their archive (default: TIME_PARTITIONS).
 From it come:
 - `firehose_prefix` / `error_output_prefix`: the S3 prefixes the delivery stream writes under
   (components/log_archive.py), e.g. `app-logs/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`;
@@ -29,7 +31,7 @@ class TimePartition:
     """One `key=value/` segment of an archive's object keys."""
 
     key: str  # the Hive partition key, and the partition column of the Glue table
-    pattern: str  # Firehose's `!{timestamp:...}` pattern letters; as many digits as letters (zero-padded)
+    pattern: str  # timestamp pattern letters as Firehose's `!{timestamp:...}`; as many digits as letters (zero-padded)
     first: int  # the lowest value Athena projects
     last: int  # the highest value Athena projects
 
@@ -54,6 +56,13 @@ TIME_PARTITIONS: Final = (
     TimePartition("month", "MM", 1, 12),
     TimePartition("day", "dd", 1, 31),
 )
+# VPC flow logs with Hive-compatible prefixes and hourly partitions go under `.../year=year/month=month/day=day/
+# hour=hour/` (VPC user guide, "Flow log files", https://docs.aws.amazon.com/vpc/latest/userguide/
+# flow-logs-s3-path.html), every value zero-padded to two digits but the year, as a delivered object's key shows:
+# `.../year=2024/month=05/day=25/hour=05/<account>_vpcflowlogs_us-east-2_fl-....log.parquet`
+# (opensearch-project/opensearch-catalog issue 167).
+HOUR: Final = TimePartition("hour", "HH", 0, 23)
+HOURLY_PARTITIONS: Final = (*TIME_PARTITIONS, HOUR)
 
 
 # The part of a UTC instant each Firehose timestamp pattern writes.
@@ -73,8 +82,8 @@ def time_path(at: datetime) -> str:
     return "".join(f"{p.key}={values[p.key]:0{p.digits}d}/" for p in TIME_PARTITIONS)
 
 
-def _time_path(segment: str) -> str:
-    return "".join(getattr(partition, segment) for partition in TIME_PARTITIONS)
+def _time_path(segment: str, partitions: tuple[TimePartition, ...] = TIME_PARTITIONS) -> str:
+    return "".join(getattr(partition, segment) for partition in partitions)
 
 
 def firehose_prefix(s3_prefix: str) -> str:
@@ -92,15 +101,15 @@ def table_location(bucket: str, s3_prefix: str) -> str:
     return f"s3://{bucket}/{s3_prefix}"
 
 
-def location_template(bucket: str, s3_prefix: str) -> str:
-    """Athena's `storage.location.template`: the delivery prefix with `${key}` where Firehose has a timestamp."""
-    return table_location(bucket, s3_prefix) + _time_path("template_segment")
+def location_template(bucket: str, s3_prefix: str, partitions: tuple[TimePartition, ...] = TIME_PARTITIONS) -> str:
+    """Athena's `storage.location.template`: the delivery prefix with `${key}` where the writer has a timestamp."""
+    return table_location(bucket, s3_prefix) + _time_path("template_segment", partitions)
 
 
-def projection_parameters() -> dict[str, str]:
+def projection_parameters(partitions: tuple[TimePartition, ...] = TIME_PARTITIONS) -> dict[str, str]:
     """The Glue table parameters that make Athena project the time partitions instead of looking them up."""
     parameters = {"projection.enabled": "true"}
-    for partition in TIME_PARTITIONS:
+    for partition in partitions:
         parameters[f"projection.{partition.key}.type"] = PROJECTION_TYPE
         parameters[f"projection.{partition.key}.range"] = f"{partition.first},{partition.last}"
         parameters[f"projection.{partition.key}.digits"] = str(partition.digits)

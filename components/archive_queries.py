@@ -2,10 +2,12 @@
 
 Creates:
 - a Glue database (`<project>_<stack>`, the name Athena shows) and one table per archive (components/
-  archive_tables.py): external, JSON lines read by the OpenX JSON SerDe (malformed lines become NULL rows, not
-  failed queries), partitioned by year/month/day with partition projection, whose `storage.location.template`
-  comes from the same definition as the Firehose prefix (components/archive_layout.py): no partition is ever
-  registered, and a new day is queryable as soon as Firehose writes it;
+  archive_tables.py): external; for a Firehose archive JSON lines read by the OpenX JSON SerDe (malformed lines
+  become NULL rows, not failed queries), partitioned by year/month/day with partition projection, whose
+  `storage.location.template` comes from the same definition as the Firehose prefix (components/archive_layout.py);
+  for the VPC flow logs Parquet, partitioned by year/month/day/hour under the prefix VPC Flow Logs delivers to
+  (components/flow_logs.py). No partition is ever registered, and a new day or hour is queryable as soon as it is
+  written;
 - the query results bucket, a PrivateBucket (encrypted like the archives, private, TLS only) whose objects expire
   after `results_expiration_days`;
 - an Athena workgroup on engine version 3 whose configuration is enforced (results location, encryption and the
@@ -16,8 +18,8 @@ Creates:
   read the database and tables (and the `default` database Athena needs), list and read the archives' delivery
   prefixes (never their error trees), read and write query results, and, with a KMS key, use it through S3 for
   these buckets only. Attach it to the people or roles that query the archive.
-Needs: the archives' bucket names, ARNs and prefixes (LogArchive), the database name, the cutoff and the
-archive settings (KMS key, force-destroy, protect).
+Needs: the archives' bucket names, ARNs and prefixes (LogArchive.source, VpcFlowLogs.source), the database name,
+the cutoff and the archive settings (KMS key, force-destroy, protect).
 """
 
 from __future__ import annotations
@@ -30,8 +32,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.archive_layout import PARTITION_COLUMN_TYPE, TIME_PARTITIONS, table_location
-from components.archive_tables import INPUT_FORMAT, OUTPUT_FORMAT, SERDE_LIBRARY, TABLE_TYPE, ArchiveTable
+from components.archive_layout import PARTITION_COLUMN_TYPE, table_location
+from components.archive_tables import TABLE_TYPE, ArchiveTable
 from components.iam import kms_key_through_s3_statement, policy_document
 from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
 from components.saved_queries import SAVED_QUERIES, SavedQuery
@@ -98,7 +100,8 @@ class ArchiveSource:
     table: ArchiveTable
     bucket_name: pulumi.Input[str]
     bucket_arn: pulumi.Input[str]
-    s3_prefix: str  # LogArchive.s3_prefix: the delivery prefix before its time partitions
+    s3_prefix: pulumi.Input[str]  # the delivery prefix before its time partitions, e.g. LogArchive.s3_prefix
+    encrypted_with_archive_key: bool = True  # objects under the archives' KMS key, when there is one (LogArchive)
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class ArchiveQueries(pulumi.ComponentResource):
         database = aws.glue.CatalogDatabase(
             f"{name}-database",
             name=args.database_name,
-            description="Athena tables over this stack's S3 archives (app logs, ECS task stops, WAF logs)",
+            description="Athena tables over this stack's archives: app logs, task stops, WAF and VPC flow logs",
             opts=self._child(),
         )
         tables = [self._table(database, source) for source in args.sources]
@@ -194,31 +197,26 @@ class ArchiveQueries(pulumi.ComponentResource):
 
     def _table(self, database: aws.glue.CatalogDatabase, source: ArchiveSource) -> aws.glue.CatalogTable:
         table = source.table
+        where = pulumi.Output.all(source.bucket_name, source.s3_prefix)  # [bucket, prefix]
         return aws.glue.CatalogTable(
             f"{self._name}-{table.name.replace('_', '-')}",
             database_name=database.name,
             name=table.name,
             description=table.description,
             table_type=TABLE_TYPE,
-            parameters=pulumi.Output.from_input(source.bucket_name).apply(
-                lambda bucket: table.table_parameters(bucket, source.s3_prefix)
-            ),
+            parameters=where.apply(lambda bucket_prefix: table.table_parameters(*bucket_prefix)),
             partition_keys=[
                 aws.glue.CatalogTablePartitionKeyArgs(
-                    name=partition.key,
-                    type=PARTITION_COLUMN_TYPE,
-                    comment=f"UTC {partition.key} Firehose received the records (the {partition.key}= path segment)",
+                    name=partition.key, type=PARTITION_COLUMN_TYPE, comment=table.partition_comment(partition.key)
                 )
-                for partition in TIME_PARTITIONS
+                for partition in table.partitions
             ],
             storage_descriptor=aws.glue.CatalogTableStorageDescriptorArgs(
-                location=pulumi.Output.from_input(source.bucket_name).apply(
-                    lambda bucket: table_location(bucket, source.s3_prefix)
-                ),
-                input_format=INPUT_FORMAT,
-                output_format=OUTPUT_FORMAT,
+                location=where.apply(lambda bucket_prefix: table_location(*bucket_prefix)),
+                input_format=table.storage.input_format,
+                output_format=table.storage.output_format,
                 ser_de_info=aws.glue.CatalogTableStorageDescriptorSerDeInfoArgs(
-                    serialization_library=SERDE_LIBRARY, parameters=table.serde_parameters()
+                    serialization_library=table.storage.serde_library, parameters=table.serde_parameters()
                 ),
                 columns=[
                     aws.glue.CatalogTableStorageDescriptorColumnArgs(name=c.name, type=c.type, comment=c.comment)
@@ -279,6 +277,11 @@ class ArchiveQueries(pulumi.ComponentResource):
         default_database = _sibling_arn(database.arn, f"database/{DEFAULT_DATABASE}")
         data_catalog = _sibling_arn(workgroup.arn, f"datacatalog/{DATA_CATALOG}")
         sources = self._args.sources
+        # Every delivery prefix, for s3:ListBucket's s3:prefix (StringLike: only `*` and `?` are wildcards, so the
+        # `=` of a Hive-compatible prefix is matched as itself).
+        list_prefixes = pulumi.Output.all(*(s.s3_prefix for s in sources)).apply(
+            lambda prefixes: sorted({f"{prefix}*" for prefix in prefixes})
+        )
         statements: list[dict[str, Any]] = [
             {"Sid": "RunQueriesInTheWorkgroup", "Effect": "Allow", "Action": list(RUN_QUERY_ACTIONS),
              "Resource": workgroup.arn},
@@ -291,7 +294,7 @@ class ArchiveQueries(pulumi.ComponentResource):
              "Resource": [catalog, default_database]},
             {"Sid": "ListTheArchives", "Effect": "Allow", "Action": "s3:ListBucket",
              "Resource": [source.bucket_arn for source in sources],
-             "Condition": {"StringLike": {"s3:prefix": sorted({f"{source.s3_prefix}*" for source in sources})}}},
+             "Condition": {"StringLike": {"s3:prefix": list_prefixes}}},
             {"Sid": "LocateTheArchives", "Effect": "Allow", "Action": "s3:GetBucketLocation",
              "Resource": [source.bucket_arn for source in sources]},
             {"Sid": "ReadTheArchives", "Effect": "Allow", "Action": "s3:GetObject",
@@ -305,6 +308,7 @@ class ArchiveQueries(pulumi.ComponentResource):
         if key_arn is not None:
             dns_suffix = aws.get_partition_output(opts=pulumi.InvokeOutputOptions(parent=self)).dns_suffix
             region = _arn_field(database.arn, REGION)
-            buckets = [*(source.bucket_arn for source in sources), results.arn]
+            encrypted = (source.bucket_arn for source in sources if source.encrypted_with_archive_key)
+            buckets = [*encrypted, results.arn]
             statements.append(kms_key_through_s3_statement("ArchiveKeyThroughS3", key_arn, region, dns_suffix, buckets))
         return statements

@@ -3,8 +3,8 @@
 A plain module (no Pulumi import), so that the component (components/archive_queries.py) and the tests (which
 read the archives with a local engine through exactly these definitions) share one copy.
 
-Every archive (app logs, task stops, WAF logs) holds GZIP objects of JSON lines, one record per line, under the time
-partitions of components/archive_layout.py. The tables read them with the OpenX JSON SerDe:
+Every Firehose archive (app logs, task stops, WAF logs) holds GZIP objects of JSON lines, one record per line, under
+the time partitions of components/archive_layout.py. The tables read them with the OpenX JSON SerDe (`JSON_LINES`):
 - `ignore.malformed.json`: a line that is not valid JSON becomes a row of NULLs instead of failing the query
   (every saved query filters on a column such a row lacks);
 - `case.insensitive` (the SerDe's default, stated anyway): JSON keys are matched in lower case, at every level,
@@ -12,6 +12,10 @@ partitions of components/archive_layout.py. The tables read them with the OpenX 
 - `mapping.<column>`: a column whose JSON key is not a valid column name (`detail-type`).
 Columns are the fields the producers write, each of a type every value they write fits (a number where they write
 numbers); keys not listed are ignored by the SerDe.
+
+The VPC flow log archive (components/flow_logs.py) holds Apache Parquet objects that AWS writes under Hive-compatible
+hourly prefixes; its table (`FLOW_LOG_TABLE`) reads them with the Parquet SerDe (`PARQUET`), by column name, and
+projects the hour too (archive_layout.HOURLY_PARTITIONS).
 """
 
 from __future__ import annotations
@@ -20,13 +24,48 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from components.archive_layout import location_template, projection_parameters
+from components.archive_layout import (
+    HOURLY_PARTITIONS,
+    TIME_PARTITIONS,
+    TimePartition,
+    location_template,
+    projection_parameters,
+)
 
 SERDE_LIBRARY: Final = "org.openx.data.jsonserde.JsonSerDe"
 INPUT_FORMAT: Final = "org.apache.hadoop.mapred.TextInputFormat"
 OUTPUT_FORMAT: Final = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat"
 TABLE_TYPE: Final = "EXTERNAL_TABLE"
 BASE_SERDE_PARAMETERS: Final = {"ignore.malformed.json": "true", "case.insensitive": "true"}
+# The Parquet SerDe and formats of AWS's own Parquet flow log table (Athena user guide, "Create tables for flow logs
+# in Apache Parquet format", https://docs.aws.amazon.com/athena/latest/ug/vpc-flow-logs-parquet.html; the library
+# name also in "Parquet SerDe", parquet-serde.html). Athena reads Parquet columns by name unless
+# `parquet.column.index.access` is true ("Handling schema updates": "Athena reads Parquet by name by default, as
+# defined in SERDEPROPERTIES ( 'parquet.column.index.access'='false')"); stated anyway, as case.insensitive is.
+PARQUET_SERDE_LIBRARY: Final = "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+PARQUET_INPUT_FORMAT: Final = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
+PARQUET_OUTPUT_FORMAT: Final = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
+PARQUET_SERDE_PARAMETERS: Final = {"parquet.column.index.access": "false"}
+# Firehose writes a time partition from the arrival time of the records (components/archive_layout.py).
+FIREHOSE_PARTITION_COMMENT: Final = "UTC {key} Firehose received the records (the {key}= path segment)"
+
+
+@dataclass(frozen=True)
+class StorageFormat:
+    """How a table's objects are read: the Glue `classification` ("Built-in classifiers" of the Glue developer guide
+    names json and parquet), the SerDe with its parameters, the input and output formats."""
+
+    classification: str
+    serde_library: str
+    input_format: str
+    output_format: str
+    serde_parameters: Mapping[str, str]
+
+
+JSON_LINES: Final = StorageFormat("json", SERDE_LIBRARY, INPUT_FORMAT, OUTPUT_FORMAT, BASE_SERDE_PARAMETERS)
+PARQUET: Final = StorageFormat(
+    "parquet", PARQUET_SERDE_LIBRARY, PARQUET_INPUT_FORMAT, PARQUET_OUTPUT_FORMAT, PARQUET_SERDE_PARAMETERS
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +81,9 @@ class ArchiveTable:
     description: str
     columns: tuple[Column, ...]
     key_mappings: Mapping[str, str] = field(default_factory=dict)  # column -> JSON key, where they differ
+    storage: StorageFormat = JSON_LINES
+    partitions: tuple[TimePartition, ...] = TIME_PARTITIONS  # the time partitions of the archive, in path order
+    partition_comment_template: str = FIREHOSE_PARTITION_COMMENT  # what each partition holds; `{key}`: its key
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -49,15 +91,18 @@ class ArchiveTable:
 
     def serde_parameters(self) -> dict[str, str]:
         mappings = {f"mapping.{column}": key for column, key in self.key_mappings.items()}
-        return {**BASE_SERDE_PARAMETERS, **mappings}
+        return {**self.storage.serde_parameters, **mappings}
+
+    def partition_comment(self, key: str) -> str:
+        return self.partition_comment_template.format(key=key)
 
     def table_parameters(self, bucket: str, s3_prefix: str) -> dict[str, str]:
-        """Glue table parameters: JSON data, partition projection and where the partitions are."""
+        """Glue table parameters: the data's classification, partition projection and where the partitions are."""
         return {
-            "classification": "json",
+            "classification": self.storage.classification,
             "EXTERNAL": "TRUE",
-            **projection_parameters(),
-            "storage.location.template": location_template(bucket, s3_prefix),
+            **projection_parameters(self.partitions),
+            "storage.location.template": location_template(bucket, s3_prefix, self.partitions),
         }
 
 
@@ -258,4 +303,51 @@ WAF_LOG_TABLE: Final = ArchiveTable(
     ),
 )
 
-ARCHIVE_TABLES: Final = (APP_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE)
+
+# The VPC flow log records of the stack's flow log (components/flow_logs.py), as VPC Flow Logs delivers them to S3 in
+# Parquet. The flow log sets no log format, so its records have the default format: "the version 2 fields, in the
+# order shown in the available fields table" (VPC user guide, "Flow log records", https://docs.aws.amazon.com/vpc/
+# latest/userguide/flow-log-records.html; its text of April 2023 in awsdocs/amazon-vpc-user-guide, doc_source/
+# flow-logs.md). Sources, for the names and types:
+# - the same page: "If the format is Parquet, see the table for the field data types": version, srcport, dstport and
+#   protocol INT_32, packets, bytes, start and end INT_64, the others STRING; hence int, bigint and string;
+# - the Athena user guide, "Create tables for flow logs in Apache Parquet format" (vpc-flow-logs-parquet.html):
+#   AWS's Parquet table, whose column names are the field names with underscores for hyphens ("Replace the hyphens
+#   in the Amazon VPC log field names with underscores", its "Considerations"), read by name; the open-telemetry
+#   collector's reader of captured Parquet flow logs declares the same names and physical types
+#   (open-telemetry/opentelemetry-collector-contrib pull request 47220, extension/encoding/awslogsencodingextension/
+#   internal/unmarshaler/vpc-flow-log/benchmark_test.go: `Protocol int32 parquet:"protocol"`,
+#   `LogStatus string parquet:"log_status"`).
+# protocol is int as the VPC user guide and the files say, not bigint as Athena's table says: a Parquet reader that
+# does not widen fails on it ("Column: [protocol], Expected: bigint, Found: INT32", opensearch-project/
+# opensearch-catalog issue 167, on a delivered .log.parquet object). A field that does not apply to a record (NODATA
+# and SKIPDATA records have no addresses, ports, counts or action) is written as `-` in plain text and is NULL here.
+FLOW_LOG_TABLE: Final = ArchiveTable(
+    name="vpc_flow_logs",
+    description="Every flow of the VPC's network interfaces, accepted and rejected, as VPC Flow Logs delivered it",
+    columns=(
+        Column("version", "int", "flow log record version: 2 with the default format"),
+        *_strings(
+            ("account_id", "the account of the network interface (unknown for some interfaces AWS services own)"),
+            ("interface_id", "the network interface whose traffic is recorded"),
+            ("srcaddr", "source address of incoming traffic, or the interface's address for outgoing traffic"),
+            ("dstaddr", "destination address of outgoing traffic, or the interface's address for incoming traffic"),
+        ),
+        Column("srcport", "int", "source port"),
+        Column("dstport", "int", "destination port"),
+        Column("protocol", "int", "IANA protocol number: 6 TCP, 17 UDP, 1 ICMP"),
+        Column("packets", "bigint", "packets transferred during the flow"),
+        Column("bytes", "bigint", "bytes transferred during the flow"),
+        Column("start", "bigint", "Unix seconds: the first packet of the flow within the aggregation interval"),
+        Column("end", "bigint", "Unix seconds: the last packet of the flow within the aggregation interval"),
+        *_strings(
+            ("action", "ACCEPT or REJECT (by the security groups or network ACLs)"),
+            ("log_status", "OK, NODATA (no traffic in the interval) or SKIPDATA (records skipped)"),
+        ),
+    ),
+    storage=PARQUET,
+    partitions=HOURLY_PARTITIONS,
+    partition_comment_template="UTC {key} VPC Flow Logs created the log file (the {key}= path segment)",
+)
+
+ARCHIVE_TABLES: Final = (APP_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE, FLOW_LOG_TABLE)

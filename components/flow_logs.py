@@ -8,10 +8,13 @@ Creates:
   account and region (`aws:SourceAccount`, `aws:SourceArn`: confused deputy). SSE-S3, not the archives' KMS key: the
   delivery service would need a grant in that key's policy, which this program does not manage;
 - the flow log itself on the VPC: traffic type ALL, delivered to that bucket as Apache Parquet under Hive-compatible
-  prefixes (below `AWSLogs/aws-account-id=<id>/`) partitioned by day and hour, so a query engine loads the
-  partitions with MSCK REPAIR TABLE, no crawler. It is created after the bucket policy: with the policy in place,
-  the delivery service has nothing to add to it.
+  prefixes (below `AWSLogs/aws-account-id=<id>/`) partitioned by day and hour, so a query engine finds the
+  partitions without a crawler (the stack's Athena table projects them; MSCK REPAIR TABLE would load them). It is
+  created after the bucket policy: with the policy in place, the delivery service has nothing to add to it.
 Needs: the VPC id, the objects' expiration and the force-destroy / protect choices.
+`source()` is the archive as its Athena table (archive_tables.FLOW_LOG_TABLE, Parquet, partition projection over
+year/month/day/hour) reads it, for components/archive_queries.py: the bucket and the prefix up to the partitions,
+`AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/`.
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components.archive_layout import HOURLY_PARTITIONS, TIME_PARTITIONS, TimePartition
+from components.archive_queries import ArchiveSource
+from components.archive_tables import FLOW_LOG_TABLE, ArchiveTable
 from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
 
 LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com"
@@ -39,6 +45,18 @@ def delivery_prefix(account_id: str) -> str:
     return f"AWSLogs/aws-account-id={account_id}/"
 
 
+def table_prefix(account_id: str, region: str) -> str:
+    """The prefix of this flow log's objects up to their time partitions: with Hive-compatible prefixes, files go to
+    `bucket-and-optional-prefix/AWSLogs/aws-account-id=account_id/aws-service=vpcflowlogs/aws-region=region/
+    year=year/month=month/day=day/[hour=hour/]` (VPC user guide, "Flow log files")."""
+    return f"{delivery_prefix(account_id)}aws-service=vpcflowlogs/aws-region={region}/"
+
+
+def time_partitions(per_hour_partition: bool) -> tuple[TimePartition, ...]:
+    """The time partitions under table_prefix(): year/month/day, and hour with hourly partitions."""
+    return HOURLY_PARTITIONS if per_hour_partition else TIME_PARTITIONS
+
+
 @dataclass(frozen=True)
 class VpcFlowLogsArgs:
     vpc_id: pulumi.Input[str]
@@ -51,7 +69,17 @@ class VpcFlowLogsArgs:
 
 class VpcFlowLogs(pulumi.ComponentResource):
     bucket_name: pulumi.Output[str]
+    bucket_arn: pulumi.Output[str]
+    s3_prefix: pulumi.Output[str]  # table_prefix(): the delivery prefix of this account and region
+    partitions: tuple[TimePartition, ...]  # the time partitions under s3_prefix
     flow_log_id: pulumi.Output[str]
+
+    def source(self, table: ArchiveTable = FLOW_LOG_TABLE) -> ArchiveSource:
+        """The flow logs as the Athena table `table` reads them. The bucket is SSE-S3, never the archives' key."""
+        if table.partitions != self.partitions:
+            keys = [p.key for p in self.partitions]
+            raise ValueError(f"table {table.name} is not partitioned like the flow log files ({'/'.join(keys)})")
+        return ArchiveSource(table, self.bucket_name, self.bucket_arn, self.s3_prefix, encrypted_with_archive_key=False)
 
     def __init__(self, name: str, args: VpcFlowLogsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("httpd-firelens:network:VpcFlowLogs", name, None, opts)
@@ -90,6 +118,9 @@ class VpcFlowLogs(pulumi.ComponentResource):
         )
 
         self.bucket_name = bucket.bucket
+        self.bucket_arn = bucket.arn
+        self.s3_prefix = pulumi.Output.all(account_id, region).apply(lambda values: table_prefix(*values))
+        self.partitions = time_partitions(args.per_hour_partition)
         self.flow_log_id = flow_log.id
         self.register_outputs({"bucketName": self.bucket_name, "flowLogId": self.flow_log_id})
 

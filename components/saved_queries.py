@@ -1,10 +1,11 @@
 """The saved (named) Athena queries of the archive workgroup, as plain data: Trino SQL (Athena engine version 3).
 
-Every query names the partitions it reads, so Athena reads one or two days of the app log or WAF log archive, or at
-most three months of the (small) task stop archive, never the whole archive:
+Every query names the partitions it reads, so Athena reads one or two days of the app log, WAF log or VPC flow log
+archive (the flow log's hours of those days), or at most three months of the (small) task stop archive, never the
+whole archive:
 - a window relative to now: `year IN (...)`, `month IN (...)` (and `day IN (...)`) of sample instants of the
-  window, in UTC as Firehose writes the partitions, plus a filter on the record's own time (`time`, or the WAF
-  record's `timestamp` in milliseconds);
+  window, in UTC as Firehose and VPC Flow Logs write the partitions, plus a filter on the record's own time (`time`,
+  the WAF record's `timestamp` in milliseconds, or the flow's `end` in seconds);
 - a given day: execution parameters (`?`, filled in order when the query runs: the console asks for them, the
   CLI takes `--execution-parameters`), whole numbers for year, month and day.
 Tables are named without a database: the saved query carries its database. The component creates one named query
@@ -17,7 +18,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Final
 
-from components.archive_tables import APP_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE
+from components.archive_tables import APP_LOG_TABLE, FLOW_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ DAY_PARAMETERS = ("year, e.g. 2026", "month, e.g. 1", "day, e.g. 15")
 APP = APP_LOG_TABLE.name
 STOPS = TASK_STOP_TABLE.name
 WAF = WAF_LOG_TABLE.name
+FLOWS = FLOW_LOG_TABLE.name
 
 SAVED_QUERIES: Final = (
     SavedQuery(
@@ -167,6 +169,25 @@ WHERE {LAST_DAY}
   AND from_unixtime("timestamp" / 1e3) > {_NOW} - INTERVAL '1' DAY
 GROUP BY 1, 2, 3, 4, 5
 ORDER BY requests DESC, rule, group_rule, client_ip, country
+LIMIT 100""",
+    ),
+    SavedQuery(
+        key="rejected-flows-last-day",
+        name="Rejected flows by source and destination port, last 24 hours",
+        description="Flows the security groups or network ACLs rejected in the last 24 hours (UTC, by the end of "
+        "the flow), by source address, destination port and protocol: how many flow records, packets and bytes, "
+        "first and last seen; the 100 largest. Reads the hours of today's and yesterday's partitions of the VPC "
+        "flow log archive.",
+        table=FLOWS,
+        parameters=(),
+        sql=f"""SELECT srcaddr, dstport, protocol, count(*) AS flows, sum(packets) AS packets, sum(bytes) AS bytes,
+  from_unixtime(min(start)) AS first_seen, from_unixtime(max("end")) AS last_seen
+FROM {FLOWS}
+WHERE {LAST_DAY}
+  AND action = 'REJECT'
+  AND from_unixtime("end") > {_NOW} - INTERVAL '1' DAY
+GROUP BY srcaddr, dstport, protocol
+ORDER BY flows DESC, packets DESC, srcaddr, dstport, protocol
 LIMIT 100""",
     ),
 )

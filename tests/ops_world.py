@@ -37,6 +37,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
+import botocore.loaders
+import botocore.session
 import pytest
 from moto import mock_aws
 from moto.athena.models import AthenaBackend, Execution, QueryResults
@@ -302,10 +304,21 @@ class Call:
     params: dict[str, Any]
 
 
+# One loader for every session of the tests: it parses each service's model once (botocore caches per loader).
+_LOADER = botocore.loaders.create_loader()
+
+
+def fresh_session(region: str) -> boto3.Session:
+    """A new boto3 session (its own events and credentials) that reads the service models once for all tests."""
+    core = botocore.session.Session()
+    core.register_component("data_loader", _LOADER)
+    return boto3.Session(region_name=region, botocore_session=core)
+
+
 def recording_session(region: str, calls: list[Call]) -> boto3.Session:
     """A boto3 session whose clients record every call they make, with its parameters (botocore's
     before-parameter-build event)."""
-    session = boto3.Session(region_name=region)
+    session = fresh_session(region)
 
     def record(params: dict[str, Any], model: Any, **_: Any) -> None:
         calls.append(Call(model.service_model.signing_name, model.name, dict(params)))
@@ -326,7 +339,7 @@ def run_checks(
     lines: list[str] = []  # what verify says while it runs
     run = Run(
         from_json(outputs or world.outputs),
-        Aws(world.region, session),
+        Aws(world.region, session or fresh_session(world.region)),
         f"ops-verify-{uuid.uuid4().hex}",
         timeout,
         stop_task=stop_task,

@@ -2,17 +2,24 @@
 
 The flow log's recorded wire inputs are mapped to the EC2 CreateFlowLogs request the provider sends and validated
 against botocore's model (enums included; the aggregation interval's two values are only in its documentation);
-the bucket policy is the one the VPC user guide gives, scoped to this account, and passes parliament.
+the bucket policy is the one the VPC user guide gives, scoped to this account, and passes parliament. The prefix and
+the time partitions its Athena table reads (VpcFlowLogs.source) are where the flow log delivers; the table itself is
+tested with the other archive tables (tests/test_archive_queries.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from typing import Any
+import re
+from fnmatch import fnmatchcase
+from types import SimpleNamespace
+from typing import Any, cast
 
 import pytest
 
-from components.flow_logs import AGGREGATION_INTERVALS
+from components.archive_tables import FLOW_LOG_TABLE
+from components.flow_logs import AGGREGATION_INTERVALS, VpcFlowLogs, VpcFlowLogsArgs, table_prefix, time_partitions
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import operation_model, validate_request
@@ -192,3 +199,30 @@ def test_the_mock_answers_in_the_ec2_formats(prod: Evaluation) -> None:
     flow_log = only(prod.of_type(FLOW_LOG))
     assert flow_log.id is not None and flow_log.id.startswith("fl-") and len(flow_log.id) == 20
     assert flow_log.state["arn"] == f"arn:aws:ec2:{REGION}:{ACCOUNT_ID}:vpc-flow-log/{flow_log.id}"
+
+
+def test_the_table_prefix_is_where_this_account_and_region_deliver(on: Evaluation) -> None:
+    """With Hive-compatible prefixes and hourly partitions "the files are delivered to the following location":
+    `bucket-and-optional-prefix/AWSLogs/aws-account-id=account_id/aws-service=vpcflowlogs/aws-region=region/
+    year=year/month=month/day=day/hour=hour/` (VPC user guide, "Flow log files", https://docs.aws.amazon.com/vpc/
+    latest/userguide/flow-logs-s3-path.html). The bucket has no folder of its own, and that prefix is inside the one
+    the bucket policy lets the log delivery service write."""
+    prefix = table_prefix(ACCOUNT_ID, REGION)
+    assert prefix == f"AWSLogs/aws-account-id={ACCOUNT_ID}/aws-service=vpcflowlogs/aws-region={REGION}/"
+    write = {s.get("Sid"): s for s in policy_of(one(on, BUCKET_POLICY))["Statement"]}["AWSLogDeliveryWrite"]
+    delivered = f"{one(on, BUCKET).state['arn']}/{prefix}year=2026/month=02/day=01/hour=05/x.log.parquet"
+    assert fnmatchcase(delivered, write["Resource"])
+
+
+def test_the_table_is_partitioned_like_the_files() -> None:
+    """Hourly partitions add `hour=hour/` under `day=day/` ("Flow log files"); the flow log has them by default, and
+    the table over its files (FLOW_LOG_TABLE) projects year, month, day and hour; a flow log partitioned by day only
+    refuses that table instead of giving it a template no file matches."""
+    assert {f.name: f.default for f in dataclasses.fields(VpcFlowLogsArgs)}["per_hour_partition"] is True
+    assert [p.key for p in time_partitions(True)] == ["year", "month", "day", "hour"]
+    assert [p.key for p in time_partitions(False)] == ["year", "month", "day"]
+    assert FLOW_LOG_TABLE.partitions == time_partitions(True)
+    daily = cast(Any, SimpleNamespace(partitions=time_partitions(False)))
+    problem = "table vpc_flow_logs is not partitioned like the flow log files (year/month/day)"
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        VpcFlowLogs.source(daily, FLOW_LOG_TABLE)
