@@ -21,6 +21,7 @@ from components.load_balancer import LoadBalancer
 from components.log_archive import LogArchive
 from components.log_router_image import LogRouterImage
 from components.network import Network
+from components.outside_check import METRICS_REGION, CertificateExpiry, OutsideCheck, OutsideCheckArgs
 from components.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs
 from components.settings import load_settings
 from components.task_stop_capture import TaskStopCapture
@@ -29,7 +30,8 @@ from components.web_firewall import WebFirewall
 settings = load_settings()
 buckets, services_settings = settings.archive.buckets, settings.service
 default_tags = {"project": settings.project, "stack": settings.stack, "managed-by": "pulumi"}
-provider = aws.Provider("aws", region=settings.region, default_tags=aws.ProviderDefaultTagsArgs(tags=default_tags))
+tags = aws.ProviderDefaultTagsArgs(tags=default_tags)
+provider = aws.Provider("aws", region=settings.region, default_tags=tags)
 opts = pulumi.ResourceOptions(provider=provider)
 
 network = Network("network", settings.network, opts)
@@ -94,6 +96,22 @@ pipeline_alarms_args = PipelineAlarmsArgs(
     delivery_freshness_seconds=settings.alarms.delivery_freshness_seconds,
 )
 PipelineAlarms("pipeline-alarms", pipeline_alarms_args, opts)
+outside_check = None
+if settings.alarms.outside_check_path is not None:
+    # Route 53 publishes health-check metrics in us-east-1 only: the check's alarm (and topic) live there.
+    in_east = settings.region == METRICS_REGION
+    us_east_1 = provider if in_east else aws.Provider("aws-us-east-1", region=METRICS_REGION, default_tags=tags)
+    outside_check_args = OutsideCheckArgs(
+        fqdn=domain.domain_name if domain is not None else load_balancer.dns_name,
+        us_east_1=us_east_1,
+        path=settings.alarms.outside_check_path,
+        https=lb_settings.https,
+        unhealthy_minutes=settings.alarms.evaluation_minutes,
+        alert_email=None if in_east else settings.stop_capture.alerts.email,
+        alert_topic_arn=alerts.topic_arn if in_east else None,
+        certificate=None if certificate_arn is None else CertificateExpiry(certificate_arn, alerts.topic_arn),
+    )
+    outside_check = OutsideCheck("outside-check", outside_check_args, opts)
 dashboard = None
 if settings.alarms.dashboard:
     dashboard_args = PipelineDashboardArgs(
@@ -128,6 +146,8 @@ outputs: dict[str, pulumi.Input[str] | None] = {
     "dashboardUrl": dashboard.url if dashboard else None,
     "flowLogBucket": flow_logs.bucket_name if flow_logs else None,
     "webAclArn": web_firewall.web_acl_arn if web_firewall else None,
+    "outsideCheckAlarmArn": outside_check.alarm_arn if outside_check else None,
+    "outsideCheckTopicArn": outside_check.topic_arn if outside_check else None,
 }
 for name, value in outputs.items():
     if value is not None:

@@ -16,8 +16,10 @@ One constructor call per app. Creates:
   the listener rule exists; `pulumi up` waits until its deployment has completed and fails when the circuit
   breaker rolled it back (`wait_for_steady_state`), so the state never records a task definition that is not
   running; and target-tracking autoscaling on CPU and on ALB requests per target;
-- its alarms (tasks missing, unhealthy hosts, target 5xx), in a ServiceAlarms child named `<name>-alarms`
-  (components/service_alarms.py).
+- a metric filter on the router's log group counting its failed puts and dropped chunks
+  (components/log_router_errors.py);
+- its alarms (tasks missing, unhealthy hosts, target 5xx, traffic without an archive, router errors), in a
+  ServiceAlarms child named `<name>-alarms` (components/service_alarms.py).
 Needs: the platform every service shares (the cluster, whether Container Insights is on, the task network, the
 listener attachment, the log router: image by digest, its ECR repository, the delivery stream), the app container,
 its route (priority and conditions), scaling, the alert topic and thresholds. Every Args part checks itself
@@ -35,6 +37,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
+from components import log_router_errors
 from components.dashboard import DashboardService
 from components.firelens_task import (
     ACCESS_LOG_PARSERS,
@@ -82,7 +85,7 @@ from components.moved import MovedFrom, aliases_of, check_moved_from
 from components.network import TaskNetwork
 from components.problems import Problem, one_of, out_of, raise_problems, within
 from components.service_alarms import CHILD_LABELS as ALARM_LABELS
-from components.service_alarms import ServiceAlarms, ServiceAlarmsArgs
+from components.service_alarms import RouterErrorMetric, ServiceAlarms, ServiceAlarmsArgs
 
 # 1.4.0 is the first Fargate platform with the awsfirelens `log-driver-buffer-limit` option and 20 GiB of task
 # storage; pinned so that a new platform version is a reviewed change, not a surprise on redeploy.
@@ -373,7 +376,7 @@ def child_labels(port: int) -> tuple[str, ...]:
     return (
         *("app-logs", "router-logs", "task-role", "task-policy", "execution-role", "execution-policy", "task"),
         *("sg", f"sg-in-{port}-from-alb", f"sg-out-{HTTPS_PORT}", "alb-egress", "tg", "rule", "service"),
-        *("scaling-target", "scale-on-cpu", "scale-on-requests", ALARMS),
+        *("scaling-target", "scale-on-cpu", "scale-on-requests", "router-errors", ALARMS),
         *(f"{ALARMS}-{label}" for label in ALARM_LABELS),
     )
 
@@ -448,7 +451,7 @@ class FirelensService(pulumi.ComponentResource):
         rule = self._listener_rule(target_group)
         service = self._service(task_definition, security_group, target_group, [task_policy, execution_policy, rule])
         self._autoscaling(service, target_group)
-        self._alarms(service, target_group)
+        self._alarms(service, target_group, self._router_error_metric(router_logs))
 
         self.service_name = service.name
         self.task_definition_arn = task_definition.arn
@@ -715,7 +718,32 @@ class FirelensService(pulumi.ComponentResource):
             target, "requests", "ALBRequestCountPerTarget", scaling.requests_per_target, resource_label=label
         )
 
-    def _alarms(self, service: aws.ecs.Service, target_group: aws.lb.TargetGroup) -> ServiceAlarms:
+    def _router_error_metric(self, router_logs: aws.cloudwatch.LogGroup) -> RouterErrorMetric:
+        """A metric filter on the router's own log group counting the lines of its failed puts and dropped chunks
+        (components/log_router_errors.py), for the `router-errors` alarm."""
+        metric = RouterErrorMetric(
+            log_router_errors.metric_namespace(pulumi.get_project(), pulumi.get_stack()),
+            log_router_errors.metric_name(self._name),
+        )
+        aws.cloudwatch.LogMetricFilter(
+            f"{self._name}-router-errors",
+            name="router-delivery-errors",  # unique within the log group, which is the service's own
+            log_group_name=router_logs.name,
+            pattern=log_router_errors.ROUTER_ERROR_PATTERN,
+            metric_transformation=aws.cloudwatch.LogMetricFilterMetricTransformationArgs(
+                namespace=metric.namespace,
+                name=metric.name,
+                value=log_router_errors.METRIC_VALUE,
+                default_value=str(log_router_errors.METRIC_DEFAULT_VALUE),
+                unit=log_router_errors.METRIC_UNIT,
+            ),
+            opts=self._child("router-errors"),
+        )
+        return metric
+
+    def _alarms(
+        self, service: aws.ecs.Service, target_group: aws.lb.TargetGroup, router_errors: RouterErrorMetric
+    ) -> ServiceAlarms:
         args, prefix = self._args, f"{ALARMS}-"
         moved = {
             label.removeprefix(prefix): alias for label, alias in args.moved_from.items() if label.startswith(prefix)
@@ -733,6 +761,8 @@ class FirelensService(pulumi.ComponentResource):
                 container_insights=args.platform.container_insights,
                 evaluation_minutes=args.alarms.evaluation_minutes,
                 target_5xx_per_minute=args.alarms.target_5xx_per_minute,
+                delivery_stream_name=args.platform.log_router.delivery_stream_name,
+                router_errors=router_errors,
                 moved_from=moved,
             ),
             self._child(ALARMS),

@@ -4,8 +4,12 @@ Creates, with the thresholds given:
 - the service running fewer tasks than it should: with Container Insights, `RunningTaskCount` below
   `DesiredTaskCount` (`tasks-below-desired`); without, the target group's `HealthyHostCount` below the
   autoscaling floor (`tasks-below-floor`);
-- the target group reporting unhealthy hosts (`unhealthy-hosts`) and target 5xx responses (`target-5xx`).
-Needs: the topic ARN, the cluster and service names, the ALB's and the target group's ARN suffixes.
+- the target group reporting unhealthy hosts (`unhealthy-hosts`) and target 5xx responses (`target-5xx`);
+- silence: the target group served requests while the delivery stream the service's router writes to received no
+  record (`traffic-without-archive`, TRAFFIC_WITHOUT_ARCHIVE below), and the router logging that a put failed or a
+  chunk was dropped (`router-errors`, from the metric filter on the router's log group).
+Needs: the topic ARN, the cluster and service names, the ALB's and the target group's ARN suffixes, the delivery
+stream and the router error metric.
 `README.md` explains what each alarm means and what to check first.
 """
 
@@ -19,7 +23,41 @@ import pulumi_aws as aws
 from components.metric_alarms import MINUTE, above_zero_alarm, metric_alarm
 from components.moved import MovedFrom, aliases_of, check_moved_from
 
-CHILD_LABELS = ("tasks-below-floor", "tasks-below-desired", "unhealthy-hosts", "target-5xx")
+CHILD_LABELS = (
+    "tasks-below-floor",
+    "tasks-below-desired",
+    "unhealthy-hosts",
+    "target-5xx",
+    "traffic-without-archive",
+    "router-errors",
+)
+# Metric math over the service's requests and the stream's records, a minute at a time: 1 where the target group
+# served requests and the stream received no record, else 0. A comparison of a time series with a scalar has a
+# datapoint only where the series has one, and AND treats a datapoint missing on one side as 0 (CloudWatch user
+# guide, "Using metric math", comparison and logical operators), so the stream's minutes without any datapoint are
+# filled with 0 first (FILL): no record at all is a 0, not a gap. A minute without requests is 0 (OK), whatever the
+# stream did; a gap in both is no datapoint, which the alarm treats as not breaching.
+TRAFFIC_WITHOUT_ARCHIVE = "requests > 0 AND FILL(records, 0) == 0"
+# Firehose pushes its metrics to CloudWatch every five minutes (Firehose developer guide, "Monitoring with Amazon
+# CloudWatch Metrics"), and AWS's own alarms on IncomingRecords use its sum per 5 minutes (Firehose developer guide,
+# "Implement best practices with CloudWatch Alarms"): the alarm compares 5-minute sums, and tolerates the latest
+# period not being published yet (FILL then reads it as 0) by needing one period more than it evaluates.
+SILENCE_PERIOD_SECONDS = 300
+
+
+def silence_periods(evaluation_minutes: int) -> tuple[int, int]:
+    """(datapoints to alarm, evaluation periods) of the silence alarm: at least `evaluation_minutes` of silence and
+    never less than two 5-minute periods, out of one period more."""
+    breaching = max(2, -(-evaluation_minutes * 60 // SILENCE_PERIOD_SECONDS))
+    return breaching, breaching + 1
+
+
+@dataclass(frozen=True)
+class RouterErrorMetric:
+    """The custom metric a CloudWatch Logs metric filter publishes for the lines of the router's failures."""
+
+    namespace: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -44,6 +82,12 @@ class ServiceAlarmsArgs:
     """Minutes a condition must hold before an alarm fires."""
     target_5xx_per_minute: int = 10
     """5xx responses per minute from the targets that raise an alarm."""
+    delivery_stream_name: pulumi.Input[str] | None = None
+    """The Firehose stream the service's router writes every record to: requests while it receives nothing raise
+    `traffic-without-archive`. Default None: no such alarm."""
+    router_errors: RouterErrorMetric | None = None
+    """The metric the router's log group's error filter publishes: any count raises `router-errors`. Default None:
+    no such alarm."""
     moved_from: MovedFrom = field(default_factory=dict)
     """Former identities of the alarms, by label (CHILD_LABELS); see components/moved.py. Default: none."""
 
@@ -54,7 +98,7 @@ class ServiceAlarms(pulumi.ComponentResource):
         super().__init__("httpd-firelens:monitoring:ServiceAlarms", name, None, opts)
         self._name = name
         self._args = args
-        alarms = [self._running_tasks_alarm(), *self._target_group_alarms()]
+        alarms = [self._running_tasks_alarm(), *self._target_group_alarms(), *self._silence_alarms()]
         self.register_outputs({"alarmNames": pulumi.Output.all(*[alarm.name for alarm in alarms])})
 
     def _child(self, label: str) -> tuple[str, pulumi.ResourceOptions]:
@@ -139,6 +183,74 @@ class ServiceAlarms(pulumi.ComponentResource):
                 treat_missing_data="notBreaching",
             ),
         ]
+
+    def _silence_alarms(self) -> list[aws.cloudwatch.MetricAlarm]:
+        args, minutes, alarms = self._args, self._args.evaluation_minutes, []
+        if args.delivery_stream_name is not None:
+            name, opts = self._child("traffic-without-archive")
+            breaching, periods = silence_periods(minutes)
+            silent_minutes = breaching * SILENCE_PERIOD_SECONDS // 60
+            alarms.append(
+                metric_alarm(
+                    name,
+                    f"{args.service_label} served requests for {silent_minutes} min while its router's delivery "
+                    "stream received no record: the router cannot put to Firehose, or the app writes nothing. Check "
+                    "the router log group first (AccessDenied, throttling, ResourceNotFound). Every service's router "
+                    "writes to this stream: if another service's records arrive, only the router-errors alarm sees "
+                    "this one's failure.",
+                    args.alert_topic_arn,
+                    opts,
+                    metric_queries=[
+                        _sum_query("requests", "AWS/ApplicationELB", "RequestCount", self._target_group_dimensions()),
+                        _sum_query(
+                            "records",
+                            "AWS/Firehose",
+                            "IncomingRecords",
+                            {"DeliveryStreamName": args.delivery_stream_name},
+                        ),
+                        aws.cloudwatch.MetricAlarmMetricQueryArgs(
+                            id="silent",
+                            expression=TRAFFIC_WITHOUT_ARCHIVE,
+                            label="minutes with requests and no archived record",
+                            return_data=True,
+                        ),
+                    ],
+                    evaluation_periods=periods,
+                    datapoints_to_alarm=breaching,
+                    comparison_operator="GreaterThanThreshold",
+                    threshold=0,
+                    treat_missing_data="notBreaching",
+                )
+            )
+        if args.router_errors is not None:
+            name, opts = self._child("router-errors")
+            alarms.append(
+                above_zero_alarm(
+                    name,
+                    f"{args.service_label}'s log router reported a failed put to Firehose or CloudWatch Logs, or a "
+                    "chunk it dropped after its retries. The lines are in its router log group.",
+                    args.alert_topic_arn,
+                    opts,
+                    (args.router_errors.namespace, args.router_errors.name),
+                    {},
+                )
+            )
+        return alarms
+
+
+def _sum_query(
+    query_id: str, namespace: str, metric: str, dimensions: dict[str, pulumi.Input[str]]
+) -> aws.cloudwatch.MetricAlarmMetricQueryArgs:
+    return aws.cloudwatch.MetricAlarmMetricQueryArgs(
+        id=query_id,
+        metric=aws.cloudwatch.MetricAlarmMetricQueryMetricArgs(
+            namespace=namespace,
+            metric_name=metric,
+            dimensions=dimensions,
+            period=SILENCE_PERIOD_SECONDS,
+            stat="Sum",
+        ),
+    )
 
 
 def _container_insights_query(

@@ -44,6 +44,7 @@ from components.log_router_image import LogRouterImageArgs
 from components.network import NetworkArgs
 from components.private_bucket import BucketChoices
 from components.problems import Problem
+from components.rule_matching import RuleOfService, self_answering
 from components.service_entries import ServiceSpec, read_services
 from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
 from components.task_stop_capture import TaskStopCaptureArgs
@@ -128,6 +129,7 @@ class AlarmSettings:
     target_5xx_per_minute: int
     delivery_freshness_seconds: int
     dashboard: bool
+    outside_check_path: str | None = None  # the path the outside check requests; None: no outside check
 
 
 @dataclass(frozen=True)
@@ -669,13 +671,46 @@ def _read_stop_capture(reader: _ConfigReader) -> StopCaptureSettings:
     )
 
 
-def _read_alarms(reader: _ConfigReader) -> AlarmSettings:
+def _read_alarms(reader: _ConfigReader, service: ServiceSettings, load_balancer: LoadBalancerSettings) -> AlarmSettings:
     return AlarmSettings(
         evaluation_minutes=reader.integer("alarmEvaluationMinutes", 1, 60),
         target_5xx_per_minute=reader.integer("alarmTarget5xxPerMinute", 1, 100000),
         delivery_freshness_seconds=reader.integer("alarmDeliveryFreshnessSeconds", 60, 86400),
         dashboard=reader.boolean("dashboard"),
+        outside_check_path=_read_outside_check(reader, service, load_balancer),
     )
+
+
+def _read_outside_check(
+    reader: _ConfigReader, service: ServiceSettings, load_balancer: LoadBalancerSettings
+) -> str | None:
+    """The path the outside check requests: the health check path of the first service whose own rule gets it on
+    the stack's host (components/rule_matching.py), which answers 2xx/3xx there. Route 53's checkers come from
+    their own address ranges (ROUTE53_HEALTHCHECKS in ip-ranges.json), so the ALB must admit everyone."""
+    if not reader.boolean("outsideCheck"):
+        return None
+    if reader.ok("ingressCidrs") and "0.0.0.0/0" not in load_balancer.ingress_cidrs:
+        reader.problem(
+            "outsideCheck",
+            "true",
+            "allowed: false while ingressCidrs does not admit 0.0.0.0/0 (Route 53's health checkers would be refused)",
+        )
+        return None
+    host = load_balancer.domain.domain_name if load_balancer.domain is not None else ""
+    rules = [
+        RuleOfService(
+            s.name, s.route.priority, tuple(s.route.path_patterns), tuple(s.route.host_headers), s.app.health_check.path
+        )
+        for s in service.services
+    ]
+    found = self_answering(rules, host)
+    if found is None and reader.ok("services"):
+        reader.problem(
+            "outsideCheck",
+            "true",
+            "allowed: false unless a service's own rule gets a request for its health check path at the stack's URL",
+        )
+    return None if found is None else found.health_check_path
 
 
 def _read_queries(reader: _ConfigReader) -> QuerySettings:
@@ -784,7 +819,7 @@ def load_settings(zones: Callable[[], list[str]] = _available_zones) -> Settings
         service=service,
         archive=archive,
         stop_capture=stop_capture,
-        alarms=_read_alarms(reader),
+        alarms=_read_alarms(reader, service, load_balancer),
         queries=_read_queries(reader),
         archives=_read_archives(reader, archive, stop_capture.partner, load_balancer.waf, boundary),
         role_permissions_boundary_arn=boundary,

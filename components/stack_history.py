@@ -13,10 +13,11 @@ import pulumi
 
 from components.moved import MovedFrom
 from components.service import APP_CONTAINER as HTTPD
-from components.service_alarms import CHILD_LABELS as SERVICE_ALARM_LABELS
 
 HTTPD_SERVICE_TYPE = "httpd-firelens:service:HttpdService"
 HTTPD_ROUTER_LOG_GROUP_PREFIX = "log-router-"  # the name httpd's router log group was created with
+# The alarms httpd had as the pipeline alarms' children.
+HTTPD_PIPELINE_ALARMS = ("tasks-below-floor", "tasks-below-desired", "unhealthy-hosts", "target-5xx")
 
 
 def cluster_moved_from() -> MovedFrom:
@@ -34,7 +35,7 @@ def service_moved_from(name: str) -> MovedFrom:
         "alb-egress": pulumi.Alias(name="web-sg-out-app", parent=load_balancer),
         **{
             f"alarms-{label}": pulumi.Alias(name=f"pipeline-alarms-{label}", parent=pipeline_alarms)
-            for label in SERVICE_ALARM_LABELS
+            for label in HTTPD_PIPELINE_ALARMS
         },
     }
 

@@ -8,7 +8,9 @@ Authorization Reference says they depend on, each granted on the ARNs it acts on
   delivery stream passes its role), as patterns: the account given, the stack's region, and `*` where AWS or
   Pulumi chooses a part of the name (an autoname's random suffix, a name prefix's suffix, AWS-generated ids);
 - `*` only where the reference lists no resource type for the action;
-- the regional services' actions only in the stack's region (`aws:RequestedRegion`);
+- the regional services' actions only in the region of the resource they act on (`aws:RequestedRegion`): the
+  stack's, or the one the resource's provider names (the outside check's alarm and topic live in us-east-1, where
+  Route 53 publishes its health-check metrics), as its ARN says;
 - `iam:PassRole` only to the service the passed role trusts (`iam:PassedToService`);
 - Route 53 changes only in the configured hosted zone, only for the record types and names the program writes.
 The action names, resource types, ARN formats and condition keys are AWS's Service Authorization Reference as
@@ -167,8 +169,19 @@ class ArnPatterns:
             text = generated.sub(lambda m: (m.group(1) + ":*") if m.groups() else "*", text)
         return text
 
-    def own(self, resource: RecordedResource) -> str | None:
+    def _arn(self, resource: RecordedResource) -> str | None:
         arn = resource.state.get("arn") or (resource.id if re.fullmatch(r"arn:[^,\s]+", str(resource.id)) else None)
+        return str(arn) if arn else None
+
+    def region_of(self, resource: RecordedResource) -> str:
+        """Where the resource lives: the region of its own ARN (the mocks write it in the region of the resource's
+        provider), else, for a resource without one or of a global service, the stack's."""
+        arn = self._arn(resource)
+        parts = arn.split(":") if arn else []
+        return parts[3] if len(parts) > 3 and parts[3] else self.region
+
+    def own(self, resource: RecordedResource) -> str | None:
+        arn = self._arn(resource)
         if not arn and resource.type in ARN_FROM_ID:
             prefix, resource_type, placeholder = ARN_FROM_ID[resource.type]
             arn = fill(arn_format(prefix, resource_type), {placeholder: str(resource.id)}, self.region, ACCOUNT_ID)
@@ -188,8 +201,9 @@ class ArnPatterns:
     def candidates(self, resource: RecordedResource) -> list[str]:
         arns = [self.own(resource), *(self.own(other) for other in self.referenced(resource))]
         inputs = resource.plain_inputs()
+        region = self.region_of(resource)
         for key, prefix, resource_type, placeholder in REFERENCED_BY_INPUT.get(resource.type, ()):
-            arns.append(fill(arn_format(prefix, resource_type), {placeholder: str(inputs[key])}, self.region, ""))
+            arns.append(fill(arn_format(prefix, resource_type), {placeholder: str(inputs[key])}, region, ""))
         return list(dict.fromkeys(arn for arn in arns if arn))
 
 
@@ -255,11 +269,14 @@ def _resources_of(action: str, candidates: list[str], region: str, account: str)
         if name in fitted or (fitted and not resource_type["required"]) or _family(name) in map(_family, fitted):
             continue
         fmt = arn_format(prefix, name)
-        needed = set(re.findall(r"\$\{(\w+)\}", fmt)) - {"Partition", "Region", "Account", "Id"}
+        placeholders = set(re.findall(r"\$\{(\w+)\}", fmt)) - {"Partition", "Region", "Account"}
+        needed = placeholders - {"Id"}
         if needed:
             resources += [fill(fmt, values, region, account) for values in parsed if needed & set(values)]
-        elif resource_type["required"]:  # one per account and region, e.g. Glue's catalog
+        elif resource_type["required"] and not placeholders:  # one per account and region, e.g. Glue's catalog
             resources.append(fill(fmt, {}, region, account))
+        # A type named by an id alone that nothing fits is another resource the action could act on instead
+        # (route53:ChangeTagsForResource tags a health check or a hosted zone): not granted unless nothing else is.
     if not resources:
         resources = [fill(arn_format(prefix, n), {}, region, account) for n, rt in types.items() if rt["required"]]
     return list(dict.fromkeys(resources)) or ["*"]
@@ -331,14 +348,15 @@ def with_dependencies(actions: Iterable[str], candidates: list[str], region: str
 
 
 def grants(evaluation: Evaluation, account: str) -> list[Grant]:
-    """Every (action, resource, conditions) the deploy role needs for the evaluated stack."""
-    region = evaluation.config.region
+    """Every (action, resource, conditions) the deploy role needs for the evaluated stack, each in the region of the
+    resource it is for."""
     arns = ArnPatterns(evaluation, account)
     records = evaluation.of_type("aws:route53/record:Record")
     found: list[Grant] = []
     for resource in evaluation.resources:
         if not resource.custom or resource.type.startswith(NOT_AWS):
             continue
+        region = arns.region_of(resource)
         candidates = arns.candidates(resource)
         actions = calls_of(resource).actions_for(resource.plain_inputs())
         boundary = _boundary_condition(resource, arns)

@@ -238,6 +238,21 @@ def _certificate_validation(ctx: ResourceContext) -> tuple[str, Outputs]:
     return "2026-01-01 00:00:00 +0000 UTC", {"certificateArn": ctx.inputs.get("certificateArn")}
 
 
+@handles("aws:route53/healthCheck:HealthCheck")
+def _health_check(ctx: ResourceContext) -> tuple[str, Outputs]:
+    """Route 53 identifies a health check by a UUID (`healthcheck/b3c9cbc6-cd18-43bc-93f8-9e557example` in the Route 53
+    developer guide's CloudTrail example); its ARN is global and carries no account (terraform-provider-aws
+    route53/health_check.go, healthCheckARN: GlobalARNNoAccount "healthcheck/<id>"). Without them, Route 53 checks
+    every 30 seconds and changes its verdict after three consecutive results (CreateHealthCheck's RequestInterval and
+    FailureThreshold defaults, botocore's model)."""
+    check_id = ctx.ident.uuid()
+    return check_id, {
+        "arn": f"arn:{PARTITION}:route53:::healthcheck/{check_id}",
+        "requestInterval": ctx.inputs.get("requestInterval", 30),
+        "failureThreshold": ctx.inputs.get("failureThreshold", 3),
+    }
+
+
 @handles("aws:route53/record:Record")
 def _record(ctx: ResourceContext) -> tuple[str, Outputs]:
     """Route 53 keeps names lowercase without the trailing dot; the provider's id is `<zone>_<name>_<type>`."""
@@ -335,6 +350,13 @@ def _log_stream(ctx: ResourceContext) -> tuple[str, Outputs]:
     name = ctx.physical_name(max_length=512)
     group = ctx.inputs.get("logGroupName", "")
     return name, {"name": name, "arn": ctx.arn("logs", f"log-group:{group}:log-stream:{name}")}
+
+
+@handles("aws:cloudwatch/logMetricFilter:LogMetricFilter")
+def _log_metric_filter(ctx: ResourceContext) -> tuple[str, Outputs]:
+    # The provider's id is the filter's name (internal/service/logs/metric_filter.go: d.SetId(name)).
+    name = str(ctx.inputs.get("name") or ctx.physical_name(max_length=512))
+    return name, {"name": name}
 
 
 @handles("aws:cloudwatch/logResourcePolicy:LogResourcePolicy")
@@ -675,8 +697,16 @@ class AwsMocks(pulumi.runtime.Mocks):
     def __init__(self, region: str, project_dir: Path) -> None:
         self.region = region
         self.project_dir = project_dir
-        self._invokes = _invoke_results(region)
         self.invoked: list[str] = []  # the tokens of the invokes the program made, in order
+        self._provider_regions: dict[str, str] = {}  # an aws provider's id -> its `region`
+        self._invokes: dict[str, dict[str, Callable[[dict[str, Any]], Outputs]]] = {}  # by region
+
+    def region_of(self, provider: str | None) -> str:
+        """Where a resource or an invoke of this provider reference (`<urn>::<id>`) acts: the `region` its aws provider
+        was given (a second provider, e.g. us-east-1 for Route 53's metrics), else the stack's."""
+        if not provider:
+            return self.region
+        return self._provider_regions.get(provider.rsplit("::", 1)[-1], self.region)
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict[Any, Any]]:
         if not args.custom:
@@ -688,12 +718,18 @@ class AwsMocks(pulumi.runtime.Mocks):
             )
         inputs = {k: v for k, v in args.inputs.items()}
         plain_inputs = {k: unwrap_secret(v) if is_secret(v) else v for k, v in inputs.items()}
-        ctx = ResourceContext(args.typ, args.name, plain_inputs, self.region, self.project_dir)
+        region = self.region_of(args.provider)
+        ctx = ResourceContext(args.typ, args.name, plain_inputs, region, self.project_dir)
         resource_id, outputs = handler(ctx)
+        if args.typ == "pulumi:providers:aws" and resource_id is not None:
+            self._provider_regions[resource_id] = str(plain_inputs.get("region") or self.region)
         return resource_id, {**inputs, **outputs}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[Any, Any], list[tuple[str, str]]]:
-        answer = self._invokes.get(args.token)
+        region = self.region_of(args.provider)
+        if region not in self._invokes:
+            self._invokes[region] = _invoke_results(region)
+        answer = self._invokes[region].get(args.token)
         self.invoked.append(args.token)
         if answer is None:
             raise UnmockedCallError(f"no offline mock for invoke {args.token}; add one in offline/mocks.py")

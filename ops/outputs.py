@@ -8,13 +8,14 @@ stack's backend); `from_file(path)` reads that JSON from a file. Both return `St
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 import urllib.parse
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from components.rule_matching import RuleOfService, self_answering
 
 
 class OutputsError(Exception):
@@ -35,13 +36,9 @@ class ServiceOutputs:
     paths: tuple[str, ...]  # the rule's path patterns (`*` and `?` wildcards); empty: any path
     hosts: tuple[str, ...]  # the rule's host headers; empty: any host
 
-    def routes(self, host: str, path: str) -> bool:
-        """Whether its rule matches a request for `path` on `host` (AWS's path and host conditions: a path pattern
-        is compared case-sensitively with the URL's path only, a host name case-insensitively; `*` matches 0 or more
-        characters, `?` exactly 1)."""
-        path_ok = not self.paths or any(_wildcard(p).fullmatch(path) for p in self.paths)
-        host_ok = not self.hosts or any(_wildcard(h.lower()).fullmatch(host.lower()) for h in self.hosts)
-        return path_ok and host_ok
+    @property
+    def rule(self) -> RuleOfService:
+        return RuleOfService(self.name, self.priority, self.paths, self.hosts, self.health_check_path)
 
 
 @dataclass(frozen=True)
@@ -69,19 +66,10 @@ class StackOutputs:
 
     def probed_service(self) -> ServiceOutputs | None:
         """The service a request for its own health check path at `service_url` reaches (its health check answers
-        there), the first such in rule priority; None when every such request lands on another service's rule."""
+        there), the first such in rule priority (components/rule_matching.py); None when there is none."""
         host = urllib.parse.urlsplit(self.service_url).hostname or ""
-        by_priority = sorted(self.services, key=lambda s: s.priority)
-        for service in by_priority:
-            path = urllib.parse.urlsplit(service.health_check_path).path
-            first = next((s for s in by_priority if s.routes(host, path)), None)
-            if first is service:
-                return service
-        return None
-
-
-def _wildcard(pattern: str) -> re.Pattern[str]:
-    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern), re.S)
+        found = self_answering([service.rule for service in self.services], host)
+        return next((s for s in self.services if found is not None and s.name == found.name), None)
 
 
 _SERVICE_KEYS = {

@@ -53,6 +53,8 @@ ALL_OPTIONS = {
     "waf": "true",
     "wafRateLimit": "500",
     "ingressCidrs": '["203.0.113.0/24", "198.51.100.0/24"]',
+    # The outside check needs the ALB open to everyone (Route 53's checkers): prod as committed has it.
+    "outsideCheck": "false",
     "archiveKmsKeyArn": f"arn:aws:kms:ap-northeast-1:123456789012:key/{_KEY_ID}",
     "alertEmail": "oncall@example.com",
 }

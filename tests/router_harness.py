@@ -39,6 +39,11 @@ Two engines:
     socket of the fake is opened inside that namespace and passed back over a unix socket.
   * 1.9's cloudwatch_logs looks for the `x-amzn-RequestId` header case-sensitively and treats every
     PutLogEvents as failed without it; moto answers `x-amzn-requestid`, so the fake renames the header.
+- Failures (`Fault`, `FakeAws.fail`): the fake answers an API action with an AWS error of the JSON protocol
+  (`__type` and `message`, what 1.9.10's outputs parse: src/aws/flb_aws_util.c, flb_aws_error and
+  flb_aws_print_error) or, for PutRecordBatch, with Firehose's partial failure (HTTP 200, FailedPutCount > 0,
+  ErrorCode/ErrorMessage per record), for a number of calls or until cleared, instead of moto; or stops serving,
+  so that the router's connections are refused.
 - `DockerEngine` (`FLUENT_BIT_IMAGE=<image built from fluentbit/>`, used by the GitHub checks): the image
   runs as the task runs it: user 0, read-only root, the generated config bound at
   /fluent-bit/etc/fluent-bit.conf (where FireLens writes it), the same /var/run, state and CA mounts,
@@ -68,9 +73,11 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -377,19 +384,78 @@ def aws_hostnames(region: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Call:
-    """One PutRecordBatch or PutLogEvents the router made, as the fake received it."""
+    """One PutRecordBatch, PutLogEvents or CreateLogStream the router made, as the fake received it."""
 
     action: str
     body: dict[str, Any]
     status: int
     at: float
+    fault: str = ""  # the name of the Fault the fake answered with instead of moto, if any
+
+
+@dataclass(frozen=True)
+class Fault:
+    """What the fake answers an API action instead of moto: an HTTP status and a body made from the request.
+
+    Build one with `Fault.error` (an AWS error of the JSON protocol), `Fault.partial_failure` (PutRecordBatch's
+    HTTP 200 with failed records) or `Fault.unparsable` (a body that is no AWS answer). Nothing a faulted call
+    carries is stored."""
+
+    name: str
+    status: int
+    answer: Callable[[dict[str, Any]], bytes]
+    content_type: str = "application/x-amz-json-1.1"
+
+    @classmethod
+    def error(cls, status: int, code: str, message: str) -> Fault:
+        """An error as the JSON-protocol services (Firehose, CloudWatch Logs) return it: `__type` names the
+        error shape of botocore's service model, `message` says why."""
+        body = json.dumps({"__type": code, "message": message}).encode()
+        return cls(f"{status} {code}", status, lambda _: body)
+
+    @classmethod
+    def partial_failure(
+        cls, every: int = 2, code: str = "ServiceUnavailableException", message: str = "Slow down."
+    ) -> Fault:
+        """PutRecordBatch's answer when some records failed (the Firehose API reference, PutRecordBatch: HTTP 200,
+        `FailedPutCount` > 0, and in `RequestResponses`, in request order, a `RecordId` for each record taken and
+        `ErrorCode`/`ErrorMessage` for each failed one, the code being ServiceUnavailableException or
+        InternalFailure). Every `every`-th record fails (1: all of them), starting with the first."""
+
+        def answer(request: dict[str, Any]) -> bytes:
+            responses: list[dict[str, str]] = [
+                {"ErrorCode": code, "ErrorMessage": message}
+                if n % every == 0
+                else {"RecordId": secrets.token_urlsafe(48)}
+                for n in range(len(request.get("Records", [])))
+            ]
+            failed = sum("ErrorCode" in r for r in responses)
+            return json.dumps({"FailedPutCount": failed, "Encrypted": False, "RequestResponses": responses}).encode()
+
+        return cls(f"200 FailedPutCount > 0 ({code}, 1 record in {every})", 200, answer)
+
+    @classmethod
+    def unparsable(cls, status: int, text: str) -> Fault:
+        """A body that is no AWS answer, as from something between the router and the service (a proxy's HTML
+        error page)."""
+        body = text.encode()
+        return cls(f"{status} unparsable", status, lambda _: body, "text/html")
+
+
+@dataclass
+class _FaultPlan:
+    fault: Fault
+    remaining: int | None  # calls left to answer with the fault; None: until cleared
 
 
 class FakeAws:
-    """moto's server app behind TLS, with a wiretap of the router's calls and a switch to take AWS down.
+    """moto's server app behind TLS, with a wiretap of the router's calls, a switch to take AWS down and faults
+    per API action.
 
     Setup and read-back go through boto3 under `moto.mock_aws`, which shares its backends with the server
     app in this process. While `down` is set, every request gets 503 ServiceUnavailable, as from an outage.
+    `fail(action, fault)` answers that action (e.g. "PutRecordBatch", "PutLogEvents", "CreateLogStream") with
+    the fault instead, for `times` calls or until `clear(action)`; `stop_serving()` makes AWS unreachable.
     """
 
     def __init__(self, region: str, certificates: Certificates) -> None:
@@ -400,6 +466,7 @@ class FakeAws:
         self.certificates = certificates
         self.down = threading.Event()
         self.calls: list[Call] = []
+        self._faults: dict[str, _FaultPlan] = {}
         self._lock = threading.Lock()
         self._mock = mock_aws()
         self._mock.start()
@@ -441,6 +508,13 @@ class FakeAws:
             payload = json.dumps({"__type": "ServiceUnavailableException", "message": "test outage"}).encode()
             start_response("503 Service Unavailable", [("Content-Type", "application/x-amz-json-1.1")])
             return [payload]
+        fault = self._take_fault(action)
+        if fault is not None:
+            answer = fault.answer(json.loads(body or b"{}"))
+            self._record(action, body, fault.status, fault.name)
+            headers = [("Content-Type", fault.content_type), ("x-amzn-RequestId", str(uuid.uuid4()))]
+            start_response(f"{fault.status} {HTTPStatus(fault.status).phrase}", headers)
+            return [answer]
         status: list[int] = []
 
         def respond(status_line: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
@@ -453,15 +527,47 @@ class FakeAws:
         self._record(action, body, status[0] if status else 0)
         return result
 
-    def _record(self, action: str, body: bytes, status: int) -> None:
+    def _record(self, action: str, body: bytes, status: int, fault: str = "") -> None:
         if action in {"PutRecordBatch", "PutLogEvents", "CreateLogStream"}:
             with self._lock:
-                self.calls.append(Call(action, json.loads(body or b"{}"), status, time.monotonic()))
+                self.calls.append(Call(action, json.loads(body or b"{}"), status, time.monotonic(), fault))
 
-    def close(self) -> None:
+    # -- faults -------------------------------------------------------------------------------------------
+
+    def fail(self, action: str, fault: Fault, times: int | None = None) -> None:
+        """Answer `action` with `fault` for the next `times` calls (None: until `clear`)."""
+        with self._lock:
+            self._faults[action] = _FaultPlan(fault, times)
+
+    def clear(self, action: str | None = None) -> None:
+        """Let moto answer `action` again (None: every action)."""
+        with self._lock:
+            if action is None:
+                self._faults.clear()
+            else:
+                self._faults.pop(action, None)
+
+    def _take_fault(self, action: str) -> Fault | None:
+        with self._lock:
+            plan = self._faults.get(action)
+            if plan is None:
+                return None
+            if plan.remaining is not None:
+                plan.remaining -= 1
+                if plan.remaining <= 0:
+                    del self._faults[action]
+            return plan.fault
+
+    def stop_serving(self) -> None:
+        """Close the listening socket: from now on the router's connections are refused, as when AWS cannot be
+        reached. There is no way back within the run."""
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server = None
+
+    def close(self) -> None:
+        self.stop_serving()
         self._mock.stop()
 
     # -- AWS through boto3 ------------------------------------------------------------------------------
@@ -491,7 +597,7 @@ class FakeAws:
         import base64
 
         with self._lock:
-            calls = [c for c in self.calls if c.action == "PutRecordBatch" and c.status == 200]
+            calls = [c for c in self.calls if c.action == "PutRecordBatch" and c.status == 200 and not c.fault]
         return [base64.b64decode(r["Data"]) for c in calls for r in c.body["Records"]]
 
     def archived(self, task: RouterTask) -> list[dict[str, Any]]:

@@ -78,7 +78,7 @@ FLOW_LOGS = {
     ),
 }
 # Components new since the URNs were taken, created with everything in them (issue 13: Athena over the archives).
-NEW_COMPONENTS = ("httpd-firelens:logs:ArchiveQueries",)
+NEW_COMPONENTS = ("httpd-firelens:logs:ArchiveQueries", "httpd-firelens:monitoring:OutsideCheck")
 
 
 def in_new_component(short_urn: str) -> bool:
@@ -133,9 +133,24 @@ WAF_ADDITIONS = {
         for kind in ("delivery-failing", "delivery-stale", "throttled")
     ),
 }
+# Silence is an alarm: the router's error filter and the two alarms on silence.
+_SERVICE = "httpd-firelens:service:FirelensService"
+_SERVICE_ALARM = f"{_SERVICE}$httpd-firelens:monitoring:ServiceAlarms$aws:cloudwatch/metricAlarm:MetricAlarm"
+SILENCE_ADDITIONS = {
+    f"{_SERVICE}$aws:cloudwatch/logMetricFilter:LogMetricFilter::httpd-router-errors",
+    f"{_SERVICE_ALARM}::httpd-alarms-traffic-without-archive",
+    f"{_SERVICE_ALARM}::httpd-alarms-router-errors",
+}
+ADDITIONS_IN_EVERY_STACK |= SILENCE_ADDITIONS
 ADDITIONS: dict[str, set[str]] = {
     "dev": ADDITIONS_IN_EVERY_STACK | VERSIONING,
-    "prod": ADDITIONS_IN_EVERY_STACK | VERSIONING | OBJECT_LOCK | FLOW_LOGS | HTTPS_ADDITIONS | WAF_ADDITIONS,
+    "prod": ADDITIONS_IN_EVERY_STACK
+    | VERSIONING
+    | OBJECT_LOCK
+    | FLOW_LOGS
+    | HTTPS_ADDITIONS
+    | WAF_ADDITIONS
+    | {"pulumi:providers:aws::aws-us-east-1"},  # the outside check's alarm and topic live in us-east-1
 }
 
 

@@ -79,6 +79,7 @@ NO_COMPONENT_DEFAULT = {
     "flowLogs": "whether the program creates VpcFlowLogs at all",
     "waf": "whether the program creates the WebFirewall and its archive at all",
     "dashboard": "whether the program creates the PipelineDashboard at all",
+    "outsideCheck": "whether the program creates the OutsideCheck at all",
     "services": "the services themselves; an empty entry is every Args default (tests/test_service_entries.py)",
     "fluentBitVersion": "the stack's pin of the router's base image; LogRouterImageArgs takes the version it is given",
     "archiveExpirationDays": "how long the stack keeps its logs: every bucket takes the expiration it is given",

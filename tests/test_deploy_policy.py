@@ -69,6 +69,14 @@ def aws_resources(ev: Evaluation) -> list[RecordedResource]:
     return [r for r in ev.resources if r.custom and not r.type.startswith(NOT_AWS)]
 
 
+def resource_region(resource: RecordedResource, ev: Evaluation) -> str:
+    """Where AWS receives the calls for a resource: the region of its own ARN (the mocks write ARNs in the region of
+    the resource's provider: the stack's, or us-east-1 for the outside check's alarm and topic), else the stack's."""
+    arn = str(resource.state.get("arn") or (resource.id if str(resource.id).startswith("arn:") else ""))
+    parts = arn.split(":")
+    return parts[3] if len(parts) > 3 and parts[3] else ev.config.region
+
+
 # --- the table --------------------------------------------------------------------------------------------------
 
 
@@ -137,9 +145,9 @@ def request_arns(action: str, arns: list[str], region: str) -> list[str]:
 
 
 def context(action: str, resource: RecordedResource, ev: Evaluation) -> dict[str, Any]:
-    """The request context AWS evaluates the call with: the region; for a role or a role's policy the role's
+    """The request context AWS evaluates the call with: the resource's region; for a role or a role's policy the role's
     permissions boundary; for a record change its type and name."""
-    values: dict[str, Any] = {"aws:RequestedRegion": ev.config.region}
+    values: dict[str, Any] = {"aws:RequestedRegion": resource_region(resource, ev)}
     roles = [resource] if resource.type == "aws:iam/role:Role" else []
     roles += [r for r in ev.of_type("aws:iam/role:Role") if r.state["name"] == resource.inputs.get("role")]
     for role in roles:
@@ -156,7 +164,7 @@ def test_every_call_of_every_resource_is_allowed_on_its_own_arn(
     variant: tuple[Evaluation, dict[str, dict[str, Any]]],
 ) -> None:
     """For each resource, each action of its provider-calls entry, on every ARN of that resource (and of the
-    resources it names) that the action's resource types fit, in the stack's region: the evaluator allows it."""
+    resources it names) that the action's resource types fit, in the resource's region: the evaluator allows it."""
     ev, policies = variant
     denied = []
     checked = 0
@@ -165,7 +173,7 @@ def test_every_call_of_every_resource_is_allowed_on_its_own_arn(
         for action in calls_of(resource).actions_for(resource.plain_inputs()):
             if action in ("iam:PassRole", "iam:CreateServiceLinkedRole"):
                 continue  # their own tests below
-            for arn in request_arns(action, arns, ev.config.region):
+            for arn in request_arns(action, arns, resource_region(resource, ev)):
                 checked += 1
                 verdict = decide(policies.values(), Request(action, arn, context(action, resource, ev)))
                 if verdict != ALLOW:
@@ -179,7 +187,6 @@ def test_the_allowed_calls_are_the_stacks_own(variant: tuple[Evaluation, dict[st
     (the resources the program names by id alone, such as subnets and security groups, aside: their ARNs hold
     nothing but the id AWS chooses)."""
     ev, policies = variant
-    region = ev.config.region
     # A physical name the program chose: a logical name and an autoname's suffix, or the project and stack.
     names = sorted({r.name for r in ev.resources}, key=len, reverse=True)
     chosen = re.compile("(?:" + "|".join(map(re.escape, names)) + r")-[0-9a-f]{7}|httpd[-_]firelens[-_](?:dev|prod)")
@@ -190,6 +197,7 @@ def test_the_allowed_calls_are_the_stacks_own(variant: tuple[Evaluation, dict[st
             continue
         named_otherwise = chosen.sub("someone-elses-0000000", own.replace(ACCOUNT_ID, ACCOUNT))
         elsewhere = own.replace(ACCOUNT_ID, "444455556666")
+        region = resource_region(resource, ev)
         for action in calls_of(resource).actions_for(resource.plain_inputs()):
             if request_arns(action, [own.replace(ACCOUNT_ID, ACCOUNT)], region) in (["*"], []):
                 continue
@@ -356,11 +364,19 @@ def test_only_actions_without_resource_types_are_granted_on_star(
 
 
 def test_every_grant_is_in_the_stacks_region_but_the_global_services() -> None:
+    """Every regional grant is limited to one region: the stack's, or the region of the resources a provider places
+    elsewhere (us-east-1 for the outside check's alarm and topic: tests/test_outside_check.py); IAM and Route 53
+    grants to none (their one endpoint is in us-east-1)."""
     ev = evaluation("prod-all-options")
+    regions = {resource_region(r, ev) for r in aws_resources(ev)}
     for grant in grants(ev, ACCOUNT):
         service = grant.action.split(":", 1)[0]
-        regional = ("StringEquals", "aws:RequestedRegion", (ev.config.region,)) in grant.conditions
-        assert regional == (service not in ("iam", "route53")), grant
+        requested = [values for _, key, values in grant.conditions if key == "aws:RequestedRegion"]
+        if service in ("iam", "route53"):
+            assert requested == [], grant
+        else:
+            (only_one,) = requested
+            assert len(only_one) == 1 and only_one[0] in regions, grant
 
 
 def test_the_preview_role_reads_only_what_the_lookups_need(dev: Evaluation) -> None:

@@ -55,7 +55,7 @@ def test_the_stack_has_exactly_the_documented_alarms(stack: Evaluation) -> None:
 
 
 def test_every_alarm_notifies_the_alert_topic_when_it_fires_and_recovers(stack: Evaluation) -> None:
-    topic_arn = stack.one(TOPIC).state["arn"]
+    topic_arn = stack.one(TOPIC, "alerts-topic").state["arn"]
     for label, alarm in alarms(stack).items():
         assert alarm.inputs["alarmActions"] == [topic_arn], label
         assert alarm.inputs["okActions"] == [topic_arn], label

@@ -171,13 +171,13 @@ def test_each_service_has_its_own_alarms_dashboard_row_and_output(example: Examp
     names: set[str] = set()
     for service in ports:
         alarms = service_alarms(ev, service)
-        assert len(alarms) == 3
+        assert len(alarms) == 5
         suffix = of(ev, service, TARGET_GROUP).state["arnSuffix"]
         for label in ("unhealthy-hosts", "target-5xx"):
             assert alarms[label].inputs["dimensions"]["TargetGroup"] == suffix
         names |= {a.state["name"] for a in alarms.values()}
         assert f'"{service} healthy"' in ev.one("aws:cloudwatch/dashboard:Dashboard").inputs["dashboardBody"]
-    assert len(names) == 3 * len(ports)
+    assert len(names) == 5 * len(ports)
     assert set(ev.outputs["services"]) == set(ports)
 
 

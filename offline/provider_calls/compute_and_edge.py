@@ -416,6 +416,37 @@ ENTRIES: tuple[ProviderCalls, ...] = (
         notes="Alias A record to an ALB: alias target is passed in ChangeResourceRecordSets; no elasticloadbalancing "
         "calls. CNAME with allow_overwrite=true uses UPSERT (same action). Waits for INSYNC via GetChange. Not tagged.",
     ),
+    # Source: hashicorp/terraform-provider-aws internal/service/route53/health_check.go @ commit
+    # 01606926a0c0ab9174aec440f976a48b0baee722 (stored id 4245765488, aws-sdk-go-v2, @Tags(identifierAttribute="id",
+    # resourceType="healthcheck")); tags from internal/service/route53/tags_gen.go @
+    # 050ac11163cab8cdae5936a7f40b0e528ff780df (stored id 21142028265, an older aws-sdk-go v1 generation:
+    # ListTagsForResource, ChangeTagsForResource).
+    # Evidence: resourceHealthCheckCreate -> CreateHealthCheck (CallerReference id.UniqueId(), HealthCheckConfig),
+    #   createTags -> UpdateTags -> ChangeTagsForResource (ResourceType healthcheck; only with tags, which default tags
+    #   always give), tail-calls Read. Read: findHealthCheckByID (GetHealthCheck); no setTagsOut, so the tags
+    #   interceptor lists them (ListTagsForResource). Update: UpdateHealthCheck for any change but tags (interceptor:
+    #   ChangeTagsForResource), Read. Delete: DeleteHealthCheck (NoSuchHealthCheck ignored).
+    ProviderCalls(
+        type_token="aws:route53/healthCheck:HealthCheck",
+        source="internal/service/route53/health_check.go",
+        create=(
+            "route53:CreateHealthCheck",
+            "route53:ChangeTagsForResource",
+            "route53:GetHealthCheck",
+            "route53:ListTagsForResource",
+        ),
+        read=("route53:GetHealthCheck", "route53:ListTagsForResource"),
+        update=(
+            "route53:UpdateHealthCheck",
+            "route53:ChangeTagsForResource",
+            "route53:GetHealthCheck",
+            "route53:ListTagsForResource",
+        ),
+        delete=("route53:DeleteHealthCheck",),
+        notes="Route 53 is global (one endpoint, in us-east-1): no region condition. CreateHealthCheck acts on no "
+        "resource type (the id does not exist yet); the others on healthcheck/<id>. The alarm on its metric is an "
+        "aws:cloudwatch/metricAlarm:MetricAlarm in us-east-1 (offline/provider_calls/logs_and_queries.py).",
+    ),
     # Source: hashicorp/terraform-provider-aws internal/service/wafv2/web_acl.go @ stored id 1267159816 (aws-sdk-go-v2,
     # @Tags version; newest version not readable)
     # Evidence: resourceWebACLCreate -> CreateWebACL (Tags: getTagsIn, retried on WAFUnavailableEntityException), Read.

@@ -99,6 +99,19 @@ ENTRIES: tuple[ProviderCalls, ...] = (
             "stream is visible."
         ),
     ),
+    # Source: hashicorp/terraform-provider-aws internal/service/logs/metric_filter.go @ stored id 56359581403 (2026)
+    # Evidence: resourceMetricFilterPut (Create and Update) -> conn.PutMetricFilter, then resourceMetricFilterRead ->
+    #   findMetricFilterByTwoPartKey -> DescribeMetricFilters paginator (FilterNamePrefix, LogGroupName).
+    #   resourceMetricFilterDelete -> conn.DeleteMetricFilter. log_group_name and name ForceNew. No @Tags.
+    ProviderCalls(
+        type_token="aws:cloudwatch/logMetricFilter:LogMetricFilter",
+        source="internal/service/logs/metric_filter.go",
+        create=("logs:PutMetricFilter", "logs:DescribeMetricFilters"),
+        read=("logs:DescribeMetricFilters",),
+        update=("logs:PutMetricFilter", "logs:DescribeMetricFilters"),
+        delete=("logs:DeleteMetricFilter",),
+        notes="Not taggable; the pattern and the metric transformation update in place (PutMetricFilter again).",
+    ),
     # Source: hashicorp/terraform-provider-aws internal/service/logs/resource_policy.go @
     # 00a35305dc1b297a6fcdecdfbba33f1e63c3da39
     # Evidence: resourceResourcePolicyPut (Create and Update) -> conn.PutResourcePolicy (ExpectedRevisionId on update),
