@@ -8,7 +8,6 @@ arguments built there where they need nothing created first); every resource liv
 import pulumi
 import pulumi_aws as aws
 
-from components import stack_history
 from components.alerts import Alerts
 from components.archive_queries import ArchiveQueries
 from components.archives import APP_LOGS, TASK_STOPS, WAF_LOGS
@@ -63,8 +62,7 @@ if lb_settings.waf is not None and waf_archive is not None:
     )
     web_firewall = WebFirewall("waf", waf_args, opts)
 
-cluster_args = EcsClusterArgs(services_settings.container_insights, stack_history.cluster_moved_from())
-cluster = EcsCluster("httpd", cluster_args, opts)
+cluster = EcsCluster("httpd", EcsClusterArgs(services_settings.container_insights), opts)
 platform = ServicePlatform(
     cluster_name=cluster.name,
     cluster_arn=cluster.arn,
@@ -74,11 +72,7 @@ platform = ServicePlatform(
     container_insights=cluster.container_insights,
 )
 services = {
-    spec.name: FirelensService(
-        spec.name,
-        settings.service_args(spec, platform, alerts.topic_arn),
-        pulumi.ResourceOptions(provider=provider, aliases=stack_history.service_aliases(spec.name)),
-    )
+    spec.name: FirelensService(spec.name, settings.service_args(spec, platform, alerts.topic_arn), opts)
     for spec in services_settings.services
 }
 # With a certificate, HTTP redirects to HTTPS once every service's rule is on the HTTPS listener.

@@ -6,16 +6,13 @@ services take its name and ARN, and the task stop capture watches its ARN.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from components.limits import CONTAINER_INSIGHTS_MODES
-from components.moved import MovedFrom, aliases_of, check_moved_from
 from components.problems import Problem, one_of, raise_problems
-
-CHILD_LABELS = ("cluster",)
 
 
 @dataclass(frozen=True)
@@ -23,8 +20,6 @@ class EcsClusterArgs:
     container_insights: str = "disabled"
     """ECS Container Insights: disabled, enabled or enhanced (the RunningTaskCount/DesiredTaskCount metrics the
     service alarms use exist only when it is on)."""
-    moved_from: MovedFrom = field(default_factory=dict)
-    """Former identities of the children, by label (`cluster`); see components/moved.py. Default: none."""
 
     def problems(self) -> list[Problem]:
         return one_of("container_insights", self.container_insights, CONTAINER_INSIGHTS_MODES)
@@ -37,12 +32,11 @@ class EcsCluster(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: EcsClusterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         raise_problems(f"EcsCluster {name!r}", args.problems())
-        check_moved_from("EcsCluster", args.moved_from, CHILD_LABELS)
         super().__init__("httpd-firelens:service:EcsCluster", name, None, opts)
         cluster = aws.ecs.Cluster(
             f"{name}-cluster",
             settings=[aws.ecs.ClusterSettingArgs(name="containerInsights", value=args.container_insights)],
-            opts=pulumi.ResourceOptions(parent=self, aliases=aliases_of(args.moved_from, "cluster")),
+            opts=pulumi.ResourceOptions(parent=self),
         )
         self.name = cluster.name
         self.arn = cluster.arn

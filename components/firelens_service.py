@@ -81,10 +81,8 @@ from components.limits import (
 )
 from components.load_balancer import ListenerAttachment
 from components.log_router_sizing import log_router_buffers
-from components.moved import MovedFrom, aliases_of, check_moved_from
 from components.network import TaskNetwork
 from components.problems import Problem, one_of, out_of, raise_problems, within
-from components.service_alarms import CHILD_LABELS as ALARM_LABELS
 from components.service_alarms import RouterErrorMetric, ServiceAlarms, ServiceAlarmsArgs
 
 # 1.4.0 is the first Fargate platform with the awsfirelens `log-driver-buffer-limit` option and 20 GiB of task
@@ -344,12 +342,6 @@ class FirelensServiceArgs:
     """Pulumi `protect` on the service's log groups."""
     deregistration_delay_seconds: int = 30
     """Seconds a deregistering target keeps its in-flight requests (AWS's 300 slows every deployment)."""
-    router_log_group_prefix: str | None = None
-    """Name prefix of the router's own log group, under `/ecs/<project>-<stack>/`. Default None:
-    `<name>-log-router-`. The name is fixed at creation (a new prefix replaces the group)."""
-    moved_from: MovedFrom = field(default_factory=dict)
-    """Former identities of descendants, keyed by their logical name without `<name>-` (e.g. `tg`,
-    `alarms-target-5xx`); see components/moved.py. Default: none."""
     role_permissions_boundary: pulumi.Input[str] | None = None
     """The ARN of the managed policy its roles carry as their permissions boundary (components/iam.py
     role_boundary_policy_name). Default None: none."""
@@ -368,17 +360,6 @@ def router_memory_problems(task_memory: int, reservation: int) -> list[Problem]:
     (the app keeps the rest)."""
     floor = LOG_ROUTER_MIN_RESERVATION_MIB
     return out_of("memory_reservation_mib", reservation, floor, max(floor, task_memory // 2))
-
-
-def child_labels(port: int) -> tuple[str, ...]:
-    """The labels of every descendant a service with an app on `port` may create (its logical name without
-    `<name>-`); the alarms are ServiceAlarms' labels under `alarms-`."""
-    return (
-        *("app-logs", "router-logs", "task-role", "task-policy", "execution-role", "execution-policy", "task"),
-        *("sg", f"sg-in-{port}-from-alb", f"sg-out-{HTTPS_PORT}", "alb-egress", "tg", "rule", "service"),
-        *("scaling-target", "scale-on-cpu", "scale-on-requests", "router-errors", ALARMS),
-        *(f"{ALARMS}-{label}" for label in ALARM_LABELS),
-    )
 
 
 class FirelensService(pulumi.ComponentResource):
@@ -427,7 +408,6 @@ class FirelensService(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: FirelensServiceArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         raise_problems(f"FirelensService {name!r}", args.problems())
-        check_moved_from(f"FirelensService {name!r}", args.moved_from, child_labels(args.app.port))
         super().__init__("httpd-firelens:service:FirelensService", name, None, opts)
         self._name = name
         self._args = args
@@ -437,7 +417,7 @@ class FirelensService(pulumi.ComponentResource):
         self._partition = aws.get_partition_output(opts=invoke).partition
 
         app_logs = self._log_group("app-logs", f"{name}-")
-        router_logs = self._log_group("router-logs", args.router_log_group_prefix or f"{name}-log-router-")
+        router_logs = self._log_group("router-logs", f"{name}-log-router-")
         task_role, task_policy = self._role(
             "task", task_role_policy(args.platform.log_router.delivery_stream_arn, app_logs.arn)
         )
@@ -474,7 +454,7 @@ class FirelensService(pulumi.ComponentResource):
         )
 
     def _child(self, label: str, **kwargs: Any) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, aliases=aliases_of(self._args.moved_from, label), **kwargs)
+        return pulumi.ResourceOptions(parent=self, **kwargs)
 
     # --- logs --------------------------------------------------------------------------------------------------
 
@@ -744,10 +724,7 @@ class FirelensService(pulumi.ComponentResource):
     def _alarms(
         self, service: aws.ecs.Service, target_group: aws.lb.TargetGroup, router_errors: RouterErrorMetric
     ) -> ServiceAlarms:
-        args, prefix = self._args, f"{ALARMS}-"
-        moved = {
-            label.removeprefix(prefix): alias for label, alias in args.moved_from.items() if label.startswith(prefix)
-        }
+        args = self._args
         return ServiceAlarms(
             f"{self._name}-{ALARMS}",
             ServiceAlarmsArgs(
@@ -763,7 +740,6 @@ class FirelensService(pulumi.ComponentResource):
                 target_5xx_per_minute=args.alarms.target_5xx_per_minute,
                 delivery_stream_name=args.platform.log_router.delivery_stream_name,
                 router_errors=router_errors,
-                moved_from=moved,
             ),
             self._child(ALARMS),
         )

@@ -15,13 +15,12 @@ stream and the router error metric.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
 from components.metric_alarms import MINUTE, above_zero_alarm, metric_alarm
-from components.moved import MovedFrom, aliases_of, check_moved_from
 
 CHILD_LABELS = (
     "tasks-below-floor",
@@ -88,13 +87,10 @@ class ServiceAlarmsArgs:
     router_errors: RouterErrorMetric | None = None
     """The metric the router's log group's error filter publishes: any count raises `router-errors`. Default None:
     no such alarm."""
-    moved_from: MovedFrom = field(default_factory=dict)
-    """Former identities of the alarms, by label (CHILD_LABELS); see components/moved.py. Default: none."""
 
 
 class ServiceAlarms(pulumi.ComponentResource):
     def __init__(self, name: str, args: ServiceAlarmsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        check_moved_from("ServiceAlarms", args.moved_from, CHILD_LABELS)
         super().__init__("httpd-firelens:monitoring:ServiceAlarms", name, None, opts)
         self._name = name
         self._args = args
@@ -103,7 +99,7 @@ class ServiceAlarms(pulumi.ComponentResource):
 
     def _child(self, label: str) -> tuple[str, pulumi.ResourceOptions]:
         """An alarm's logical name and options."""
-        opts = pulumi.ResourceOptions(parent=self, aliases=aliases_of(self._args.moved_from, label))
+        opts = pulumi.ResourceOptions(parent=self)
         return f"{self._name}-{label}", opts
 
     def _target_group_dimensions(self) -> dict[str, pulumi.Input[str]]:

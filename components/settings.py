@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components import stack_history
 from components.alerts import AlertsArgs
 from components.archive_queries import ArchiveQueriesArgs, ArchiveSource, database_name
 from components.archives import APP_LOG_PREFIX, ArchiveSpec, archive_specs
@@ -191,8 +190,7 @@ class Settings:
     def service_args(
         self, spec: ServiceSpec, platform: ServicePlatform, alert_topic_arn: pulumi.Input[str]
     ) -> FirelensServiceArgs:
-        """A `services` entry's service on the stack's platform, with the stack's choices (and, for httpd, its past:
-        components/stack_history.py)."""
+        """A `services` entry's service on the stack's platform, with the stack's choices."""
         alarms = self.alarms
         return FirelensServiceArgs(
             platform=platform,
@@ -203,8 +201,6 @@ class Settings:
             log_retention_days=self.archive.log_retention_days,
             protect=self.archive.buckets.protect,
             role_permissions_boundary=self.role_permissions_boundary_arn,
-            router_log_group_prefix=stack_history.router_log_group_prefix(spec.name),
-            moved_from=stack_history.service_moved_from(spec.name),
         )
 
     def task_stop_capture_args(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pulumi
 import pytest
 
 from components.cluster import EcsCluster, EcsClusterArgs
@@ -27,8 +26,6 @@ def test_container_insights_follows_the_config(stack: Evaluation) -> None:
     assert ev.one(CLUSTER).inputs["settings"] == [{"name": "containerInsights", "value": "enhanced"}]
 
 
-def test_a_wrong_mode_or_moved_from_label_is_refused_before_anything_is_created() -> None:
+def test_a_wrong_mode_is_refused_before_anything_is_created() -> None:
     with pytest.raises(ValueError, match="container_insights 'on': allowed disabled, enabled, enhanced"):
         EcsCluster("c", EcsClusterArgs(container_insights="on"))
-    with pytest.raises(ValueError, match=r"moved_from has no child labelled \['clustre'\]"):
-        EcsCluster("c", EcsClusterArgs(moved_from={"clustre": pulumi.Alias(name="x")}))

@@ -9,7 +9,6 @@ import dataclasses
 import re
 from typing import Any
 
-import pulumi
 import pytest
 
 from components.firelens_service import (
@@ -22,7 +21,6 @@ from components.firelens_service import (
     Route,
     Scaling,
     ServicePlatform,
-    child_labels,
 )
 from components.firelens_task import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib
 from components.limits import FARGATE_MEMORY_BY_CPU, LOG_ROUTER_PORTS
@@ -763,20 +761,6 @@ def test_the_router_keeps_at_most_half_the_task_memory() -> None:
     router = dataclasses.replace(args.platform.log_router, memory_reservation_mib=400)
     too_much = dataclasses.replace(args, platform=dataclasses.replace(args.platform, log_router=router))
     assert fields_of(too_much) == [("platform.log_router.memory_reservation_mib", 400)]
-
-
-def test_a_moved_from_label_no_child_has_is_refused() -> None:
-    args = dataclasses.replace(make_args(), moved_from={"target-group": pulumi.Alias(name="web-tg")})
-    with pytest.raises(ValueError, match=r"moved_from has no child labelled \['target-group'\]"):
-        FirelensService("api", args)
-
-
-def test_every_child_is_labelled_as_moved_from_knows_it(stack: Evaluation) -> None:
-    """moved_from accepts exactly the labels of the children the component creates (child_labels)."""
-    labels = set(child_labels(service_spec(stack).app.port))
-    created = {r.name.removeprefix("httpd-") for r in stack.descendants(stack.one(COMPONENT, "httpd"))}
-    assert created <= labels
-    assert labels - created <= {"alarms-tasks-below-floor", "alarms-tasks-below-desired"}  # one of the two
 
 
 # --- resource options: protect and ignoreChanges -----------------------------------------------------------
