@@ -1,7 +1,7 @@
 """Every limit and allowed-value set that more than one part of the stack checks, in one place.
 
 A plain module (no Pulumi import): `settings` validates config against it, the components check their args
-against it, and the CrossGuard pack (`policy/rules.py`) imports it without pulling in pulumi_aws. A value
+against it, and the CrossGuard pack (`policy/rules/`) imports it without pulling in pulumi_aws. A value
 here changes everywhere at once; a copy elsewhere is a bug (tests/test_limits.py looks for copies).
 """
 

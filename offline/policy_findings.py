@@ -1,4 +1,4 @@
-"""The policy rules (policy/rules.py) run over an offline evaluation: the adapter from recorded resources to the
+"""The policy rules (policy/rules/) run over an offline evaluation: the adapter from recorded resources to the
 rules' inputs. It lives here, not in policy/, because the pack runs inside the real engine and never imports
 the offline harness."""
 

@@ -1,1 +1,1 @@
-"""Guardrails: plain rule functions (`rules.py`) that both the CrossGuard pack and the tests run."""
+"""Guardrails: plain rule functions (`rules/`) that both the CrossGuard pack and the tests run."""

@@ -1,4 +1,4 @@
-"""The CrossGuard policy pack: every rule of `policy/rules.py`, for `pulumi preview|up --policy-pack policy`.
+"""The CrossGuard policy pack: every rule of `policy/rules/`, for `pulumi preview|up --policy-pack policy`.
 
 The Pulumi CLI starts this file as `python -m pulumi.policy <engine> <this directory>` with the interpreter of
 the virtualenv that PulumiPolicy.yaml names (the project's `.venv`, which has pulumi-policy from

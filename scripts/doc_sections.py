@@ -7,7 +7,7 @@ of policy rules.
 The diagram is `python -m offline diagram --stack dev` (derived from the resource graph). The configuration table
 lists every project key of Pulumi.yaml with its type, default, the dev and prod values and its meaning; the entries
 table every key of a `services` entry with the default and meaning of the Args field it sets. The checks
-table is ops/checks.py's CHECKS. The policy table lists every rule of policy/rules.py with its enforcement and
+table is ops/checks.py's CHECKS. The policy table lists every rule of policy/rules/ with its enforcement and
 description. tests/test_readme.py and
 tests/test_adopting.py fail when a document's copy differs from what this prints.
 """

@@ -232,7 +232,7 @@ def test_adopting_generates_the_policies_and_says_what_a_refresh_needs() -> None
 
 
 def test_the_policy_rule_table_is_generated_from_the_pack() -> None:
-    """ADOPTING's table of policy rules is scripts/doc_sections.py's rendering of policy/rules.py, so a new rule
+    """ADOPTING's table of policy rules is scripts/doc_sections.py's rendering of policy/rules/, so a new rule
     cannot be left out of it: every rule the pack enforces has its row."""
     from policy.rules import RULES
     from scripts.doc_sections import ADOPTING as ADOPTING_DOCUMENT

@@ -1,4 +1,4 @@
-"""Guardrails: the policy rules (policy/rules.py), the CrossGuard pack built from them (policy/__main__.py), and the
+"""Guardrails: the policy rules (policy/rules/), the CrossGuard pack built from them (policy/__main__.py), and the
 delivery workflows that run them (.github/workflows, scripts/actionlint.sh).
 
 Every rule fires on a deliberately bad resource and stays quiet on a good one, both on synthetic resources and on
@@ -34,8 +34,21 @@ from pulumi_policy.proxy import UNKNOWN_BOOLEAN_VALUE, UNKNOWN_STRING_VALUE
 from offline.__main__ import main
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.policy_findings import Finding, evaluate_policies, stack_resources
-from policy import rules
-from policy.rules import MANDATORY, RULES, UNKNOWN, PolicyRule, StackResource, stack_of
+from policy import rules as policy_rules
+from policy.rules import (
+    MANDATORY,
+    RULES,
+    UNKNOWN,
+    PolicyRule,
+    StackResource,
+    containers,
+    edge,
+    iam,
+    logs,
+    network,
+    stack_of,
+    storage,
+)
 from tests.conftest import evaluate_stack, services_with
 from tests.helpers import config_value
 
@@ -60,24 +73,26 @@ def trust(service: str, condition: dict[str, Any] | None = None) -> str:
     return policy({**statement, "Condition": condition} if condition else statement)
 
 
-def containers(*images: str) -> str:
+def container_definitions(*images: str) -> str:
     return json.dumps([{"name": f"c{index}", "image": image} for index, image in enumerate(images)])
 
 
 SOURCE_ACCOUNT = {"StringEquals": {"aws:SourceAccount": "123456789012"}}
 SG = "aws:ec2/securityGroup:SecurityGroup"
-INGRESS = rules.INGRESS_RULE
-LEGACY = rules.LEGACY_RULE
-ROLE = rules.ROLE
+INGRESS = network.INGRESS_RULE
+LEGACY = network.LEGACY_RULE
+ROLE = iam.ROLE
 ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy"
 ALB = "aws:lb/loadBalancer:LoadBalancer"
+ECR = containers.ECR_REPOSITORY
+TASK = containers.TASK_DEFINITION
 WORLD = "0.0.0.0/0"
 # rule names, short enough for one case per line
 NET, IAM, TRUST = "security-group-ingress-restricted", "iam-no-wildcards", "iam-service-trust-confused-deputy"
 RETENTION, SCAN, HEADERS = "log-group-retention", "ecr-scan-on-push", "alb-drop-invalid-headers"
 IMAGES = "task-definition-pinned-images"
 STREAMS = "eventbridge-log-streams-creatable"
-LOG_POLICY = rules.LOG_RESOURCE_POLICY
+LOG_POLICY = logs.LOG_RESOURCE_POLICY
 RULE_ARN = {"ArnEquals": {"aws:SourceArn": "arn:aws:events:ap-northeast-1:123456789012:rule/stopped"}}
 EVENTBRIDGE = {"Service": ["events.amazonaws.com", "delivery.logs.amazonaws.com"]}
 
@@ -102,7 +117,7 @@ def role(trust_policy: str, **more: Any) -> dict[str, Any]:
 
 
 def task(*images: str) -> dict[str, Any]:
-    return {"containerDefinitions": containers(*images)}
+    return {"containerDefinitions": container_definitions(*images)}
 
 
 ECS_TRUST = trust("ecs-tasks.amazonaws.com", SOURCE_ACCOUNT)
@@ -153,7 +168,7 @@ BAD: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     (
         IAM,
-        rules.ROLE_POLICY_ATTACHMENT,
+        iam.ROLE_POLICY_ATTACHMENT,
         {"policyArn": "arn:aws:iam::aws:policy/AmazonS3FullAccess"},
         "AmazonS3FullAccess",
     ),
@@ -184,18 +199,18 @@ BAD: list[tuple[str, str, dict[str, Any], str]] = [
         role(trust("events.amazonaws.com", {"StringEquals": {"aws:PrincipalTag/x": "y"}})),
         "confused deputy",
     ),
-    (RETENTION, rules.LOG_GROUP, {"name": "/ecs/app"}, "retentionInDays"),
-    (RETENTION, rules.LOG_GROUP, {"retentionInDays": 0}, "forever"),
-    (SCAN, rules.ECR_REPOSITORY, {"imageScanningConfiguration": {"scanOnPush": False}}, "scanOnPush"),
-    (SCAN, rules.ECR_REPOSITORY, {"imageTagMutability": "IMMUTABLE"}, "scanOnPush"),
+    (RETENTION, logs.LOG_GROUP, {"name": "/ecs/app"}, "retentionInDays"),
+    (RETENTION, logs.LOG_GROUP, {"retentionInDays": 0}, "forever"),
+    (SCAN, ECR, {"imageScanningConfiguration": {"scanOnPush": False}}, "scanOnPush"),
+    (SCAN, ECR, {"imageTagMutability": "IMMUTABLE"}, "scanOnPush"),
     (HEADERS, ALB, {"loadBalancerType": "application"}, "dropInvalidHeaderFields"),
     (HEADERS, "aws:alb/loadBalancer:LoadBalancer", {"dropInvalidHeaderFields": False}, "dropInvalidHeaderFields"),
-    (IMAGES, rules.TASK_DEFINITION, task("httpd:2.4.65", "httpd:latest"), "c1: httpd:latest"),
-    (IMAGES, rules.TASK_DEFINITION, task("public.ecr.aws/docker/library/httpd"), "untagged"),
-    (IMAGES, rules.TASK_DEFINITION, task("localhost:5000/httpd"), "untagged"),  # the port is not a tag
-    (IMAGES, rules.TASK_DEFINITION, task(f"{FLUENT_BIT}:stable"), "moves"),
-    (IMAGES, rules.TASK_DEFINITION, task("repo@sha256:abc"), "digest"),
-    (IMAGES, rules.TASK_DEFINITION, {"containerDefinitions": "[{"}, "not valid JSON"),
+    (IMAGES, TASK, task("httpd:2.4.65", "httpd:latest"), "c1: httpd:latest"),
+    (IMAGES, TASK, task("public.ecr.aws/docker/library/httpd"), "untagged"),
+    (IMAGES, TASK, task("localhost:5000/httpd"), "untagged"),  # the port is not a tag
+    (IMAGES, TASK, task(f"{FLUENT_BIT}:stable"), "moves"),
+    (IMAGES, TASK, task("repo@sha256:abc"), "digest"),
+    (IMAGES, TASK, {"containerDefinitions": "[{"}, "not valid JSON"),
     # One statement for both calls under the rule's ARN: EventBridge can never create its stream.
     (
         STREAMS,
@@ -247,7 +262,7 @@ GOOD: list[tuple[str, str, dict[str, Any]]] = [
     ),
     (
         IAM,
-        rules.ROLE_POLICY_ATTACHMENT,
+        iam.ROLE_POLICY_ATTACHMENT,
         {"policyArn": "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy"},
     ),
     (IAM, "aws:sqs/queue:Queue", {"name": "q"}),
@@ -263,12 +278,12 @@ GOOD: list[tuple[str, str, dict[str, Any]]] = [
             )
         ),
     ),
-    (RETENTION, rules.LOG_GROUP, {"retentionInDays": 14}),
-    (SCAN, rules.ECR_REPOSITORY, {"imageScanningConfiguration": {"scanOnPush": True}}),
+    (RETENTION, logs.LOG_GROUP, {"retentionInDays": 14}),
+    (SCAN, ECR, {"imageScanningConfiguration": {"scanOnPush": True}}),
     (HEADERS, ALB, {"dropInvalidHeaderFields": True}),
     (HEADERS, ALB, {"loadBalancerType": "network"}),
-    (IMAGES, rules.TASK_DEFINITION, task("public.ecr.aws/docker/library/httpd:2.4.65", f"{FLUENT_BIT}:2.34.3")),
-    (IMAGES, rules.TASK_DEFINITION, task(f"{ECR_IMAGE}@{DIGEST}", f"localhost:5000/httpd:2.4@{DIGEST}")),
+    (IMAGES, TASK, task("public.ecr.aws/docker/library/httpd:2.4.65", f"{FLUENT_BIT}:2.34.3")),
+    (IMAGES, TASK, task(f"{ECR_IMAGE}@{DIGEST}", f"localhost:5000/httpd:2.4@{DIGEST}")),
     (
         STREAMS,
         LOG_POLICY,
@@ -325,10 +340,10 @@ def test_rules_never_report_on_values_unknown_during_preview() -> None:
         INGRESS: {"ipProtocol": "tcp", "fromPort": UNKNOWN, "toPort": UNKNOWN, "cidrIpv4": "0.0.0.0/0"},
         ROLE_POLICY: {"policy": UNKNOWN},
         ROLE: {"assumeRolePolicy": UNKNOWN},
-        rules.LOG_GROUP: {"retentionInDays": UNKNOWN},
-        rules.ECR_REPOSITORY: {"imageScanningConfiguration": {"scanOnPush": UNKNOWN}},
+        logs.LOG_GROUP: {"retentionInDays": UNKNOWN},
+        containers.ECR_REPOSITORY: {"imageScanningConfiguration": {"scanOnPush": UNKNOWN}},
         ALB: {"dropInvalidHeaderFields": UNKNOWN},
-        rules.TASK_DEFINITION: {"containerDefinitions": UNKNOWN},
+        containers.TASK_DEFINITION: {"containerDefinitions": UNKNOWN},
         LOG_POLICY: {"policyDocument": UNKNOWN},
     }
     for type_, props in unknowns.items():
@@ -344,7 +359,7 @@ def urn(type_: str, name: str, stack: str = "dev") -> str:
 
 
 def bucket(name: str, stack: str = "dev") -> StackResource:
-    return StackResource(rules.BUCKET, name, urn(rules.BUCKET, name, stack), {"bucket": f"{name}-0a1b2c"})
+    return StackResource(storage.BUCKET, name, urn(storage.BUCKET, name, stack), {"bucket": f"{name}-0a1b2c"})
 
 
 def encryption(of: StackResource, algorithm: Any = "AES256", by_name: bool = True) -> StackResource:
@@ -353,17 +368,17 @@ def encryption(of: StackResource, algorithm: Any = "AES256", by_name: bool = Tru
         "rules": [{"applyServerSideEncryptionByDefault": {"sseAlgorithm": algorithm}}],
     }
     return StackResource(
-        rules.BUCKET_ENCRYPTION, f"{of.name}-sse", urn(rules.BUCKET_ENCRYPTION, f"{of.name}-sse"), props, (of.urn,)
+        storage.BUCKET_ENCRYPTION, f"{of.name}-sse", urn(storage.BUCKET_ENCRYPTION, f"{of.name}-sse"), props, (of.urn,)
     )
 
 
 def access_block(of: StackResource, by_name: bool = True, **flags: Any) -> StackResource:
-    props: dict[str, Any] = {flag: flags.get(flag, True) for flag in rules.PUBLIC_ACCESS_FLAGS}
+    props: dict[str, Any] = {flag: flags.get(flag, True) for flag in storage.PUBLIC_ACCESS_FLAGS}
     props["bucket"] = of.props["bucket"] if by_name else UNKNOWN
     return StackResource(
-        rules.BUCKET_PUBLIC_ACCESS_BLOCK,
+        storage.BUCKET_PUBLIC_ACCESS_BLOCK,
         f"{of.name}-pab",
-        urn(rules.BUCKET_PUBLIC_ACCESS_BLOCK, f"{of.name}-pab"),
+        urn(storage.BUCKET_PUBLIC_ACCESS_BLOCK, f"{of.name}-pab"),
         props,
         (of.urn,),
     )
@@ -392,7 +407,7 @@ def load_balancer(stack: str, protected: Any) -> StackResource:
 
 
 def subnet(name: str, cidr: Any) -> StackResource:
-    return StackResource(rules.SUBNET, name, urn(rules.SUBNET, name), {"cidrBlock": cidr})
+    return StackResource(edge.SUBNET, name, urn(edge.SUBNET, name), {"cidrBlock": cidr})
 
 
 def alb_in(*subnets: StackResource, **props: Any) -> StackResource:
@@ -401,22 +416,22 @@ def alb_in(*subnets: StackResource, **props: Any) -> StackResource:
 
 
 def vpc(stack: str = "prod", id_: Any = UNKNOWN) -> StackResource:
-    return StackResource(rules.VPC, "vpc", urn(rules.VPC, "vpc", stack), {"id": id_})
+    return StackResource(network.VPC, "vpc", urn(network.VPC, "vpc", stack), {"id": id_})
 
 
 def flow_log(of: StackResource, traffic: Any = "ALL", by_id: bool = False, **props: Any) -> StackResource:
     """A flow log on `of` (a VPC): by its known id, or through the dependency its `vpcId` input makes."""
     inputs = {"vpcId": of.props["id"] if by_id else UNKNOWN, "trafficType": traffic, **props}
-    return StackResource(rules.FLOW_LOG, "fl", urn(rules.FLOW_LOG, "fl", stack_of(of.urn)), inputs, (of.urn,))
+    return StackResource(network.FLOW_LOG, "fl", urn(network.FLOW_LOG, "fl", stack_of(of.urn)), inputs, (of.urn,))
 
 
 def versioned(of: StackResource, status: Any = "Enabled", noncurrent: Any = None) -> list[StackResource]:
     """A bucket's versioning and lifecycle configurations (noncurrent: the rule's noncurrentVersionExpiration)."""
     stack = stack_of(of.urn)
     versioning = StackResource(
-        rules.BUCKET_VERSIONING,
+        storage.BUCKET_VERSIONING,
         f"{of.name}-versioning",
-        urn(rules.BUCKET_VERSIONING, f"{of.name}-versioning", stack),
+        urn(storage.BUCKET_VERSIONING, f"{of.name}-versioning", stack),
         {"bucket": of.props["bucket"], "versioningConfiguration": {"status": status}},
         (of.urn,),
     )
@@ -424,9 +439,9 @@ def versioned(of: StackResource, status: Any = "Enabled", noncurrent: Any = None
     if noncurrent is not None:
         rule["noncurrentVersionExpiration"] = noncurrent
     lifecycle = StackResource(
-        rules.BUCKET_LIFECYCLE,
+        storage.BUCKET_LIFECYCLE,
         f"{of.name}-lifecycle",
-        urn(rules.BUCKET_LIFECYCLE, f"{of.name}-lifecycle", stack),
+        urn(storage.BUCKET_LIFECYCLE, f"{of.name}-lifecycle", stack),
         {"bucket": of.props["bucket"], "rules": [rule]},
         (of.urn,),
     )
@@ -440,16 +455,16 @@ def task_definition(stack: str, *read_only: Any) -> StackResource:
         for index, flag in enumerate(read_only)
     ]
     return StackResource(
-        rules.TASK_DEFINITION,
+        TASK,
         "task",
-        urn(rules.TASK_DEFINITION, "task", stack),
+        urn(TASK, "task", stack),
         {"containerDefinitions": json.dumps(definitions)},
     )
 
 
 LISTENER = "aws:lb/listener:Listener"
 LISTENER_RULE = "aws:lb/listenerRule:ListenerRule"
-ASSOCIATION = rules.WEB_ACL_ASSOCIATION
+ASSOCIATION = edge.WEB_ACL_ASSOCIATION
 PROD_ALB_ARN = "arn:aws:elasticloadbalancing:ap-northeast-1:123456789012:loadbalancer/app/web/1"
 REDIRECT = [{"type": "redirect", "redirect": {"protocol": "HTTPS", "port": "443", "statusCode": "HTTP_301"}}]
 FORWARD = [{"type": "forward", "targetGroupArn": "arn:tg"}]
@@ -683,21 +698,21 @@ def test_both_stacks_pass_every_policy(stack: Evaluation) -> None:
 
 # The types each rule governs, as the program uses them: a clean result must not come from an empty stack.
 GOVERNED = {
-    "s3-bucket-encrypted-and-private": {rules.BUCKET},
-    "s3-bucket-configuration-serialized": {rules.BUCKET, BUCKET_POLICY, OWNERSHIP, LIFECYCLE},
+    "s3-bucket-encrypted-and-private": {storage.BUCKET},
+    "s3-bucket-configuration-serialized": {storage.BUCKET, BUCKET_POLICY, OWNERSHIP, LIFECYCLE},
     "eventbridge-log-streams-creatable": {LOG_POLICY},
     "security-group-ingress-restricted": {INGRESS},
     "iam-no-wildcards": {ROLE_POLICY},
     "iam-service-trust-confused-deputy": {ROLE},
-    "log-group-retention": {rules.LOG_GROUP},
-    "ecr-scan-on-push": {rules.ECR_REPOSITORY},
+    "log-group-retention": {logs.LOG_GROUP},
+    "ecr-scan-on-push": {containers.ECR_REPOSITORY},
     "alb-drop-invalid-headers": {ALB},
-    "task-definition-pinned-images": {rules.TASK_DEFINITION},
+    "task-definition-pinned-images": {containers.TASK_DEFINITION},
     "prod-deletion-protection": {ALB},
-    "alb-subnets-large-enough": {ALB, rules.SUBNET},
-    "prod-vpc-flow-logs": {rules.VPC},
-    "prod-buckets-versioned": {rules.BUCKET, rules.BUCKET_VERSIONING, rules.BUCKET_LIFECYCLE},
-    "prod-read-only-root-filesystems": {rules.TASK_DEFINITION},
+    "alb-subnets-large-enough": {ALB, edge.SUBNET},
+    "prod-vpc-flow-logs": {network.VPC},
+    "prod-buckets-versioned": {storage.BUCKET, storage.BUCKET_VERSIONING, storage.BUCKET_LIFECYCLE},
+    "prod-read-only-root-filesystems": {containers.TASK_DEFINITION},
     "prod-alb-https": {ALB, LISTENER},
     "prod-alb-web-acl": {ALB},
 }
@@ -766,21 +781,27 @@ BREAKS: dict[str, tuple[str, Callable[[dict[str, Any]], None]]] = {
     "security-group-ingress-restricted": (INGRESS, lambda p: p.update(ipProtocol="tcp", fromPort=24224, toPort=24224)),
     "iam-no-wildcards": (ROLE_POLICY, _edit_json("policy", _wildcard_first_action)),
     "iam-service-trust-confused-deputy": (ROLE, _edit_json("assumeRolePolicy", _drop_conditions)),
-    "log-group-retention": (rules.LOG_GROUP, lambda p: p.pop("retentionInDays", None)),
-    "ecr-scan-on-push": (rules.ECR_REPOSITORY, lambda p: p.update(imageScanningConfiguration={"scanOnPush": False})),
+    "log-group-retention": (logs.LOG_GROUP, lambda p: p.pop("retentionInDays", None)),
+    "ecr-scan-on-push": (
+        ECR,
+        lambda p: p.update(imageScanningConfiguration={"scanOnPush": False}),
+    ),
     "alb-drop-invalid-headers": (ALB, lambda p: p.update(dropInvalidHeaderFields=False)),
-    "task-definition-pinned-images": (rules.TASK_DEFINITION, _edit_json("containerDefinitions", _latest_first_image)),
+    "task-definition-pinned-images": (
+        TASK,
+        _edit_json("containerDefinitions", _latest_first_image),
+    ),
     "eventbridge-log-streams-creatable": (LOG_POLICY, _edit_json("policyDocument", _create_streams_under_source_arn)),
 }
 
 
 def without_public_access_blocks(evaluation: Resources | Evaluation) -> Resources:
-    return Resources(tuple(r for r in evaluation.resources if r.type != rules.BUCKET_PUBLIC_ACCESS_BLOCK))
+    return Resources(tuple(r for r in evaluation.resources if r.type != storage.BUCKET_PUBLIC_ACCESS_BLOCK))
 
 
 def with_bucket_configurations_unchained(evaluation: Resources | Evaluation) -> Resources:
     """Every bucket configuration depending on its bucket only, as the components made them before."""
-    configurations = {r.urn for r in evaluation.resources if r.type in rules.BUCKET_CONFIGURATIONS}
+    configurations = {r.urn for r in evaluation.resources if r.type in storage.BUCKET_CONFIGURATIONS}
 
     def unchained(resource: RecordedResource) -> RecordedResource:
         if resource.urn not in configurations:
@@ -791,7 +812,7 @@ def with_bucket_configurations_unchained(evaluation: Resources | Evaluation) -> 
 
 
 def is_public_subnet(resource: RecordedResource) -> bool:
-    return resource.type == rules.SUBNET and "public" in resource.name
+    return resource.type == edge.SUBNET and "public" in resource.name
 
 
 def with_tiny_public_subnets(evaluation: Resources | Evaluation) -> Resources:
@@ -824,7 +845,7 @@ def prod_with_controls_off() -> Evaluation:
 
 def without_versioning(evaluation: Resources | Evaluation) -> Resources:
     """The stack as it would be if a change dropped the buckets' versioning."""
-    return Resources(tuple(r for r in evaluation.resources if r.type != rules.BUCKET_VERSIONING))
+    return Resources(tuple(r for r in evaluation.resources if r.type != storage.BUCKET_VERSIONING))
 
 
 def without_noncurrent_expiration(evaluation: Resources | Evaluation) -> Resources:
@@ -838,7 +859,7 @@ def without_noncurrent_expiration(evaluation: Resources | Evaluation) -> Resourc
             lifecycle, inputs={**lifecycle.inputs, "rules": rules_}, state={**lifecycle.state, "rules": rules_}
         )
 
-    return Resources(tuple(drop(r) if r.type == rules.BUCKET_LIFECYCLE else r for r in evaluation.resources))
+    return Resources(tuple(drop(r) if r.type == storage.BUCKET_LIFECYCLE else r for r in evaluation.resources))
 
 
 def without_the_plain_http_tag(evaluation: Resources | Evaluation) -> Resources:
@@ -864,13 +885,13 @@ def test_each_resource_rule_fires_on_the_real_stack_broken(dev: Evaluation, rule
 
 
 def test_bucket_rule_fires_on_the_real_stack_without_public_access_blocks(dev: Evaluation) -> None:
-    buckets = {r.urn for r in dev.of_type(rules.BUCKET)}
+    buckets = {r.urn for r in dev.of_type(storage.BUCKET)}
     assert buckets
     assert rule_urns(evaluate_policies(without_public_access_blocks(dev)), "s3-bucket-encrypted-and-private") == buckets
 
 
 def test_bucket_order_rule_fires_on_the_real_stack_with_configurations_unchained(dev: Evaluation) -> None:
-    buckets = {r.urn for r in dev.of_type(rules.BUCKET)}
+    buckets = {r.urn for r in dev.of_type(storage.BUCKET)}
     assert buckets
     findings = evaluate_policies(with_bucket_configurations_unchained(dev))
     assert rule_urns(findings, "s3-bucket-configuration-serialized") == buckets
@@ -900,8 +921,8 @@ def test_the_security_baseline_rules_fire_when_prod_turns_its_controls_off(dev: 
     stack, naming the VPC and the task definition. The same settings in dev are allowed."""
     findings = evaluate_policies(prod_with_controls_off())
     evaluation = prod_with_controls_off()
-    assert rule_urns(findings, FLOW_LOGS) == {r.urn for r in evaluation.of_type(rules.VPC)}
-    assert rule_urns(findings, READ_ONLY) == {r.urn for r in evaluation.of_type(rules.TASK_DEFINITION)}
+    assert rule_urns(findings, FLOW_LOGS) == {r.urn for r in evaluation.of_type(network.VPC)}
+    assert rule_urns(findings, READ_ONLY) == {r.urn for r in evaluation.of_type(containers.TASK_DEFINITION)}
     assert config_value(dev, "flowLogs") == "false"
     assert rule_urns(evaluate_policies(dev), FLOW_LOGS) == set()
 
@@ -909,7 +930,7 @@ def test_the_security_baseline_rules_fire_when_prod_turns_its_controls_off(dev: 
 def test_the_versioning_rule_fires_on_every_prod_bucket_that_loses_it(prod: Evaluation, dev: Evaluation) -> None:
     """Versioning cannot be turned off by config; a later change that dropped it (or the noncurrent expiration) is
     what the rule guards against, in prod only."""
-    buckets = {r.urn for r in prod.of_type(rules.BUCKET)}
+    buckets = {r.urn for r in prod.of_type(storage.BUCKET)}
     assert len(buckets) >= 5  # two archives, the access logs, the flow logs, the Athena results
     assert rule_urns(evaluate_policies(without_versioning(prod)), VERSIONED) == buckets
     assert rule_urns(evaluate_policies(without_noncurrent_expiration(prod)), VERSIONED) == buckets
@@ -976,7 +997,7 @@ def test_offline_preview_prints_findings_and_fails_only_on_mandatory(
     def no_vpc(type_: str, props: dict[str, Any]) -> list[str]:
         return ["no VPC allowed"] if type_ == "aws:ec2/vpc:Vpc" else []
 
-    monkeypatch.setattr(rules, "RULES", [PolicyRule("no-vpc", "d", enforcement, check=no_vpc)])
+    monkeypatch.setattr(policy_rules, "RULES", [PolicyRule("no-vpc", "d", enforcement, check=no_vpc)])
     assert main(["preview", "--stack", "dev"]) == exit_code
     out = capsys.readouterr().out
     assert "Policies: 1 finding(s)" in out
@@ -1089,7 +1110,7 @@ def test_crossguard_passes_the_committed_stacks(analyzer: _PolicyAnalyzerService
 def test_crossguard_tolerates_values_unknown_during_preview(analyzer: _PolicyAnalyzerServicer, dev: Evaluation) -> None:
     unknowns: dict[str, dict[str, Any]] = {
         ALB: {"dropInvalidHeaderFields": UNKNOWN_BOOLEAN_VALUE},
-        rules.TASK_DEFINITION: {"containerDefinitions": UNKNOWN_STRING_VALUE},
+        containers.TASK_DEFINITION: {"containerDefinitions": UNKNOWN_STRING_VALUE},
         ROLE_POLICY: {"policy": UNKNOWN_STRING_VALUE},
         INGRESS: {"cidrIpv4": "0.0.0.0/0", "ipProtocol": "tcp", "fromPort": UNKNOWN_STRING_VALUE, "toPort": 80},
     }
@@ -1139,7 +1160,7 @@ def test_every_action_allowed_on_any_resource_has_no_resource_type() -> None:
         for service in services
         for privilege in service["privileges"]
     }
-    for action in sorted(rules.RESOURCE_STAR_ACTIONS):
+    for action in sorted(iam.RESOURCE_STAR_ACTIONS):
         assert action in resource_types, action
         assert [t for t in resource_types[action] if t] == [], (action, resource_types[action])
     assert [t for t in resource_types["athena:startqueryexecution"] if t] == ["workgroup*"]  # the check can fail
