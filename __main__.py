@@ -1,6 +1,6 @@
 """The stack: load validated settings, create the AWS provider and the components, export outputs.
 
-Wiring only. Every value comes from `components.settings` (validated before anything is created, the components'
+Wiring only. Every value comes from `configuration.settings` (validated before anything is created, the components'
 arguments built there where they need nothing created first); every resource lives in a component under
 `components/`.
 """
@@ -8,23 +8,23 @@ arguments built there where they need nothing created first); every resource liv
 import pulumi
 import pulumi_aws as aws
 
-from components.alerts import Alerts
-from components.archive_queries import ArchiveQueries
-from components.archives import APP_LOGS, TASK_STOPS, WAF_LOGS
-from components.certificate import DnsValidatedCertificate, DnsValidatedCertificateArgs
-from components.cluster import EcsCluster, EcsClusterArgs
-from components.dashboard import PipelineDashboard, PipelineDashboardArgs
-from components.firelens_service import FirelensService, ServicePlatform
-from components.flow_logs import VpcFlowLogs, VpcFlowLogsArgs
-from components.load_balancer import LoadBalancer
-from components.log_archive import LogArchive
-from components.log_router_image import LogRouterImage
-from components.network import Network
-from components.outside_check import METRICS_REGION, CertificateExpiry, OutsideCheck, OutsideCheckArgs
-from components.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs
-from components.settings import load_settings
-from components.task_stop_capture import TaskStopCapture
-from components.web_firewall import WebFirewall
+from components.archive.log_archive import LogArchive
+from components.archive.queries import ArchiveQueries
+from components.edge.certificate import DnsValidatedCertificate, DnsValidatedCertificateArgs
+from components.edge.load_balancer import LoadBalancer
+from components.edge.web_firewall import WebFirewall
+from components.events.alerts import Alerts
+from components.events.task_stop_capture import TaskStopCapture
+from components.monitoring.dashboard import PipelineDashboard, PipelineDashboardArgs
+from components.monitoring.outside_check import METRICS_REGION, CertificateExpiry, OutsideCheck, OutsideCheckArgs
+from components.monitoring.pipeline_alarms import PipelineAlarms, PipelineAlarmsArgs
+from components.network.flow_logs import VpcFlowLogs, VpcFlowLogsArgs
+from components.network.vpc import Network
+from components.service.cluster import EcsCluster, EcsClusterArgs
+from components.service.firelens_service import FirelensService, ServicePlatform
+from components.service.log_router_image import LogRouterImage
+from configuration.archives import APP_LOGS, TASK_STOPS, WAF_LOGS
+from configuration.settings import load_settings
 
 settings = load_settings()
 buckets, services_settings = settings.archive.buckets, settings.service

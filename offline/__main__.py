@@ -67,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     # Imported here so that `--help` stays instant; settings pulls in pulumi_aws.
-    from components.settings import ConfigError
+    from configuration.settings import ConfigError
     from offline.policy_findings import evaluate_policies
 
     if args.command == "deploy-policy" and not re.fullmatch(r"\d{12}", args.account or ""):

@@ -1,10 +1,10 @@
 """Reading a log archive the way its readers rely on it: GZIP objects of JSON lines under Hive time partitions.
 
 `ArchiveReader.new_records()` lists the objects Firehose wrote since a moment, under the time partitions of every
-UTC day since then (components/archive_layout.py names them), reads each object once, and returns its records
+UTC day since then (components/archive/layout.py names them), reads each object once, and returns its records
 together with every way the object breaks the archive's format: not GZIP, a blank line, a line that is not one
 JSON object. Athena's JSON SerDe reads one record per line and takes a blank or broken line for a row of NULLs
-(components/archive_tables.py), so each of these is a defect, not noise.
+(components/archive/tables.py), so each of these is a defect, not noise.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from components.archive_layout import time_path
+from components.archive.layout import time_path
 
 GZIP_MAGIC = b"\x1f\x8b"
 # S3's LastModified and this machine's clock may disagree a little; an object a little older than the start is read.

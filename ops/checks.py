@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from components.archive_layout import TIME_PARTITIONS, time_partitions, time_path
+from components.archive.layout import TIME_PARTITIONS, time_partitions, time_path
 from ops.archive import ArchivedRecord, ArchiveReader
 from ops.aws import Aws
 from ops.outputs import APP_LOGS, TASK_STOPS, WAF_LOGS, ArchiveOutputs, ServiceOutputs, StackOutputs
@@ -31,7 +31,7 @@ MARKER_PARAMETER = "ops-verify"
 REQUEST_SECONDS = 120  # how long the marker request is retried (DNS of a new domain, targets still registering)
 PROGRESS_SECONDS = 15  # how often a waiting check says that it still waits
 # What the log router writes for an access line (fluentbit/parsers.conf) and what FireLens adds to every record
-# (components/archive_tables.py APP_LOG_TABLE has a column for each).
+# (components/archive/tables.py APP_LOG_TABLE has a column for each).
 ACCESS_FIELDS = ("method", "path", "status")
 ECS_METADATA_FIELDS = ("ecs_cluster", "ecs_task_arn", "ecs_task_definition")
 ATHENA_DONE = ("SUCCEEDED", "FAILED", "CANCELLED")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from components.rule_matching import RuleOfService, self_answering
+from components.edge.rule_matching import RuleOfService, self_answering
 
 
 class OutputsError(Exception):
@@ -66,7 +66,7 @@ class StackOutputs:
 
     def probed_service(self) -> ServiceOutputs | None:
         """The service a request for its own health check path at `service_url` reaches (its health check answers
-        there), the first such in rule priority (components/rule_matching.py); None when there is none."""
+        there), the first such in rule priority (components/edge/rule_matching.py); None when there is none."""
         host = urllib.parse.urlsplit(self.service_url).hostname or ""
         found = self_answering([service.rule for service in self.services], host)
         return next((s for s in self.services if found is not None and s.name == found.name), None)

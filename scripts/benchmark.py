@@ -36,7 +36,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
-from components.service import ROUTER_CONFIG_FILE  # noqa: E402
+from components.service.httpd import ROUTER_CONFIG_FILE  # noqa: E402
 from tests.fluentbit_config import Config, Section, parse_file, render  # noqa: E402
 from tests.router_harness import (  # noqa: E402
     BinaryEngine,

@@ -71,7 +71,7 @@ def table() -> str:
 
 def service_entries() -> str:
     """One row per key of a `services` entry: its type and default (the Args field's) and the field's docstring."""
-    from components.service_entries import SERVICE_KEYS, default_of, field_doc
+    from configuration.service_entries import SERVICE_KEYS, default_of, field_doc
 
     lines = ["| Key | Type | Default | Meaning |", "|---|---|---|---|"]
     for key, field_path in SERVICE_KEYS.items():

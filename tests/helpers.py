@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import pulumi
 
-from components.service_entries import ServiceSpec, read_services
+from configuration.service_entries import ServiceSpec, read_services
 from offline.harness import Evaluation, RecordedResource
 from offline.pulumi_runtime import resolve
 

@@ -44,7 +44,7 @@ from moto import mock_aws
 from moto.athena.models import AthenaBackend, Execution, QueryResults
 from moto.ecs.models import EC2ContainerServiceBackend
 
-from components.archive_layout import time_path
+from components.archive.layout import time_path
 from offline.harness import Evaluation
 from ops.aws import Aws
 from ops.checks import Run

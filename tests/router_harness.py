@@ -81,7 +81,7 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Protocol
 
-from components.service import STATE_PATH
+from components.service.httpd import STATE_PATH
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 
 FLUENTBIT_DIR = PROJECT_DIR / "fluentbit"
@@ -145,7 +145,7 @@ class RouterTask:
 def router_task(ev: Evaluation, app_container: str | None = None) -> RouterTask:
     """Read the router's environment, memory reservation and the task's metadata from an evaluated program: the
     task whose app container is `app_container` (default: the stack's httpd)."""
-    from components.service import APP_CONTAINER, ROUTER_CONTAINER
+    from components.service.httpd import APP_CONTAINER, ROUTER_CONTAINER
 
     app_container = app_container or APP_CONTAINER
 
@@ -897,7 +897,7 @@ def running_router(
     """Start the router with `config_files` (image path -> file; default: fluentbit/ as the Dockerfile
     copies it) and `main_config` (default: what FireLens generates, including our config file) against a
     fresh fake AWS holding the stack's destinations; kill whatever is left at the end."""
-    from components.service import ROUTER_CONFIG_FILE
+    from components.service.httpd import ROUTER_CONFIG_FILE
 
     address = private_address()
     workdir.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""components/archive_queries.py (and archive_layout, archive_tables, saved_queries): Athena over the S3 archives.
+"""components/archive/queries.py (and layout, tables, saved_queries): Athena over the S3 archives.
 
 - The Glue tables and the Firehose prefixes come from one definition and agree, instant by instant.
 - The Glue CreateDatabase/CreateTable, Athena CreateWorkGroup/CreateNamedQuery requests the provider makes from
@@ -51,9 +51,10 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.optimizer.qualify import qualify
 
-from components.archive_layout import TIME_PARTITIONS, firehose_prefix, location_template, projection_parameters
-from components.archive_queries import ENGINE_VERSION, MIB, database_name
-from components.archive_tables import (
+from components.archive.layout import TIME_PARTITIONS, firehose_prefix, location_template, projection_parameters
+from components.archive.queries import ENGINE_VERSION, MIB, database_name
+from components.archive.saved_queries import SAVED_QUERIES, SavedQuery
+from components.archive.tables import (
     APP_LOG_TABLE,
     ARCHIVE_TABLES,
     FLOW_LOG_TABLE,
@@ -61,8 +62,7 @@ from components.archive_tables import (
     WAF_LOG_TABLE,
     ArchiveTable,
 )
-from components.limits import ATHENA_BYTES_SCANNED_CUTOFF_MIB
-from components.saved_queries import SAVED_QUERIES, SavedQuery
+from configuration.limits import ATHENA_BYTES_SCANNED_CUTOFF_MIB
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from tests import archive_fixture
@@ -196,7 +196,7 @@ def test_table_templates_and_firehose_prefixes_come_from_one_definition_and_agre
     projection"; repost.aws knowledge center "athena-error-invalid-table-property"). Firehose writes each object
     under its Prefix evaluated at the arrival time in UTC, `!{timestamp:MM}` zero-padded ("Configure Amazon S3
     object name format", https://docs.aws.amazon.com/firehose/latest/dev/s3-object-name.html). Both are built
-    from components/archive_layout.py, and for any instant they name the same place."""
+    from components/archive/layout.py, and for any instant they name the same place."""
     by_name = tables(stack)
     optional = {WAF_LOG_TABLE.name: config_value(stack, "waf"), FLOW_LOG_TABLE.name: config_value(stack, "flowLogs")}
     assert set(by_name) == {table.name for table in ARCHIVE_TABLES if optional.get(table.name, "true") == "true"}

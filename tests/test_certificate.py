@@ -1,4 +1,4 @@
-"""components/certificate.py: the ACM certificate the stack requests for domainName, validated through Route 53.
+"""components/edge/certificate.py: the ACM certificate the stack requests for domainName, validated through Route 53.
 
 Evaluated on prod as committed (its example domain) and on dev with every option on (tests/conftest.py ALL_OPTIONS);
 dev as committed has no domain and none of these resources.
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from components.certificate import (
+from components.edge.certificate import (
     VALIDATION_TIMEOUT_MINUTES,
     DnsValidatedCertificate,
     DnsValidatedCertificateArgs,

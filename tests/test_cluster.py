@@ -1,10 +1,10 @@
-"""components/cluster.py: the ECS cluster, its Container Insights setting, and its place in the stack."""
+"""components/service/cluster.py: the ECS cluster, its Container Insights setting, and its place in the stack."""
 
 from __future__ import annotations
 
 import pytest
 
-from components.cluster import EcsCluster, EcsClusterArgs
+from components.service.cluster import EcsCluster, EcsClusterArgs
 from offline.harness import Evaluation
 from tests.conftest import SERVICE_VARIANT, evaluate_stack
 

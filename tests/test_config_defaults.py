@@ -9,19 +9,19 @@ from typing import Any
 
 import yaml
 
-from components.alerts import AlertsArgs
-from components.archive_queries import ArchiveQueriesArgs
-from components.cluster import EcsClusterArgs
-from components.firelens_service import AlarmThresholds, AppContainer, FirelensServiceArgs, LogRouter
-from components.load_balancer import LoadBalancerArgs
-from components.log_archive import LogArchiveArgs
-from components.log_router_image import LogRouterImageArgs
-from components.network import NetworkArgs
-from components.pipeline_alarms import PipelineAlarmsArgs
-from components.private_bucket import BucketChoices, PrivateBucketArgs
-from components.service_alarms import ServiceAlarmsArgs
-from components.task_stop_capture import TaskStopCaptureArgs
-from components.web_firewall import WebFirewallArgs
+from components.archive.log_archive import LogArchiveArgs
+from components.archive.private_bucket import BucketChoices, PrivateBucketArgs
+from components.archive.queries import ArchiveQueriesArgs
+from components.edge.load_balancer import LoadBalancerArgs
+from components.edge.web_firewall import WebFirewallArgs
+from components.events.alerts import AlertsArgs
+from components.events.task_stop_capture import TaskStopCaptureArgs
+from components.monitoring.pipeline_alarms import PipelineAlarmsArgs
+from components.monitoring.service_alarms import ServiceAlarmsArgs
+from components.network.vpc import NetworkArgs
+from components.service.cluster import EcsClusterArgs
+from components.service.firelens_service import AlarmThresholds, AppContainer, FirelensServiceArgs, LogRouter
+from components.service.log_router_image import LogRouterImageArgs
 from offline.harness import PROJECT_DIR
 
 # Config key -> the Args fields (class, field) whose default it must equal.

@@ -1,4 +1,4 @@
-"""components/dashboard.py: the pipeline dashboard graphs the stack's own resources, fits CloudWatch's grid,
+"""components/monitoring/dashboard.py: the pipeline dashboard graphs the stack's own resources, fits CloudWatch's grid,
 passes the PutDashboard API model, is exported as a console URL, and can be turned off."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from components.dashboard import DashboardService, PipelineDashboardArgs, dashboard_widgets
+from components.monitoring.dashboard import DashboardService, PipelineDashboardArgs, dashboard_widgets
 from offline.harness import Evaluation
 from tests.aws_api import validate_request
 from tests.conftest import PARTNER, PARTNER_SECRETS, PIPELINE_VARIANT, evaluate_stack

@@ -1,16 +1,16 @@
-"""components/firelens_task.py: the parser choice agrees with the router's own configuration in fluentbit/, and the
-router environment is built for any app container."""
+"""components/service/firelens_task.py: the parser choice agrees with the router's own configuration in fluentbit/, and
+the router environment is built for any app container."""
 
 from __future__ import annotations
 
 import pytest
 
-from components.firelens_task import (
+from components.service.firelens_task import (
     ACCESS_LOG_PARSERS,
     app_log_stream_prefix,
     router_environment,
 )
-from components.log_router_sizing import log_router_buffers
+from components.service.log_router_sizing import log_router_buffers
 from offline.harness import PROJECT_DIR
 from tests.fluentbit_config import parse_file
 

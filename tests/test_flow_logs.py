@@ -1,4 +1,5 @@
-"""components/flow_logs.py: VPC flow logs to their own bucket, in prod and in the dev variant that turns them on.
+"""components/network/flow_logs.py: VPC flow logs to their own bucket, in prod and in the dev variant that turns them
+on.
 
 The flow log's recorded wire inputs are mapped to the EC2 CreateFlowLogs request the provider sends and validated
 against botocore's model (enums included; the aggregation interval's two values are only in its documentation);
@@ -18,8 +19,14 @@ from typing import Any, cast
 
 import pytest
 
-from components.archive_tables import FLOW_LOG_TABLE
-from components.flow_logs import AGGREGATION_INTERVALS, VpcFlowLogs, VpcFlowLogsArgs, table_prefix, time_partitions
+from components.archive.tables import FLOW_LOG_TABLE
+from components.network.flow_logs import (
+    AGGREGATION_INTERVALS,
+    VpcFlowLogs,
+    VpcFlowLogsArgs,
+    table_prefix,
+    time_partitions,
+)
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import operation_model, validate_request

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.service import ROUTER_CONFIG_FILE
+from components.service.httpd import ROUTER_CONFIG_FILE
 from offline.harness import PROJECT_DIR, Evaluation
 from tests import router_harness
 from tests.fluentbit_config import Section, expand, flag, parse_file, tag_matches

@@ -1,4 +1,4 @@
-"""components/limits.py: every shared limit and allowed-value set has one home, and the modules the policy pack
+"""configuration/limits.py: every shared limit and allowed-value set has one home, and the modules the policy pack
 imports stay pure (no pulumi_aws, no offline harness)."""
 
 from __future__ import annotations
@@ -10,13 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from components.firelens_task import ROUTER_HEALTH_CHECK
-from components.limits import LOG_ROUTER_FORWARD_PORT, LOG_ROUTER_HTTP_PORT, LOG_ROUTER_PORTS
+from components.service.firelens_task import ROUTER_HEALTH_CHECK
+from configuration.limits import LOG_ROUTER_FORWARD_PORT, LOG_ROUTER_HTTP_PORT, LOG_ROUTER_PORTS
 from offline.harness import PROJECT_DIR
 from tests.fluentbit_config import parse_file
 
-HOME = PROJECT_DIR / "components" / "limits.py"
-CODE = sorted(p for folder in ("components", "policy", "offline") for p in (PROJECT_DIR / folder).glob("*.py"))
+HOME = PROJECT_DIR / "configuration" / "limits.py"
+CODE = sorted(
+    p for folder in ("components", "configuration", "policy", "offline") for p in (PROJECT_DIR / folder).rglob("*.py")
+)
 
 
 def numbers_in(path: Path) -> set[str]:
@@ -42,9 +44,9 @@ def test_the_router_listens_where_the_health_check_and_the_policy_look() -> None
 
 def test_the_policy_pack_imports_only_pure_modules() -> None:
     """The CrossGuard pack runs inside the real engine: its rules must not pull in pulumi_aws or the offline
-    harness (design.md), only plain modules such as components/limits.py."""
+    harness (design.md), only plain modules such as configuration/limits.py."""
     probe = (
-        "import sys, policy.rules, components.subnet_sizing\n"
+        "import sys, policy.rules, components.network.subnet_sizing\n"
         "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('pulumi', 'pulumi_aws', 'offline'))\n"
         "print(','.join(heavy))"
     )

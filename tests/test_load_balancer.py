@@ -1,4 +1,4 @@
-"""components/load_balancer.py: ALB, its security group, listeners and access-log bucket."""
+"""components/edge/load_balancer.py: ALB, its security group, listeners and access-log bucket."""
 
 from __future__ import annotations
 
@@ -7,15 +7,15 @@ from typing import Any
 
 import pytest
 
-from components.limits import LOG_ROUTER_PORTS, PLAIN_HTTP_TAG
-from components.load_balancer import (
+from components.archive.private_bucket import BucketChoices
+from components.edge.load_balancer import (
     SECURITY_GROUP_DESCRIPTION,
     TLS_POLICY,
     DomainAlias,
     LoadBalancer,
     LoadBalancerArgs,
 )
-from components.private_bucket import BucketChoices
+from configuration.limits import LOG_ROUTER_PORTS, PLAIN_HTTP_TAG
 from offline.aws_formats import ACCOUNT_ID, ALB_HOSTED_ZONE_IDS, ELB_ACCOUNT_IDS
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks

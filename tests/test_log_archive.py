@@ -1,4 +1,4 @@
-"""components/log_archive.py (and private_bucket.py): the two archives of the real program, the partner variant.
+"""components/archive/log_archive.py (and private_bucket.py): the two archives of the real program, the partner variant.
 
 The delivery stream's recorded wire inputs are mapped to the CreateDeliveryStream request the provider sends
 and validated against botocore's model (enums and limits included); the S3 prefixes are checked against the
@@ -21,7 +21,7 @@ import pulumi
 import pytest
 from moto import mock_aws
 
-from components.log_archive import LogArchive, LogArchiveArgs, PartnerEndpoint
+from components.archive.log_archive import LogArchive, LogArchiveArgs, PartnerEndpoint
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks
@@ -356,7 +356,7 @@ LOG_ARCHIVE_TYPE = "httpd-firelens:logs:LogArchive"
 
 def test_the_archives_output_names_each_archives_bucket_stream_and_error_group(stack: Evaluation) -> None:
     """The `archives` output (what `ops verify` reads): one entry per archive of the stack, from one list
-    (components/archives.py)."""
+    (configuration/archives.py)."""
     archives = stack.outputs["archives"]
     names = {"appLogs": "app-log-archive", "taskStops": "task-stop-archive", "wafLogs": "waf-log-archive"}
     created = {r.name for r in stack.of_type(LOG_ARCHIVE_TYPE)}

@@ -1,4 +1,4 @@
-"""components/log_router_image.py and fluentbit/Dockerfile: the ECR repository, its lifecycle policy, and the
+"""components/service/log_router_image.py and fluentbit/Dockerfile: the ECR repository, its lifecycle policy, and the
 router image built for the task's architecture, tagged by content and pushed with ECR credentials."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from components.log_router_image import (
+from components.service.httpd import ROUTER_CONFIG_FILE
+from components.service.log_router_image import (
     PLATFORMS,
     TAG_SUFFIX_BYTES,
     TAGGED_IMAGES_KEPT,
@@ -28,7 +29,6 @@ from components.log_router_image import (
     lifecycle_policy,
     router_build,
 )
-from components.service import ROUTER_CONFIG_FILE
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource, mask_secrets
 from offline.pulumi_runtime import is_secret
 from offline.stack_config import project_declarations

@@ -1,4 +1,4 @@
-"""components/network.py: VPC, subnets per AZ, internet gateway, routes, NAT modes, default SG stripped."""
+"""components/network/vpc.py: VPC, subnets per AZ, internet gateway, routes, NAT modes, default SG stripped."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from components.network import Network, NetworkArgs, subnet_cidrs
-from components.subnet_sizing import MAX_AZS
+from components.network.subnet_sizing import MAX_AZS
+from components.network.vpc import Network, NetworkArgs, subnet_cidrs
 from offline.aws_formats import AVAILABILITY_ZONES
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks

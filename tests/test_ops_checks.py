@@ -11,7 +11,7 @@ What the checks rely on, and where it is documented:
 - Firehose writes each object under its prefix evaluated at the arrival time, in UTC, named
   `<stream>-<version>-<yyyy-MM-dd-HH-mm-ss>-<uuid>` plus `.gz` with GZIP ("Amazon S3 object name format",
   Firehose developer guide): the app record of a request is under the UTC day it arrived
-  (components/archive_layout.py `time_path`, tied to the Firehose prefix below).
+  (components/archive/layout.py `time_path`, tied to the Firehose prefix below).
 - Athena: StartQueryExecution with QueryExecutionContext.Database and WorkGroup; GetQueryExecution's State is
   QUEUED, RUNNING, SUCCEEDED, FAILED or CANCELLED; GetQueryResults' first row of a SELECT is the header (Athena
   API reference).
@@ -30,8 +30,8 @@ from pathlib import Path
 
 import pytest
 
-from components.archive_layout import firehose_prefix, time_path
-from components.archive_tables import APP_LOG_TABLE
+from components.archive.layout import firehose_prefix, time_path
+from components.archive.tables import APP_LOG_TABLE
 from offline.harness import Evaluation
 from ops.__main__ import TIMEOUT_MARGIN_SECONDS, default_timeout, main
 from ops.checks import (

@@ -1,5 +1,6 @@
-"""components/outside_check.py: the Route 53 health check of the stack's URL, its alarm in us-east-1 on a topic there,
-the certificate-expiry alarm in the stack's region, and the deploy role's grants for resources in two regions.
+"""components/monitoring/outside_check.py: the Route 53 health check of the stack's URL, its alarm in us-east-1 on a
+topic there, the certificate-expiry alarm in the stack's region, and the deploy role's grants for resources in two
+regions.
 
 The component is evaluated as `__main__.py` would wire it in prod (`program()` below: the stack's provider and alert
 topic, a provider for us-east-1 with the same default tags, HTTPS on prod's example domain, the same e-mail, the
@@ -31,9 +32,9 @@ import pulumi
 import pulumi_aws as aws
 import pytest
 
-from components.alerts import Alerts, AlertsArgs
-from components.load_balancer import TLS_POLICY
-from components.outside_check import CertificateExpiry, OutsideCheck, OutsideCheckArgs
+from components.edge.load_balancer import TLS_POLICY
+from components.events.alerts import Alerts, AlertsArgs
+from components.monitoring.outside_check import CertificateExpiry, OutsideCheck, OutsideCheckArgs
 from components.problems import Problem
 from offline.aws_formats import ACCOUNT_ID
 from offline.deploy_policy import NOT_AWS, calls_of, deploy_policies, privilege

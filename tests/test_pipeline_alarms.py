@@ -1,5 +1,5 @@
-"""components/pipeline_alarms.py: every pipeline alarm's namespace, metric, dimensions (pointing at resources the
-stack creates), threshold and action, checked on the recorded resources of the real program, and every alarm
+"""components/monitoring/pipeline_alarms.py: every pipeline alarm's namespace, metric, dimensions (pointing at resources
+the stack creates), threshold and action, checked on the recorded resources of the real program, and every alarm
 validated against CloudWatch's PutMetricAlarm API model. The service's own alarms: tests/test_service_alarms.py."""
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import yaml
 
-from components.service import APP_LOG_STREAM_PREFIX, ROUTER_CONFIG_FILE
+from components.service.httpd import APP_LOG_STREAM_PREFIX, ROUTER_CONFIG_FILE
 from offline.harness import Evaluation
 from tests.conftest import EXAMPLES, evaluate_stack, services_with
 from tests.fluentbit_config import Config, Include, Section, parse_file, render

@@ -1,4 +1,4 @@
-"""The router error metric filter (components/log_router_errors.py) against what the real Fluent Bit prints.
+"""The router error metric filter (components/service/log_router_errors.py) against what the real Fluent Bit prints.
 
 Each SCENARIO runs fluentbit/ in the real Fluent Bit 1.9.10 (tests/router_harness.py, as FireLens runs it) with the
 fake AWS answering a failure per API action (`Fault`), sends the same few lines (records for both outputs), waits
@@ -51,14 +51,14 @@ from typing import Any
 
 import pytest
 
-from components.log_router_errors import (
+from components.service.httpd import ROUTER_CONFIG_FILE
+from components.service.log_router_errors import (
     DROPPED_PHRASE,
     ROUTER_ERROR_PATTERN,
     ROUTER_ERROR_PHRASES,
     metric_name,
     metric_namespace,
 )
-from components.service import ROUTER_CONFIG_FILE
 from offline.harness import PROJECT_DIR, Evaluation
 from tests.filter_pattern import Kind, matching, parse
 from tests.fluentbit_config import Config, Include, Section, parse_file, render

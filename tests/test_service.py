@@ -1,4 +1,4 @@
-"""components/firelens_service.py (with firelens_task.py and log_router_sizing.py) as the stack's httpd service:
+"""components/service/firelens_service.py (with firelens_task.py and log_router_sizing.py) as the stack's httpd service:
 task definition with the FireLens log router, roles, security groups, target group, listener rule, service and
 autoscaling, checked on the recorded resources of the real program. tests/test_service_examples.py checks
 services beside it."""
@@ -11,7 +11,9 @@ from typing import Any
 
 import pytest
 
-from components.firelens_service import (
+from components.edge.load_balancer import ListenerAttachment
+from components.network.vpc import TaskNetwork
+from components.service.firelens_service import (
     AlarmThresholds,
     AppContainer,
     FirelensService,
@@ -22,11 +24,9 @@ from components.firelens_service import (
     Scaling,
     ServicePlatform,
 )
-from components.firelens_task import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib
-from components.limits import FARGATE_MEMORY_BY_CPU, LOG_ROUTER_PORTS
-from components.load_balancer import ListenerAttachment
-from components.log_router_sizing import LogRouterBuffers, log_router_buffers
-from components.network import TaskNetwork
+from components.service.firelens_task import ROUTER_STOP_TIMEOUT_SECONDS, app_memory_reservation_mib
+from components.service.log_router_sizing import LogRouterBuffers, log_router_buffers
+from configuration.limits import FARGATE_MEMORY_BY_CPU, LOG_ROUTER_PORTS
 from offline.harness import Evaluation, RecordedResource
 from tests.aws_api import validate_request
 from tests.conftest import SERVICE_VARIANT, evaluate_stack

@@ -1,13 +1,13 @@
-"""components/service_alarms.py as the httpd service's alarms: each watches that service's own target group and
-ECS service, notifies the alert topic, follows the thresholds of the config, and passes CloudWatch's
+"""components/monitoring/service_alarms.py as the httpd service's alarms: each watches that service's own target group
+and ECS service, notifies the alert topic, follows the thresholds of the config, and passes CloudWatch's
 PutMetricAlarm API model."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from components.log_router_errors import ROUTER_ERROR_PATTERN
-from components.service_alarms import TRAFFIC_WITHOUT_ARCHIVE, silence_periods
+from components.monitoring.service_alarms import TRAFFIC_WITHOUT_ARCHIVE, silence_periods
+from components.service.log_router_errors import ROUTER_ERROR_PATTERN
 from offline.harness import Evaluation
 from tests.aws_api import validate_request
 from tests.conftest import PIPELINE_VARIANT, evaluate_stack
@@ -197,8 +197,8 @@ def test_the_silence_lasts_at_least_the_evaluation_minutes(stack: Evaluation) ->
 
 def test_the_routers_log_group_counts_its_failures_and_the_alarm_reads_that_count(stack: Evaluation) -> None:
     """A metric filter on each service's router log group (PutMetricFilter, botocore's model) with the pattern taken
-    from the real Fluent Bit's failure lines (components/log_router_errors.py, tests/test_router_errors.py), and the
-    service's `router-errors` alarm on exactly the metric it publishes, any count above 0."""
+    from the real Fluent Bit's failure lines (components/service/log_router_errors.py, tests/test_router_errors.py), and
+    the service's `router-errors` alarm on exactly the metric it publishes, any count above 0."""
     (metric_filter,) = inside(stack, SERVICE_COMPONENT, "httpd", "aws:cloudwatch/logMetricFilter:LogMetricFilter")
     (router_group,) = [
         g for g in inside(stack, SERVICE_COMPONENT, "httpd", "aws:cloudwatch/logGroup:LogGroup") if "router" in g.name

@@ -1,4 +1,4 @@
-"""components/service_entries.py: the `services` entries read into the components' Args, each bad entry named by
+"""configuration/service_entries.py: the `services` entries read into the components' Args, each bad entry named by
 its key under `services`. Pure functions, no Pulumi runtime; tests/test_settings.py checks the config-key lines
 settings make of them."""
 
@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from components.firelens_service import AppContainer, HealthCheck, Route, Scaling
-from components.limits import FARGATE_MEMORY_BY_CPU
-from components.service_entries import SERVICE_KEYS, EntryProblem, ServiceSpec, default_of, read_services
+from components.service.firelens_service import AppContainer, HealthCheck, Route, Scaling
+from configuration.limits import FARGATE_MEMORY_BY_CPU
+from configuration.service_entries import SERVICE_KEYS, EntryProblem, ServiceSpec, default_of, read_services
 
 
 def read(raw: Any, cpu_architecture: str = "X86_64") -> list[ServiceSpec]:

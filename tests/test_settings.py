@@ -1,4 +1,4 @@
-"""components/settings.py: every validation rule, on its accepted and its rejected side.
+"""configuration/settings.py: every validation rule, on its accepted and its rejected side.
 
 Settings are loaded the way the program loads them (Pulumi config from Pulumi.yaml defaults + the stack
 file + overrides, the AZ list from the mocked `getAvailabilityZones` invoke), without creating resources.
@@ -13,13 +13,13 @@ from typing import Any
 import pytest
 import yaml
 
-from components.archives import APP_LOGS
-from components.firelens_service import AppContainer, Route, Scaling
-from components.limits import LOG_RETENTION_DAYS, image_pin_problem
-from components.load_balancer import DomainAlias
-from components.log_archive import LogArchiveArgs
-from components.service_entries import ServiceSpec
-from components.settings import (
+from components.archive.log_archive import LogArchiveArgs
+from components.edge.load_balancer import DomainAlias
+from components.service.firelens_service import AppContainer, Route, Scaling
+from configuration.archives import APP_LOGS
+from configuration.limits import LOG_RETENTION_DAYS, image_pin_problem
+from configuration.service_entries import ServiceSpec
+from configuration.settings import (
     MOVED_TO_SERVICES,
     ConfigError,
     Settings,
@@ -205,11 +205,11 @@ def test_app_filesystem() -> None:
 
 
 def test_app_writable_paths_whose_volumes_ecs_refuses_are_a_config_problem() -> None:
-    """Each writable path gets a task volume named after the app container and the path (components/firelens_task.py
-    writable_volume). ECS takes volume names of "up to 255 letters (uppercase and lowercase), numbers, underscores,
-    and hyphens" (botocore's ECS model, Volume.name), and two volumes of one task cannot share a name. Paths that
-    pass one by one but break either rule are refused with the config key, before anything is created, not by
-    the service component halfway through the program."""
+    """Each writable path gets a task volume named after the app container and the path
+    (components/service/firelens_task.py writable_volume). ECS takes volume names of "up to 255 letters (uppercase and
+    lowercase), numbers, underscores, and hyphens" (botocore's ECS model, Volume.name), and two volumes of one task
+    cannot share a name. Paths that pass one by one but break either rule are refused with the config key, before
+    anything is created, not by the service component halfway through the program."""
     same_volume = only_problem("services.httpd.writablePaths", services=httpd(writablePaths=["/a-b", "/a/b"]))
     assert "each path once (volume names ['httpd-a-b', 'httpd-a-b'] must differ)" in same_volume
     too_long = only_problem("services.httpd.writablePaths", services=httpd(writablePaths=[f"/{'a' * 255}"]))
@@ -373,7 +373,7 @@ def test_two_services_with_one_priority_are_both_named() -> None:
     ["httpd:2.4", "httpd:stable", "httpd:Latest", "httpd", "localhost:5000/httpd", "httpd@sha256:" + "0" * 64],
 )
 def test_settings_pin_images_by_the_policy_packs_rule(image: str) -> None:
-    """One image-pinning rule (components.limits.image_pin_problem): what the task-definition-pinned-images
+    """One image-pinning rule (configuration.limits.image_pin_problem): what the task-definition-pinned-images
     policy refuses, settings refuse too, before anything is created."""
     if image_pin_problem(image) is not None:
         assert "pinned tag" in only_problem("services.httpd.image", services=httpd(image=image))
@@ -446,7 +446,7 @@ def test_archive_settings() -> None:
 
 
 def test_every_archive_has_the_shared_choices_and_its_own_prefix() -> None:
-    """One list (components/archives.py): app logs and task stops always, WAF logs with the WAF."""
+    """One list (configuration/archives.py): app logs and task stops always, WAF logs with the WAF."""
     dev, prod = load("dev").archives, load("prod").archives
     assert [spec.key for spec in dev] == ["appLogs", "taskStops"]
     assert [spec.key for spec in prod] == ["appLogs", "taskStops", "wafLogs"]

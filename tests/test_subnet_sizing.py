@@ -1,4 +1,4 @@
-"""components/subnet_sizing.py: the arithmetic that decides whether a VPC's subnets hold the ALB and the tasks,
+"""components/network/subnet_sizing.py: the arithmetic that decides whether a VPC's subnets hold the ALB and the tasks,
 and the AWS facts it rests on."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ import re
 import botocore.session
 import pytest
 
-from components.limits import (
+from components.network.subnet_sizing import SUBNET_PREFIX_BITS, peak_task_count, subnet_room, vpc_prefix_problem
+from configuration.limits import (
     ALB_FREE_ADDRESSES,
     ALB_MAX_SUBNET_PREFIX,
     DEPLOYMENT_MAXIMUM_PERCENT,
     SUBNET_RESERVED_ADDRESSES,
     VPC_PREFIX_LENGTHS,
 )
-from components.subnet_sizing import SUBNET_PREFIX_BITS, peak_task_count, subnet_room, vpc_prefix_problem
 
 
 def _doc(text: str) -> str:

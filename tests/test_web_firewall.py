@@ -1,4 +1,5 @@
-"""components/web_firewall.py and the WAF's log archive: the web ACL on the ALB, its rules, association and logging.
+"""components/edge/web_firewall.py and the WAF's log archive: the web ACL on the ALB, its rules, association and
+logging.
 
 On in prod (its stack file), off in dev (its stack file says waf: false); dev with every option on
 (tests/conftest.py ALL_OPTIONS) turns it on with another rate limit.
@@ -10,7 +11,7 @@ import re
 
 import pytest
 
-from components.web_firewall import WebFirewall, WebFirewallArgs
+from components.edge.web_firewall import WebFirewall, WebFirewallArgs
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.mocks import AwsMocks

@@ -348,10 +348,10 @@ def test_every_deploy_runs_ops_verify_after_pulumi_up_and_fails_with_it() -> Non
 
 def test_the_deploy_job_outlasts_its_longest_update_and_the_verification() -> None:
     """A job killed at timeout-minutes leaves the stack locked with pending operations. Its longest update waits for
-    the certificate (components/certificate.py VALIDATION_TIMEOUT_MINUTES), then for the ECS deployment
+    the certificate (components/edge/certificate.py VALIDATION_TIMEOUT_MINUTES), then for the ECS deployment
     (ECS_SERVICE_UPDATE_MINUTES): the HTTPS listener the service's rule needs waits for the certificate. Then the
     verification runs within its own timeout-minutes."""
-    from components.certificate import VALIDATION_TIMEOUT_MINUTES
+    from components.edge.certificate import VALIDATION_TIMEOUT_MINUTES
 
     job = _pulumi_job()
     (verify,) = [step for step in job["steps"] if "python -m ops verify" in step.get("run", "")]

@@ -20,7 +20,7 @@ report on it, and `pulumi up` runs them again once the value is known.
 
 from __future__ import annotations
 
-from components.limits import ALB_MAX_SUBNET_PREFIX
+from configuration.limits import ALB_MAX_SUBNET_PREFIX
 from policy.rules.base import (
     ADVISORY,
     MANDATORY,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from components.limits import image_pin_problem
+from configuration.limits import image_pin_problem
 from policy.rules.base import StackResource, Violation, as_list, json_input, known, off, protected, stack_of
 
 ECR_REPOSITORY = "aws:ecr/repository:Repository"

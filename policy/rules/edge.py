@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from components.limits import ALB_MAX_SUBNET_PREFIX, PLAIN_HTTP_TAG
+from configuration.limits import ALB_MAX_SUBNET_PREFIX, PLAIN_HTTP_TAG
 from policy.rules.base import UNKNOWN, StackResource, Violation, as_list, known, off, protected, refers_to, stack_of
 from policy.rules.network import prefix_length
 
@@ -95,7 +95,7 @@ PLAIN_HTTP_TAG_TEXT = ", ".join(f"{key}={value}" for key, value in PLAIN_HTTP_TA
 
 
 def _plain_http_on_purpose(alb: StackResource) -> bool:
-    """Tagged PLAIN_HTTP_TAG (components/limits.py), as the load balancer is with allowPlainHttp."""
+    """Tagged PLAIN_HTTP_TAG (configuration/limits.py), as the load balancer is with allowPlainHttp."""
     tags = alb.props.get("tags")
     return isinstance(tags, dict) and all(tags.get(key) == value for key, value in PLAIN_HTTP_TAG.items())
 

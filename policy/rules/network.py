@@ -6,7 +6,7 @@ import ipaddress
 from collections.abc import Sequence
 from typing import Any
 
-from components.limits import LOG_ROUTER_PORTS
+from configuration.limits import LOG_ROUTER_PORTS
 from policy.rules.base import UNKNOWN, StackResource, Violation, as_list, number, protected, refers_to, stack_of
 
 SECURITY_GROUPS = frozenset(
@@ -21,7 +21,7 @@ LEGACY_RULE = "aws:ec2/securityGroupRule:SecurityGroupRule"
 
 
 # FireLens talks to Fluent Bit inside the task (forward input, monitoring API): nothing outside may reach
-# LOG_ROUTER_PORTS (components/limits.py).
+# LOG_ROUTER_PORTS (configuration/limits.py).
 ALL_PROTOCOLS = frozenset({"-1", "all"})
 
 

@@ -1,6 +1,6 @@
 """The FireLens task of a service, as plain data: its two container definitions and its roles' policy documents.
 
-Creates no resource. `components/firelens_service.py` builds the task definition and the roles from these:
+Creates no resource. `components/service/firelens_service.py` builds the task definition and the roles from these:
 - the app container (any name, image and port; awsfirelens log driver; starts once the router is HEALTHY; by
   default a read-only root filesystem with a writable task-storage volume at each path the app writes to) and
   the `log_router` container (our Fluent Bit image by digest, read-only root with a writable `fluent-bit-state`
@@ -25,8 +25,8 @@ from typing import Any
 import pulumi
 
 from components.iam import policy_document, service_trust_policy
-from components.limits import LOG_ROUTER_HTTP_PORT
-from components.log_router_sizing import LogRouterBuffers
+from components.service.log_router_sizing import LogRouterBuffers
+from configuration.limits import LOG_ROUTER_HTTP_PORT
 
 ROUTER_CONTAINER = "log_router"
 STATE_VOLUME = "fluent-bit-state"

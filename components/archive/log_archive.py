@@ -20,8 +20,8 @@ rule sends and, with the WAF, the web ACL's logs (a stream with the fixed name W
     does not), objects under
     `<s3_prefix>year=YYYY/month=MM/day=DD/` and records Firehose failed to process under
     `<s3_prefix without its slash>-errors/error_type=<error output type>/year=YYYY/month=MM/day=DD/`, two
-    Hive-style trees that Athena reads as two tables with partitions (the layout is components/archive_layout.py,
-    which the Athena tables of components/archive_queries.py derive from too);
+    Hive-style trees that Athena reads as two tables with partitions (the layout is components/archive/layout.py,
+    which the Athena tables of components/archive/queries.py derive from too);
   - with a partner (Datadog, New Relic): an HTTP endpoint destination with the partner's URL, name and
     access key (a Pulumi secret end to end), GZIP request bodies, retries for `http_retry_seconds`, and a
     backup of ALL data to the archive bucket under the same prefixes. Firehose backs up the records as they
@@ -40,11 +40,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.archive_layout import error_output_prefix, firehose_prefix
-from components.archive_queries import ArchiveSource
-from components.archive_tables import ArchiveTable
+from components.archive.layout import error_output_prefix, firehose_prefix
+from components.archive.private_bucket import PrivateBucket, PrivateBucketArgs
+from components.archive.queries import ArchiveSource
+from components.archive.tables import ArchiveTable
 from components.iam import kms_key_through_s3_statement, policy_document, service_trust_policy
-from components.limits import (
+from components.problems import Problem, one_of, out_of, raise_problems
+from configuration.limits import (
     BUFFER_INTERVAL_SECONDS,
     FIREHOSE_NAME_MAX_LENGTH,
     FIREHOSE_NAME_PATTERN,
@@ -53,14 +55,12 @@ from components.limits import (
     LOG_RETENTION_DAYS,
     S3_BUFFER_SIZE_MIB,
 )
-from components.private_bucket import PrivateBucket, PrivateBucketArgs
-from components.problems import Problem, one_of, out_of, raise_problems
 
 COMPRESSION = "GZIP"
 NEWLINE_PROCESSOR = "AppendDelimiterToRecord"  # takes no parameters (Firehose API reference, Processor)
 SSE_KEY_TYPE = "AWS_OWNED_CMK"  # encryption at rest of the records Firehose buffers
 
-# CreateDeliveryStream limits (minimum, maximum) live in components/limits.py: BUFFER_INTERVAL_SECONDS,
+# CreateDeliveryStream limits (minimum, maximum) live in configuration/limits.py: BUFFER_INTERVAL_SECONDS,
 # S3_BUFFER_SIZE_MIB, HTTP_BUFFER_SIZE_MIB, HTTP_RETRY_SECONDS.
 
 # What Firehose documents for an S3 destination (and an HTTP endpoint's S3 backup), split by resource type.

@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.log_archive import WatchedDeliveryStream
+from components.archive.log_archive import WatchedDeliveryStream
 
 Metric = list[Any]  # CloudWatch dashboard metric rows: [namespace, name, dim, value, ..., {options}]
 

@@ -3,10 +3,10 @@
 One constructor call per app. Creates:
 - two log groups with retention (and `protect`): the app log group the router writes the records a person must
   see quickly to (`APP_LOG_GROUP`), and the router's own log group (awslogs driver);
-- the task role and the execution role with their inline policies (components/firelens_task.py), both trusted
+- the task role and the execution role with their inline policies (components/service/firelens_task.py), both trusted
   only by ECS tasks of this account and region;
 - the Fargate task definition: the app container (read-only root filesystem by default, a task-storage volume at
-  each of its writable paths) and the `log_router` container (components/firelens_task.py);
+  each of its writable paths) and the `log_router` container (components/service/firelens_task.py);
 - the tasks' security group: the app port from the ALB's security group only, HTTPS out; and on the ALB's
   security group, one egress rule to this service's group on its port (so the ALB reaches exactly the services
   behind it, and two services on one port never duplicate a rule);
@@ -17,14 +17,14 @@ One constructor call per app. Creates:
   breaker rolled it back (`wait_for_steady_state`), so the state never records a task definition that is not
   running; and target-tracking autoscaling on CPU and on ALB requests per target;
 - a metric filter on the router's log group counting its failed puts and dropped chunks
-  (components/log_router_errors.py);
+  (components/service/log_router_errors.py);
 - its alarms (tasks missing, unhealthy hosts, target 5xx, traffic without an archive, router errors), in a
-  ServiceAlarms child named `<name>-alarms` (components/service_alarms.py).
+  ServiceAlarms child named `<name>-alarms` (components/monitoring/service_alarms.py).
 Needs: the platform every service shares (the cluster, whether Container Insights is on, the task network, the
 listener attachment, the log router: image by digest, its ECR repository, the delivery stream), the app container,
 its route (priority and conditions), scaling, the alert topic and thresholds. Every Args part checks itself
 (`problems()`): the component refuses what AWS would, before creating anything, and settings reports the same
-problems against the config keys (components/service_entries.py).
+problems against the config keys (configuration/service_entries.py).
 """
 
 from __future__ import annotations
@@ -37,9 +37,13 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components import log_router_errors
-from components.dashboard import DashboardService
-from components.firelens_task import (
+from components.edge.load_balancer import ListenerAttachment
+from components.monitoring.dashboard import DashboardService
+from components.monitoring.service_alarms import RouterErrorMetric, ServiceAlarms, ServiceAlarmsArgs
+from components.network.vpc import TaskNetwork
+from components.problems import Problem, one_of, out_of, raise_problems, within
+from components.service import log_router_errors
+from components.service.firelens_task import (
     ACCESS_LOG_PARSERS,
     ROUTER_CONTAINER,
     STATE_VOLUME,
@@ -54,7 +58,8 @@ from components.firelens_task import (
     writable_volume,
     writable_volume_problems,
 )
-from components.limits import (
+from components.service.log_router_sizing import log_router_buffers
+from configuration.limits import (
     CPU_ARCHITECTURE_PLATFORMS,
     CPU_TARGET_PERCENT,
     DEPLOYMENT_MAXIMUM_PERCENT,
@@ -79,11 +84,6 @@ from components.limits import (
     TASK_COUNTS,
     image_pin_problem,
 )
-from components.load_balancer import ListenerAttachment
-from components.log_router_sizing import log_router_buffers
-from components.network import TaskNetwork
-from components.problems import Problem, one_of, out_of, raise_problems, within
-from components.service_alarms import RouterErrorMetric, ServiceAlarms, ServiceAlarmsArgs
 
 # 1.4.0 is the first Fargate platform with the awsfirelens `log-driver-buffer-limit` option and 20 GiB of task
 # storage; pinned so that a new platform version is a reviewed change, not a surprise on redeploy.
@@ -660,7 +660,7 @@ class FirelensService(pulumi.ComponentResource):
             health_check_grace_period_seconds=app.health_check.grace_period_seconds,
             deployment_circuit_breaker=aws.ecs.ServiceDeploymentCircuitBreakerArgs(enable=True, rollback=True),
             deployment_minimum_healthy_percent=DEPLOYMENT_MINIMUM_HEALTHY_PERCENT,
-            deployment_maximum_percent=DEPLOYMENT_MAXIMUM_PERCENT,  # components/subnet_sizing.py counts on it
+            deployment_maximum_percent=DEPLOYMENT_MAXIMUM_PERCENT,  # components/network/subnet_sizing.py counts on it
             enable_ecs_managed_tags=True,
             propagate_tags="TASK_DEFINITION",
             # ECS Exec stays off: it would need SSM permissions in the task role and a shell into the task.
@@ -700,7 +700,7 @@ class FirelensService(pulumi.ComponentResource):
 
     def _router_error_metric(self, router_logs: aws.cloudwatch.LogGroup) -> RouterErrorMetric:
         """A metric filter on the router's own log group counting the lines of its failed puts and dropped chunks
-        (components/log_router_errors.py), for the `router-errors` alarm."""
+        (components/service/log_router_errors.py), for the `router-errors` alarm."""
         metric = RouterErrorMetric(
             log_router_errors.metric_namespace(pulumi.get_project(), pulumi.get_stack()),
             log_router_errors.metric_name(self._name),

@@ -18,7 +18,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Final
 
-from components.archive_tables import APP_LOG_TABLE, FLOW_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE
+from components.archive.tables import APP_LOG_TABLE, FLOW_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,9 @@ import pulumi
 import pulumi_aws as aws
 
 from components.iam import policy_document, service_trust_policy
-from components.limits import LOG_RETENTION_DAYS, STOP_EVENT_SCOPES
-from components.pipeline_alarms import WatchedRule
+from components.monitoring.pipeline_alarms import WatchedRule
 from components.problems import Problem, one_of, raise_problems
+from configuration.limits import LOG_RETENTION_DAYS, STOP_EVENT_SCOPES
 
 LOG_GROUP_ROOT = "/aws/events/"  # EventBridge delivers only to log groups whose name starts with this
 

@@ -1,19 +1,19 @@
 """Query the archives with Athena: Glue tables over them, a guarded workgroup, saved queries and a reader policy.
 
 Creates:
-- a Glue database (`<project>_<stack>`, the name Athena shows) and one table per archive (components/
-  archive_tables.py): external; for a Firehose archive JSON lines read by the OpenX JSON SerDe (malformed lines
+- a Glue database (`<project>_<stack>`, the name Athena shows) and one table per archive (components/archive/
+  tables.py): external; for a Firehose archive JSON lines read by the OpenX JSON SerDe (malformed lines
   become NULL rows, not failed queries), partitioned by year/month/day with partition projection, whose
-  `storage.location.template` comes from the same definition as the Firehose prefix (components/archive_layout.py);
+  `storage.location.template` comes from the same definition as the Firehose prefix (components/archive/layout.py);
   for the VPC flow logs Parquet, partitioned by year/month/day/hour under the prefix VPC Flow Logs delivers to
-  (components/flow_logs.py). No partition is ever registered, and a new day or hour is queryable as soon as it is
-  written;
+  (components/network/flow_logs.py). No partition is ever registered, and a new day or hour is queryable as soon as it
+  is written;
 - the query results bucket, a PrivateBucket (encrypted like the archives, private, TLS only) whose objects expire
   after `results_expiration_days`;
 - an Athena workgroup on engine version 3 whose configuration is enforced (results location, encryption and the
   expected bucket owner cannot be changed per query), that cancels any query scanning more than
   `bytes_scanned_cutoff_mib`, and publishes CloudWatch metrics;
-- the saved (named) queries of components/saved_queries.py in that workgroup;
+- the saved (named) queries of components/archive/saved_queries.py in that workgroup;
 - one IAM managed policy with exactly what reading needs: run queries and read saved queries in the workgroup,
   read the database and tables (and the `default` database Athena needs), list and read the archives' delivery
   prefixes (never their error trees), read and write query results, and, with a KMS key, use it through S3 for
@@ -32,11 +32,11 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.archive_layout import PARTITION_COLUMN_TYPE, table_location
-from components.archive_tables import TABLE_TYPE, ArchiveTable
+from components.archive.layout import PARTITION_COLUMN_TYPE, table_location
+from components.archive.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
+from components.archive.saved_queries import SAVED_QUERIES, SavedQuery
+from components.archive.tables import TABLE_TYPE, ArchiveTable
 from components.iam import kms_key_through_s3_statement, policy_document
-from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
-from components.saved_queries import SAVED_QUERIES, SavedQuery
 
 ENGINE_VERSION = "Athena engine version 3"
 MIB = 1024 * 1024

@@ -27,8 +27,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.limits import WAF_LOG_STREAM_PREFIX, WAF_RATE_LIMIT
 from components.problems import Problem, out_of, raise_problems
+from configuration.limits import WAF_LOG_STREAM_PREFIX, WAF_RATE_LIMIT
 
 SCOPE = "REGIONAL"  # an Application Load Balancer's web ACL (CLOUDFRONT is for distributions)
 RATE_WINDOW_SECONDS = 300  # the rate-based rule's evaluation window: 60, 120, 300 (the default) or 600

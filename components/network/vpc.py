@@ -12,7 +12,7 @@ Creates:
 Needs: the VPC CIDR, the AZ names (already chosen from the region's available AZs) and the NAT mode.
 
 Subnet CIDR scheme (`subnet_cidrs`): the VPC CIDR is cut into 16 equal blocks (4 more prefix bits: a /16
-gives /20 subnets, a /23 gives /27, the smallest an ALB takes; `components/subnet_sizing.py` checks that the
+gives /20 subnets, a /23 gives /27, the smallest an ALB takes; `components/network/subnet_sizing.py` checks that the
 subnets hold the ALB and the tasks). Block `i` is the public subnet of the
 i-th AZ and block `8 + i` its private subnet, so up to 8 AZs fit and blocks never move when NAT is turned
 on or off or an AZ is added (existing subnets keep their CIDRs).
@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.subnet_sizing import MAX_AZS, SUBNET_PREFIX_BITS
+from components.network.subnet_sizing import MAX_AZS, SUBNET_PREFIX_BITS
 
 ANYWHERE = "0.0.0.0/0"
 
@@ -65,7 +65,7 @@ class TaskNetwork:
 @dataclass(frozen=True)
 class NetworkArgs:
     vpc_cidr: str
-    """The VPC's IPv4 CIDR, /16 to /23 (components/subnet_sizing.py checks that the subnets fit)."""
+    """The VPC's IPv4 CIDR, /16 to /23 (components/network/subnet_sizing.py checks that the subnets fit)."""
     availability_zones: Sequence[str]
     """The AZs to spread the subnets over, at least two, at most 8 (chosen from the region's available AZs)."""
     nat_gateways: str = "none"

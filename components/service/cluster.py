@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.limits import CONTAINER_INSIGHTS_MODES
 from components.problems import Problem, one_of, raise_problems
+from configuration.limits import CONTAINER_INSIGHTS_MODES
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.metric_alarms import MINUTE, above_zero_alarm, metric_alarm
+from components.monitoring.metric_alarms import MINUTE, above_zero_alarm, metric_alarm
 
 CHILD_LABELS = (
     "tasks-below-floor",

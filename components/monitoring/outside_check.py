@@ -31,9 +31,9 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.alerts import Alerts, AlertsArgs
-from components.load_balancer import HTTP_PORT, HTTPS_PORT
-from components.metric_alarms import MINUTE, metric_alarm
+from components.edge.load_balancer import HTTP_PORT, HTTPS_PORT
+from components.events.alerts import Alerts, AlertsArgs
+from components.monitoring.metric_alarms import MINUTE, metric_alarm
 from components.problems import Problem, out_of, raise_problems, within
 
 # Route 53 publishes health-check metrics in US East (N. Virginia) only (Route 53 developer guide, "Monitoring health

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.limits import LOG_ROUTER_MIN_RESERVATION_MIB
+from configuration.limits import LOG_ROUTER_MIN_RESERVATION_MIB
 
 MEM_BUF_FRACTION = 4  # FLB_MEM_BUF_LIMIT = reservation / 4
 STORAGE_PER_RESERVATION = 4  # FLB_STORAGE_LIMIT = 4 x reservation, clamped below

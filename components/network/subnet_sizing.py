@@ -1,7 +1,7 @@
 """Subnet sizes for the network (a pure function): does a VPC CIDR leave room for the ALB and the tasks?
 
 The network cuts the VPC CIDR into 16 equal blocks (`SUBNET_PREFIX_BITS` more prefix bits: a /16 gives /20
-subnets, a /23 gives /27), one public and, with NAT, one private subnet per AZ (`components/network.py`).
+subnets, a /23 gives /27), one public and, with NAT, one private subnet per AZ (`components/network/vpc.py`).
 
 What each subnet must hold (every address in a subnet but AWS's 5 reserved ones is usable):
 - every public subnet: the ALB's addresses (an ALB subnet must be /27 or larger with at least 8 free
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from components.limits import (
+from configuration.limits import (
     ALB_FREE_ADDRESSES,
     ALB_MAX_SUBNET_PREFIX,
     DEPLOYMENT_MAXIMUM_PERCENT,

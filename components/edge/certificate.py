@@ -23,8 +23,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.limits import DOMAIN_NAME_MAX_LENGTH
 from components.problems import Problem, raise_problems
+from configuration.limits import DOMAIN_NAME_MAX_LENGTH
 
 VALIDATION_METHOD = "DNS"
 VALIDATION_RECORD_TTL = 300  # seconds; the record never changes while the certificate exists

@@ -12,8 +12,8 @@ Creates:
   partitions without a crawler (the stack's Athena table projects them; MSCK REPAIR TABLE would load them). It is
   created after the bucket policy: with the policy in place, the delivery service has nothing to add to it.
 Needs: the VPC id, the objects' expiration and the force-destroy / protect choices.
-`source()` is the archive as its Athena table (archive_tables.FLOW_LOG_TABLE, Parquet, partition projection over
-year/month/day/hour) reads it, for components/archive_queries.py: the bucket and the prefix up to the partitions,
+`source()` is the archive as its Athena table (tables.FLOW_LOG_TABLE, Parquet, partition projection over
+year/month/day/hour) reads it, for components/archive/queries.py: the bucket and the prefix up to the partitions,
 `AWSLogs/aws-account-id=<account>/aws-service=vpcflowlogs/aws-region=<region>/`.
 """
 
@@ -26,10 +26,10 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.archive_layout import HOURLY_PARTITIONS, TIME_PARTITIONS, TimePartition
-from components.archive_queries import ArchiveSource
-from components.archive_tables import FLOW_LOG_TABLE, ArchiveTable
-from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
+from components.archive.layout import HOURLY_PARTITIONS, TIME_PARTITIONS, TimePartition
+from components.archive.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
+from components.archive.queries import ArchiveSource
+from components.archive.tables import FLOW_LOG_TABLE, ArchiveTable
 
 LOG_DELIVERY_SERVICE = "delivery.logs.amazonaws.com"
 TRAFFIC_TYPE = "ALL"  # accepted and rejected: an investigation needs both

@@ -35,11 +35,11 @@ import pulumi_aws as aws
 import pulumi_docker as docker
 import pulumi_random as random
 
-from components.firelens_service import LogRouter
-from components.limits import CPU_ARCHITECTURE_PLATFORMS
-from components.log_archive import LogArchive
+from components.archive.log_archive import LogArchive
+from components.service.firelens_service import LogRouter
+from configuration.limits import CPU_ARCHITECTURE_PLATFORMS
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 PLATFORMS = CPU_ARCHITECTURE_PLATFORMS  # ECS cpuArchitecture -> Docker platform
 VERSION_BUILD_ARG = "FLUENT_BIT_VERSION"  # the Dockerfile's ARG for the aws-for-fluent-bit tag
 UNTAGGED_EXPIRY_DAYS = 1  # an untagged image is a failed or superseded push, never referenced by a task

@@ -2,13 +2,14 @@
 
 A plain module (no Pulumi import). `TIME_PARTITIONS` lists the Hive-style time partitions of every Firehose archive,
 in path order, each with the Firehose timestamp pattern that writes it and the integer range Athena projects for it.
-`HOURLY_PARTITIONS` adds the hour, for an archive that AWS writes by the hour (the VPC flow logs, components/
-flow_logs.py); the table functions take the partitions of their archive (default: TIME_PARTITIONS).
+`HOURLY_PARTITIONS` adds the hour, for an archive that AWS writes by the hour (the VPC flow logs,
+components/network/flow_logs.py); the table functions take the partitions of their archive (default: TIME_PARTITIONS).
 From it come:
 - `firehose_prefix` / `error_output_prefix`: the S3 prefixes the delivery stream writes under
-  (components/log_archive.py), e.g. `app-logs/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`;
+  (components/archive/log_archive.py), e.g.
+  `app-logs/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`;
 - `location_template` / `projection_parameters`: the Glue table properties that let Athena compute the same
-  paths (components/archive_queries.py), e.g. `s3://<bucket>/app-logs/year=${year}/month=${month}/day=${day}/`
+  paths (components/archive/queries.py), e.g. `s3://<bucket>/app-logs/year=${year}/month=${month}/day=${day}/`
   with `projection.month.type=integer`, `projection.month.range=1,12`, `projection.month.digits=2`.
 Change a partition here and both sides change together; tests/test_archive_queries.py checks that they agree.
 """

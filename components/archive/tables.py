@@ -1,10 +1,10 @@
 """The Glue tables over the archives, as plain data: columns, SerDe and table properties.
 
-A plain module (no Pulumi import), so that the component (components/archive_queries.py) and the tests (which
+A plain module (no Pulumi import), so that the component (components/archive/queries.py) and the tests (which
 read the archives with a local engine through exactly these definitions) share one copy.
 
 Every Firehose archive (app logs, task stops, WAF logs) holds GZIP objects of JSON lines, one record per line, under
-the time partitions of components/archive_layout.py. The tables read them with the OpenX JSON SerDe (`JSON_LINES`):
+the time partitions of components/archive/layout.py. The tables read them with the OpenX JSON SerDe (`JSON_LINES`):
 - `ignore.malformed.json`: a line that is not valid JSON becomes a row of NULLs instead of failing the query
   (every saved query filters on a column such a row lacks);
 - `case.insensitive` (the SerDe's default, stated anyway): JSON keys are matched in lower case, at every level,
@@ -13,9 +13,9 @@ the time partitions of components/archive_layout.py. The tables read them with t
 Columns are the fields the producers write, each of a type every value they write fits (a number where they write
 numbers); keys not listed are ignored by the SerDe.
 
-The VPC flow log archive (components/flow_logs.py) holds Apache Parquet objects that AWS writes under Hive-compatible
-hourly prefixes; its table (`FLOW_LOG_TABLE`) reads them with the Parquet SerDe (`PARQUET`), by column name, and
-projects the hour too (archive_layout.HOURLY_PARTITIONS).
+The VPC flow log archive (components/network/flow_logs.py) holds Apache Parquet objects that AWS writes under
+Hive-compatible hourly prefixes; its table (`FLOW_LOG_TABLE`) reads them with the Parquet SerDe (`PARQUET`), by column
+name, and projects the hour too (layout.HOURLY_PARTITIONS).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
-from components.archive_layout import (
+from components.archive.layout import (
     HOURLY_PARTITIONS,
     TIME_PARTITIONS,
     TimePartition,
@@ -46,7 +46,7 @@ PARQUET_SERDE_LIBRARY: Final = "org.apache.hadoop.hive.ql.io.parquet.serde.Parqu
 PARQUET_INPUT_FORMAT: Final = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat"
 PARQUET_OUTPUT_FORMAT: Final = "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat"
 PARQUET_SERDE_PARAMETERS: Final = {"parquet.column.index.access": "false"}
-# Firehose writes a time partition from the arrival time of the records (components/archive_layout.py).
+# Firehose writes a time partition from the arrival time of the records (components/archive/layout.py).
 FIREHOSE_PARTITION_COMMENT: Final = "UTC {key} Firehose received the records (the {key}= path segment)"
 
 
@@ -191,7 +191,7 @@ TASK_STOP_TABLE: Final = ArchiveTable(
 )
 
 # What AWS WAF logs for every request a web ACL inspects, one JSON object per line (WAF writes to the archive's
-# Firehose stream, components/web_firewall.py). Sources, all AWS's:
+# Firehose stream, components/edge/web_firewall.py). Sources, all AWS's:
 # - the WAF developer guide, "Log fields for protection pack (web ACL) traffic"
 #   (https://docs.aws.amazon.com/waf/latest/developerguide/logging-fields.html): the fields and what they hold;
 # - its "Log examples for protection pack (web ACL) traffic" (logging-examples.html, and its April 2023 text in
@@ -304,8 +304,8 @@ WAF_LOG_TABLE: Final = ArchiveTable(
 )
 
 
-# The VPC flow log records of the stack's flow log (components/flow_logs.py), as VPC Flow Logs delivers them to S3 in
-# Parquet. The flow log sets no log format, so its records have the default format: "the version 2 fields, in the
+# The VPC flow log records of the stack's flow log (components/network/flow_logs.py), as VPC Flow Logs delivers them to
+# S3 in Parquet. The flow log sets no log format, so its records have the default format: "the version 2 fields, in the
 # order shown in the available fields table" (VPC user guide, "Flow log records", https://docs.aws.amazon.com/vpc/
 # latest/userguide/flow-log-records.html; its text of April 2023 in awsdocs/amazon-vpc-user-guide, doc_source/
 # flow-logs.md). Sources, for the names and types:

@@ -1,4 +1,4 @@
-"""The stack's log archives, from one list: each entry is a LogArchive (components/log_archive.py) with its
+"""The stack's log archives, from one list: each entry is a LogArchive (components/archive/log_archive.py) with its
 arguments, the label its delivery alarms and dashboard row carry, its Athena table where it has one, and its key in
 the `archives` output (which `python -m ops verify` reads).
 
@@ -12,8 +12,8 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Final
 
-from components.archive_tables import APP_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE, ArchiveTable
-from components.log_archive import LogArchiveArgs, PartnerEndpoint
+from components.archive.log_archive import LogArchiveArgs, PartnerEndpoint
+from components.archive.tables import APP_LOG_TABLE, TASK_STOP_TABLE, WAF_LOG_TABLE, ArchiveTable
 
 # The keys of the `archives` output (ops/outputs.py reads them).
 APP_LOGS: Final = "appLogs"

@@ -1,8 +1,8 @@
 """The `services` config key: one entry per service, read into the FirelensService Args parts it sets.
 
 An entry's keys (camelCase, `healthCheck` nested) map one to one to Args fields (SERVICE_KEYS); a key that is not set
-keeps the Args' default, so the defaults live in the components (components/firelens_service.py) and nowhere else.
-Every problem names the key's path under `services` (e.g. `api.port`): a value of the wrong type, a rule of the
+keeps the Args' default, so the defaults live in the components (components/service/firelens_service.py) and nowhere
+else. Every problem names the key's path under `services` (e.g. `api.port`): a value of the wrong type, a rule of the
 components' `problems()` mapped back to its key, and what only the whole map shows (two services with one rule
 priority). A plain module: settings reads the config and reports the problems; nothing here reads config.
 """
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from components.firelens_service import AppContainer, HealthCheck, Route, Scaling
+from components.service.firelens_service import AppContainer, HealthCheck, Route, Scaling
 
 # An entry's key -> the FirelensServiceArgs field it sets, as a dotted path under app, route or scaling.
 SERVICE_KEYS: dict[str, str] = {

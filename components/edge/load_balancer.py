@@ -38,9 +38,9 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.limits import PLAIN_HTTP_TAG
-from components.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
+from components.archive.private_bucket import BucketChoices, PrivateBucket, PrivateBucketArgs
 from components.problems import Problem, raise_problems
+from configuration.limits import PLAIN_HTTP_TAG
 
 HTTP_PORT = 80
 HTTPS_PORT = 443

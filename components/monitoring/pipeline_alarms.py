@@ -19,8 +19,8 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.log_archive import WatchedDeliveryStream
-from components.metric_alarms import MINUTE, above_zero_alarm, metric_alarm
+from components.archive.log_archive import WatchedDeliveryStream
+from components.monitoring.metric_alarms import MINUTE, above_zero_alarm, metric_alarm
 
 FIREHOSE_PERIOD = 5 * MINUTE  # Firehose publishes delivery metrics every 5 minutes at most
 

@@ -19,12 +19,27 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from components.alerts import AlertsArgs
-from components.archive_queries import ArchiveQueriesArgs, ArchiveSource, database_name
-from components.archives import APP_LOG_PREFIX, ArchiveSpec, archive_specs
-from components.firelens_service import AlarmThresholds, FirelensServiceArgs, ServicePlatform, router_memory_problems
+from components.archive.log_archive import LogArchiveArgs, PartnerEndpoint
+from components.archive.private_bucket import BucketChoices
+from components.archive.queries import ArchiveQueriesArgs, ArchiveSource, database_name
+from components.edge.load_balancer import DomainAlias, LoadBalancerArgs
+from components.edge.rule_matching import RuleOfService, self_answering
+from components.edge.web_firewall import WebFirewallArgs
+from components.events.alerts import AlertsArgs
+from components.events.task_stop_capture import TaskStopCaptureArgs
 from components.iam import role_boundary_policy_name
-from components.limits import (
+from components.network.subnet_sizing import MAX_AZS, vpc_prefix_problem
+from components.network.vpc import NetworkArgs
+from components.problems import Problem
+from components.service.firelens_service import (
+    AlarmThresholds,
+    FirelensServiceArgs,
+    ServicePlatform,
+    router_memory_problems,
+)
+from components.service.log_router_image import LogRouterImageArgs
+from configuration.archives import APP_LOG_PREFIX, ArchiveSpec, archive_specs
+from configuration.limits import (
     ATHENA_BYTES_SCANNED_CUTOFF_MIB,
     CONTAINER_INSIGHTS_MODES,
     CPU_ARCHITECTURE_PLATFORMS,
@@ -37,17 +52,7 @@ from components.limits import (
     WAF_LOG_STREAM_PREFIX,
     WAF_RATE_LIMIT,
 )
-from components.load_balancer import DomainAlias, LoadBalancerArgs
-from components.log_archive import LogArchiveArgs, PartnerEndpoint
-from components.log_router_image import LogRouterImageArgs
-from components.network import NetworkArgs
-from components.private_bucket import BucketChoices
-from components.problems import Problem
-from components.rule_matching import RuleOfService, self_answering
-from components.service_entries import ServiceSpec, read_services
-from components.subnet_sizing import MAX_AZS, vpc_prefix_problem
-from components.task_stop_capture import TaskStopCaptureArgs
-from components.web_firewall import WebFirewallArgs
+from configuration.service_entries import ServiceSpec, read_services
 
 NAT_GATEWAY_MODES = ("none", "single", "per-az")
 CPU_ARCHITECTURES = tuple(CPU_ARCHITECTURE_PLATFORMS)
@@ -145,7 +150,7 @@ class Settings:
     alarms: AlarmSettings
     queries: QuerySettings
     archives: tuple[ArchiveSpec, ...] = ()
-    """The log archives (components/archives.py), each with the LogArchive arguments settings built for it."""
+    """The log archives (configuration/archives.py), each with the LogArchive arguments settings built for it."""
     role_permissions_boundary_arn: str = ""
     """The managed policy every role of the stack carries as its permissions boundary (it must exist first)."""
     declared_keys: frozenset[str] = frozenset()
@@ -681,7 +686,7 @@ def _read_outside_check(
     reader: _ConfigReader, service: ServiceSettings, load_balancer: LoadBalancerSettings
 ) -> str | None:
     """The path the outside check requests: the health check path of the first service whose own rule gets it on
-    the stack's host (components/rule_matching.py), which answers 2xx/3xx there. Route 53's checkers come from
+    the stack's host (components/edge/rule_matching.py), which answers 2xx/3xx there. Route 53's checkers come from
     their own address ranges (ROUTE53_HEALTHCHECKS in ip-ranges.json), so the ALB must admit everyone."""
     if not reader.boolean("outsideCheck"):
         return None
@@ -753,7 +758,7 @@ def _read_region(problems: list[str]) -> str:
 
 def _check_subnet_room(reader: _ConfigReader, network: NetworkArgs, service: ServiceSettings) -> None:
     """The VPC's subnets must hold the ALB and, at a deployment's peak, every service's tasks
-    (components/subnet_sizing.py)."""
+    (components/network/subnet_sizing.py)."""
     if not reader.ok("vpcCidr", "natGateways", "services"):
         return
     prefix = ipaddress.IPv4Network(network.vpc_cidr).prefixlen

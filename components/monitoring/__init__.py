@@ -1,0 +1,1 @@
+"""The alarms (pipeline, per service, outside), their building blocks, and the dashboard."""
