@@ -1,8 +1,8 @@
 """The checks of `python -m ops verify`, in the order they run, each proving one part of the deployed pipeline.
 
 Every check is a function of the `Run` (the stack's outputs, AWS clients, the marker and what earlier checks found)
-returning an `Outcome`. `CHECKS` lists them with what a pass proves and what to do when one fails: the README's
-table "Verifying a deploy" is generated from it (scripts/doc_sections.py).
+returning an `Outcome`. `CHECKS` lists them with what a pass proves and what to do when one fails: the table in
+docs/operations.md, "Verify a deploy", is generated from it (scripts/doc_sections.py).
 
 What each relies on, with its source, is in tests/test_ops_verify.py.
 """

@@ -1,8 +1,8 @@
 """`python -m ops verify`: run the checks of ops/checks.py against a deployed stack and report them.
 
 Each check says what it is about when it starts and, while it waits, that it still waits; then one table (check,
-result, seconds, where to look) and, for each failed check, what it saw and the next step (the README's
-"Verifying a deploy" table has the same rows). `verify()` returns the results; the exit code is the CLI's.
+result, seconds, where to look) and, for each failed check, what it saw and the next step (docs/operations.md,
+"Verify a deploy", has the same rows). `verify()` returns the results; the exit code is the CLI's.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def report(results: Sequence[Result], say: Callable[[str], None] = print) -> Non
         if result.outcome.status == FAIL:
             say("")
             say(f"{result.check.name} FAILED: {result.outcome.detail}")
-            say(f'  next: {result.check.next_step} (README, "Verifying a deploy")')
+            say(f'  next: {result.check.next_step} (docs/operations.md, "Verify a deploy")')
 
 
 def passed(results: Sequence[Result]) -> bool:

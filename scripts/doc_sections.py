@@ -1,6 +1,6 @@
-"""Print (or, with --write, refresh) the documents' generated sections: README.md's architecture diagram,
-configuration reference, table of service entry keys and table of `ops verify`'s checks, docs/ADOPTING.md's table
-of policy rules.
+"""Print (or, with --write, refresh) the documents' generated sections: README.md's architecture diagram and cost at
+rest, docs/configuration.md's key reference, docs/services.md's table of service entry keys, docs/operations.md's
+table of `ops verify`'s checks, docs/ADOPTING.md's table of policy rules and docs/costs.md's prices.
 
     .venv/bin/python scripts/doc_sections.py [--write]
 
@@ -8,24 +8,33 @@ The diagram is `python -m offline diagram --stack dev` (derived from the resourc
 lists every project key of Pulumi.yaml with its type, default, the dev and prod values and its meaning; the entries
 table every key of a `services` entry with the default and meaning of the Args field it sets. The checks
 table is ops/checks.py's CHECKS. The policy table lists every rule of policy/rules/ with its enforcement and
-description. tests/test_readme.py and
-tests/test_adopting.py fail when a document's copy differs from what this prints.
+description. The cost at rest is scripts/cost_baseline.py's over the dev and prod evaluations. The tests fail
+when a document's copy differs from what this prints.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from offline.stack_config import load_stack_config, project_declarations  # noqa: E402
 
+if TYPE_CHECKING:
+    from offline.harness import Evaluation
+
 README = "README.md"
+CONFIGURATION = "docs/configuration.md"
+SERVICES = "docs/services.md"
+OPERATIONS = "docs/operations.md"
 ADOPTING = "docs/ADOPTING.md"
+COSTS = "docs/costs.md"
 
 
 def _markers(name: str) -> tuple[str, str]:
@@ -33,7 +42,14 @@ def _markers(name: str) -> tuple[str, str]:
 
 
 # document (relative to the project) -> the generated sections in it, by marker name
-DOCUMENTS = {README: ("diagram", "config-reference", "service-entries", "verify-checks"), ADOPTING: ("policy-rules",)}
+DOCUMENTS = {
+    README: ("diagram", "cost-baseline"),
+    CONFIGURATION: ("config-reference",),
+    SERVICES: ("service-entries",),
+    OPERATIONS: ("verify-checks",),
+    ADOPTING: ("policy-rules",),
+    COSTS: ("prices",),
+}
 STACKS = ("dev", "prod")
 
 
@@ -91,11 +107,29 @@ def _config_text(value: object) -> str:
     return str(value)
 
 
-def diagram() -> str:
+@functools.cache
+def _evaluation(stack: str) -> Evaluation:
     from offline.harness import evaluate
+
+    return evaluate(load_stack_config(PROJECT_DIR, stack))
+
+
+def diagram() -> str:
     from offline.render import diagram as mermaid
 
-    return "```mermaid\n" + mermaid(evaluate(load_stack_config(PROJECT_DIR, "dev"))) + "\n```"
+    return "```mermaid\n" + mermaid(_evaluation("dev")) + "\n```"
+
+
+def cost_baseline() -> str:
+    from scripts.cost_baseline import baseline_table
+
+    return baseline_table({stack: _evaluation(stack) for stack in STACKS})
+
+
+def prices() -> str:
+    from scripts.cost_baseline import price_table
+
+    return price_table()
 
 
 def policy_rules() -> str:
@@ -118,6 +152,8 @@ def verify_checks() -> str:
 
 BODIES = {
     "diagram": diagram,
+    "cost-baseline": cost_baseline,
+    "prices": prices,
     "config-reference": table,
     "service-entries": service_entries,
     "verify-checks": verify_checks,

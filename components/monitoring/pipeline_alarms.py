@@ -6,7 +6,7 @@ Creates, with the given threshold:
   records waiting too long (`...DataFreshness`), and records throttled (`ThrottledRecords`);
 - per EventBridge rule: targets failing to be invoked (`FailedInvocations`), plus any message in the
   dead-letter queue (`ApproximateNumberOfMessagesVisible`).
-Needs: the topic ARN and the names of the streams, rules and queue watched. `README.md` explains what each
+Needs: the topic ARN and the names of the streams, rules and queue watched. docs/operations.md explains what each
 alarm means and what to check first.
 """
 

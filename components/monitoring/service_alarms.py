@@ -10,7 +10,7 @@ Creates, with the thresholds given:
   chunk was dropped (`router-errors`, from the metric filter on the router's log group).
 Needs: the topic ARN, the cluster and service names, the ALB's and the target group's ARN suffixes, the delivery
 stream and the router error metric.
-`README.md` explains what each alarm means and what to check first.
+docs/operations.md explains what each alarm means and what to check first.
 """
 
 from __future__ import annotations

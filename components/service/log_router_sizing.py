@@ -8,7 +8,7 @@ destination outage turns into memory pressure on the whole task.
 Rules (all sizes in MiB of the reservation R):
 - What the router holds for Firehose is not sized here: every record waits in the input FireLens generates,
   in memory (about 0.8 KiB per record not yet delivered), and that input takes no limit on Fargate (see
-  fluentbit/extra.conf and the README's "Log router" section). Fluent Bit needs roughly 20-30 MiB for itself
+  fluentbit/extra.conf and docs/log-router.md). Fluent Bit needs roughly 20-30 MiB for itself
   (engine, TLS, coroutines, the AWS outputs' request buffers), and a chunk being flushed is briefly held more
   than once (the buffered chunk plus each output's serialized payload).
 - `FLB_MEM_BUF_LIMIT` = R / 4: the in-memory share of the CloudWatch copies (stderr and 5xx records) waiting

@@ -1,17 +1,20 @@
-"""The README is the front door: its generated sections and its commands must match the code and CI."""
+"""The README and docs/: generated sections current, every relative link and anchor resolving, the README short
+enough to read, and every command and example in them doing what they say."""
 
 from __future__ import annotations
 
 import json
 import re
+import shlex
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from offline.__main__ import main
 from offline.harness import PROJECT_DIR, Evaluation
-from scripts.doc_sections import README as README_DOCUMENT
-from scripts.doc_sections import sections
+from scripts.doc_sections import CONFIGURATION, DOCUMENTS, OPERATIONS, README, sections
 from tests.conftest import EXAMPLES, evaluate_config, evaluate_example, evaluate_stack
 from tests.helpers import inside, service_alarms, task_containers
 
@@ -19,21 +22,83 @@ SERVICE = "httpd-firelens:service:FirelensService"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
 TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition"
 BOUNDARY = "arn:aws:iam::123456789012:policy/httpd-firelens-prod-role-boundary"
+README_MAX_LINES = 250
 
-README = (PROJECT_DIR / "README.md").read_text()
 CI = (PROJECT_DIR / ".ci" / "run").read_text()
+MARKDOWN = sorted([*PROJECT_DIR.glob("*.md"), *(PROJECT_DIR / "docs").glob("*.md")])
+
+
+def text_of(document: str) -> str:
+    return (PROJECT_DIR / document).read_text()
+
+
+def section(document: str, heading: str) -> str:
+    """The text under a heading (`## Deploy dev`), up to the next heading of the same or a higher level."""
+    level = heading.split(" ", 1)[0]
+    part = text_of(document).split(f"\n{heading}\n", 1)[1]
+    return re.split(rf"\n#{{1,{len(level)}}} ", part, maxsplit=1)[0]
 
 
 def _newcomer_commands() -> list[str]:
     """The two one-line commands under 'Try it offline'."""
-    part = README.split("## Try it offline", 1)[1].split("\n## ", 1)[0]
+    part = section(README, "## Try it offline")
     return [block.strip() for block in re.findall(r"```sh\n(.*?)```", part, re.S)][:2]
 
 
-def test_generated_sections_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("offline.harness.evaluate", lambda config: evaluate_config(config))  # the cached dev
-    for name, section in sections(README_DOCUMENT).items():
-        assert section in README, f"README {name} section is stale: run scripts/doc_sections.py --write"
+@pytest.mark.parametrize("document", sorted(DOCUMENTS))
+def test_generated_sections_are_current(monkeypatch: pytest.MonkeyPatch, document: str) -> None:
+    monkeypatch.setattr("offline.harness.evaluate", lambda config: evaluate_config(config))  # the cached stacks
+    text = text_of(document)
+    for name, generated in sections(document).items():
+        assert generated in text, f"{document}'s {name} section is stale: run scripts/doc_sections.py --write"
+
+
+def test_the_readme_is_short_enough_to_read() -> None:
+    assert len(text_of(README).splitlines()) <= README_MAX_LINES
+
+
+def anchor(heading: str) -> str:
+    """GitHub's anchor of a heading: its rendered text lower-cased, every character that is not a letter, digit,
+    `_`, `-` or space removed, each space a `-` (gjtorikian/html-pipeline, lib/html/pipeline/toc_filter.rb,
+    TableOfContentsFilter: `PUNCTUATION_REGEXP = /[^\\p{Word}\\- ]/u`, `gsub(PUNCTUATION_REGEXP, '')`,
+    `gsub(' ', '-')`). The rendered text drops code spans' backticks and keeps a link's text."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading).replace("`", "")
+    return re.sub(r"[^\w\- ]", "", text.lower()).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(), flags=re.S)
+    return {anchor(match) for match in re.findall(r"^#{1,6} (.+)$", text, re.M)}
+
+
+def relative_links(path: Path) -> list[str]:
+    text = re.sub(r"```.*?```", "", path.read_text(), flags=re.S)
+    targets = re.findall(r"\]\(([^)\s]+)\)", text)
+    return [t for t in targets if not re.match(r"[a-z]+:", t)]
+
+
+def test_anchor_follows_githubs_rule() -> None:
+    assert anchor("Verify a deploy") == "verify-a-deploy"
+    assert anchor("HTTPS or plain HTTP, on purpose") == "https-or-plain-http-on-purpose"
+    assert anchor("Verifying a deploy: `python -m ops verify`") == "verifying-a-deploy-python--m-ops-verify"
+
+
+@pytest.mark.parametrize("path", MARKDOWN, ids=lambda p: str(p.relative_to(PROJECT_DIR)))
+def test_every_relative_link_resolves(path: Path) -> None:
+    """Every link to a file of the repository names one that exists, and its `#anchor` a heading in it."""
+    for link in relative_links(path):
+        target, _, fragment = link.partition("#")
+        resolved = (path.parent / target).resolve() if target else path
+        assert resolved.exists(), f"{link}: no such file"
+        if fragment and resolved.suffix == ".md":
+            assert fragment in anchors(resolved), f"{link}: no such heading in {resolved.name}"
+
+
+def test_the_link_check_sees_a_broken_link(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("# Title\n\n[gone](missing.md) [here](#title) [nowhere](#elsewhere)\n")
+    assert relative_links(page) == ["missing.md", "#title", "#elsewhere"]
+    assert anchors(page) == {"title"}
 
 
 def test_ci_runs_exactly_the_readme_test_command_and_setup() -> None:
@@ -45,9 +110,19 @@ def test_ci_runs_exactly_the_readme_test_command_and_setup() -> None:
 
 
 def test_every_output_is_documented(dev: Evaluation, prod: Evaluation) -> None:
-    outputs_section = README.split("## Outputs", 1)[1].split("\n## ", 1)[0]
+    outputs = section(CONFIGURATION, "## Outputs")
     for name in {*dev.outputs, *prod.outputs}:
-        assert f"`{name}`" in outputs_section, name
+        assert f"`{name}`" in outputs, name
+
+
+def test_the_bad_input_example_prints_what_the_docs_show(capsys: pytest.CaptureFixture[str]) -> None:
+    """configuration.md's example of bad input: its command stops with exit code 2 and prints exactly its lines."""
+    part = section(CONFIGURATION, "## Bad input stops before anything is created")
+    command, printed = re.findall(r"```(?:sh)?\n(.*?)```", part, re.S)
+    args = shlex.split(command.strip())
+    assert args[:3] == [".venv/bin/python", "-m", "offline"]
+    assert main(args[3:]) == 2
+    assert capsys.readouterr().err.splitlines() == printed.strip().splitlines()
 
 
 # What each image the examples run listens on and answers with 200 as it comes: the port and the health check path
@@ -67,8 +142,8 @@ IMAGE_PORT_AND_PATH = {
 
 
 def _readme_services() -> dict[str, Any]:
-    """The `services` map of the README's "Adding a service" example."""
-    part = README.split("### Adding a service", 1)[1].split("\n### ", 1)[0]
+    """The `services` map of the README's "Add a service" example."""
+    part = section(README, "## Add a service")
     (block,) = re.findall(r"```yaml\n(.*?)```", part, re.S)
     return dict(yaml.safe_load(block)["config"]["httpd-firelens:services"])
 
@@ -157,11 +232,10 @@ def test_every_example_service_listens_where_its_image_does_and_is_checked_where
         assert target_group["port"] == port and target_group["healthCheck"]["path"] == path, service.name
 
 
-def test_the_security_section_gives_each_control_its_threat_cost_and_off_switch() -> None:
+def test_the_security_page_gives_each_control_its_threat_cost_and_off_switch() -> None:
     """One table, one row per control in a stable order (HTTPS and WAF first; the archive controls follow), each with
     what it protects against, a monthly cost in dollars and how to turn it off where that is allowed."""
-    section = README.split("\n## Security\n", 1)[1].split("\n## ", 1)[0]
-    rows = [line for line in section.splitlines() if line.startswith("| **")]
+    rows = [line for line in text_of("docs/security.md").splitlines() if line.startswith("| **")]
     assert [row.split("**")[1] for row in rows][:2] == ["HTTPS", "WAF"]
     for row in rows:
         control, threat, cost, off = row.strip("|").split(" | ")
@@ -176,19 +250,30 @@ def test_the_readme_says_to_replace_prods_example_domain() -> None:
     zone = re.search(r"httpd-firelens:hostedZoneId: (\S+)", prod)
     assert domain and zone
     assert domain.group(1).endswith(".example.com") and "EXAMPLE" in zone.group(1)
-    deploy = README.split("### First deploy", 1)[1].split("\n### ", 1)[0]
+    deploy = " ".join(section(README, "## Deploy prod").split())
     assert f"`domainName: {domain.group(1)}`" in deploy and f"`hostedZoneId: {zone.group(1)}`" in deploy
-    assert "replace the example domain" in deploy
+    assert "Replace its example domain first" in deploy
 
 
-def test_the_first_deploy_ends_with_ops_verify_and_the_readme_says_what_to_do_when_the_archive_check_fails() -> None:
-    """Every deploy proves itself: the README's first deploy ends with `python -m ops verify`, installs what it needs,
-    and "Verifying a deploy" says how to recover when Firehose cannot write into a locked archive (the lock stays:
-    S3 has no call that disables Object Lock; archiveObjectLockDays 0 removes the default retention)."""
-    deploy = README.split("### First deploy", 1)[1].split("\n### ", 1)[0]
-    (commands,) = re.findall(r"```sh\n(.*?)```", deploy, re.S)[:1]
-    assert commands.strip().splitlines()[-1].startswith(".venv/bin/python -m ops verify --stack dev")
-    assert "-r ops/requirements.txt" in commands
-    verifying = README.split("### Verifying a deploy", 1)[1].split("\n### ", 1)[0]
+@pytest.mark.parametrize("stack", ["dev", "prod"])
+def test_each_deploy_runs_the_policy_pack_and_ends_with_ops_verify(stack: str) -> None:
+    """Every deploy proves itself: the README's deploy of each stack previews and updates with the policy pack and
+    ends with `python -m ops verify`; dev's installs what those need and logs in first."""
+    (commands,) = re.findall(r"```sh\n(.*?)```", section(README, f"## Deploy {stack}"), re.S)
+    lines = commands.strip().splitlines()
+    assert lines[-1].startswith(f".venv/bin/python -m ops verify --stack {stack}")
+    for command in ("preview", "up"):
+        assert any(line.startswith(f"pulumi {command} -s {stack} --policy-pack policy") for line in lines), command
+    if stack == "dev":
+        for requirements in ("requirements.txt", "ops/requirements.txt", "policy/requirements.txt"):
+            assert f"-r {requirements}" in lines[0]
+        assert any(line.startswith("pulumi login") for line in lines)
+
+
+def test_verifying_says_what_to_do_when_the_archive_check_fails() -> None:
+    """operations.md says how to recover when Firehose cannot write into a locked archive (the lock stays: S3 has no
+    call that disables Object Lock; archiveObjectLockDays 0 removes the default retention), and why pulumi up waits
+    for the services."""
+    verifying = section(OPERATIONS, "## Verify a deploy")
     assert "archiveObjectLockDays: 0" in verifying and "not" in verifying.split("archiveObjectLockDays: 0", 1)[1]
     assert "wait_for_steady_state" in verifying
