@@ -256,7 +256,7 @@ def metric_of(alarm: RecordedResource) -> tuple[str, str, dict[str, str]]:
     return alarm.inputs["namespace"], alarm.inputs["metricName"], alarm.inputs["dimensions"]
 
 
-# --- S3 bucket configurations (issue 15) ------------------------------------------------------------------------
+# --- S3 bucket configurations ------------------------------------------------------------------------------
 
 
 def put_bucket_versioning_request(versioning: RecordedResource) -> dict[str, Any]:

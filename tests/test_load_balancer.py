@@ -260,7 +260,7 @@ def test_security_group_keeps_the_description_it_was_created_with(stack: Evaluat
     """A security group's description cannot be changed: the provider replaces the group instead ("Changing AWS
     Security Group description forces new resource", hashicorp/terraform#14330; the attribute "maps to the AWS
     GroupDescription attribute, for which there is no Update API", pulumi-awsx SecurityGroup docs). Replacing the
-    ALB's group would replace every rule in it, so the text stays what today's stacks were created with."""
+    ALB's group would replace every rule in it, so the text stays as released."""
     assert one(stack, SECURITY_GROUP).inputs["description"] == SECURITY_GROUP_DESCRIPTION
     assert SECURITY_GROUP_DESCRIPTION == "ALB: listener ports from the ingress CIDRs, the app port to the VPC"
 

@@ -780,7 +780,7 @@ def test_lifecycle_follows_the_expiration_config(kms: Evaluation) -> None:
         assert rule["expiration"] == {"days": days}
 
 
-# --- versioning, noncurrent versions and Object Lock (issue 15) -----------------------------------------------
+# --- versioning, noncurrent versions and Object Lock -----------------------------------------------------
 
 
 def test_every_bucket_is_versioned(stack: Evaluation, kms: Evaluation) -> None:

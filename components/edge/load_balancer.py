@@ -227,9 +227,9 @@ class LoadBalancer(pulumi.ComponentResource):
 
     def _security_group(self, listener_ports: list[int]) -> aws.ec2.SecurityGroup:
         name, args = self._name, self._args
-        # No inline rules: the provider then removes AWS's default allow-all egress rule. The description is the
-        # one today's stacks were created with: AWS has no call that changes a group's description, so another
-        # text would replace the group (and every rule in it).
+        # No inline rules: the provider then removes AWS's default allow-all egress rule. The description stays
+        # as released: AWS has no call that changes a group's description, so another text would replace the group
+        # (and every rule in it).
         group = aws.ec2.SecurityGroup(
             f"{name}-sg",
             vpc_id=args.vpc_id,
