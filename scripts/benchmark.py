@@ -1,6 +1,6 @@
 """Benchmark of what people run many times a day, and of what runs in every task: the log router.
 
-    .venv/bin/python scripts/benchmark.py [--only preview,tests,router,shutdown] [--runs 5] [--instructions]
+    .venv/bin/python scripts/benchmark.py [--only preview,tests,router,shutdown,setup] [--runs 5] [--instructions]
 
 - preview: for each stack, the cold preview (a fresh `python -m offline preview` process: imports included)
   and the warm evaluation (the program evaluated again in an already-warm process);
@@ -16,7 +16,13 @@
   (other jobs share it) shifts both sides of a ratio alike. `--instructions` also counts the instructions
   per record under valgrind's callgrind, which does not depend on the machine's load;
 - shutdown: how many of a burst of 300 access lines never reach Firehose when SIGTERM comes 0 to 0.3 s
-  after the last one was written, for the router and for the same config without the CloudWatch copies.
+  after the last one was written, for the router and for the same config without the CloudWatch copies;
+- setup: README step 1 without the preview, `python3 -m venv .venv && .venv/bin/python -m pip install -r
+  requirements-dev.txt -c constraints.txt`, against the same for requirements.txt alone (what the program needs),
+  each run in a new venv in a temporary directory, the two commands back to back in each round. With pip's cache
+  `cold` (a new empty cache each run: every wheel downloaded, as on a new machine) or `warm` (one cache filled by an
+  untimed install of the same command first: every wheel from the cache, as on a machine that installed them
+  before); the ratio is the median of the rounds' ratios.
 
 A benchmark, not a test: it asserts nothing and never runs in CI.
 """
@@ -25,6 +31,8 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -53,7 +61,8 @@ from tests.router_harness import (  # noqa: E402
     wait_until,
 )
 
-SECTIONS = ("preview", "tests", "router", "shutdown")
+SECTIONS = ("preview", "tests", "router", "shutdown", "setup")
+SETUP_CACHES = ("cold", "warm")
 SHUTDOWN_DELAYS = (0.0, 0.01, 0.02, 0.05, 0.1, 0.3)
 CALLGRIND_RECORDS = 10_000
 CALLGRIND_OUT = "/var/fluent-bit/state/callgrind.out"  # inside the router's root: its state volume
@@ -103,6 +112,45 @@ def tests(runs: int) -> None:
     unit = _command(python, "-m", "pytest", "-q", "-m", "not integration")
     _report("unit suite (-m 'not integration')", _time(unit, runs))
     _report("integration (-m integration)", _time(_command(python, "-m", "pytest", "-q", "-m", "integration"), runs))
+
+
+# --- setup (README step 1) ------------------------------------------------------------------------------
+
+
+def _setup_command(requirements: str, workdir: Path, cache: Path) -> Callable[[], object]:
+    """`python3 -m venv .venv && .venv/bin/python -m pip install -r <requirements> -c constraints.txt`, run in the
+    project directory with the venv in `workdir` and `cache` as pip's cache."""
+    environment = {**os.environ, "PIP_CACHE_DIR": str(cache)}
+    python = str(workdir / ".venv" / "bin" / "python")
+
+    def run() -> object:
+        subprocess.run(["python3", "-m", "venv", str(workdir / ".venv")], cwd=PROJECT_DIR, check=True, env=environment)
+        install = [python, "-m", "pip", "install", "-r", requirements, "-c", "constraints.txt"]
+        return subprocess.run(install, cwd=PROJECT_DIR, check=True, capture_output=True, env=environment)
+
+    return run
+
+
+def setup(runs: int, caches: list[str]) -> None:
+    commands = ("requirements.txt", "requirements-dev.txt")
+    for cache in caches:
+        print(f"\nsetup (README step 1), pip's cache {cache}, {runs} interleaved runs")
+        samples: dict[str, list[float]] = {requirements: [] for requirements in commands}
+        with tempfile.TemporaryDirectory() as directory:
+            workdir = Path(directory)
+            warm = {requirements: workdir / f"cache-{requirements}" for requirements in commands}
+            for run in range(-1 if cache == "warm" else 0, runs):  # run -1: untimed, fills the warm caches
+                for requirements in commands:
+                    venv_dir = workdir / f"run{run}-{requirements}"
+                    pip_cache = warm[requirements] if cache == "warm" else venv_dir / "cache"
+                    timed = _time(_setup_command(requirements, venv_dir, pip_cache), 1)
+                    shutil.rmtree(venv_dir)
+                    if run >= 0:
+                        samples[requirements] += timed
+        for requirements in commands:
+            _report(f"  -r {requirements}", samples[requirements])
+        ratios = [dev / alone for alone, dev in zip(*samples.values(), strict=True)]
+        print(f"  requirements-dev.txt / requirements.txt: {statistics.median(ratios):.2f}x {_rounded(ratios)}")
 
 
 # --- the router ------------------------------------------------------------------------------------------
@@ -266,12 +314,16 @@ def main() -> None:
     parser.add_argument("--router-records", type=int, default=100_000)
     parser.add_argument("--shutdown-runs", type=int, default=3)
     parser.add_argument("--instructions", action="store_true", help="also count instructions under callgrind")
+    parser.add_argument("--setup-runs", type=int, default=3)
+    parser.add_argument("--setup-cache", default=",".join(SETUP_CACHES), help="comma-separated, of cold, warm")
     args = parser.parse_args()
     sections = set(args.only.split(","))
     if "preview" in sections:
         preview(args.runs)
     if "tests" in sections:
         tests(args.test_runs)
+    if "setup" in sections:
+        setup(args.setup_runs, args.setup_cache.split(","))
     if sections & {"router", "shutdown"}:
         engine = engine_or_skip_reason()
         if isinstance(engine, str):

@@ -215,4 +215,3 @@ def price_table() -> str:
     lines = ["| price | USD | unit | source |", "|---|--:|---|---|"]
     lines += [f"| `{key}` | {price.usd:g} | {price.unit} | {price.source} |" for key, price in PRICES.items()]
     return "\n".join(lines)
-

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,10 @@ from offline.harness import PROJECT_DIR
 
 WORKFLOWS = PROJECT_DIR / ".github" / "workflows"
 ADOPTING = PROJECT_DIR / "docs" / "ADOPTING.md"
-PULUMI_WORKFLOW = "./.github/workflows/pulumi.yml"
+DEPENDABOT = PROJECT_DIR / ".github" / "dependabot.yml"
+# `$/`: GitHub's self-repository syntax, this repository at the commit being run (GitHub changelog 2026-07-30,
+# "Reference same-repository actions with self-repository syntax"; zizmor's self-repository audit).
+PULUMI_WORKFLOW = "$/.github/workflows/pulumi.yml"
 SECRETS = ("PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG_PASSPHRASE")
 
 # pulumi/actions v7.0.0's inputs (its action.yml): the same names as v6.6.1's; v7.0.0 changed only
@@ -235,6 +239,16 @@ def test_actionlint_script_fails_on_a_finding(tmp_path: Path) -> None:
     assert "nope" in result.stdout
 
 
+def test_zizmor_finds_nothing_in_the_workflows_and_dependabot() -> None:
+    """zizmor's audits, offline (no GitHub API), at its default persona; its exit code is 0 only without findings
+    (zizmor docs, usage.md, "Exit codes": 11 to 14 by the highest finding's severity). An accepted finding carries a
+    `# zizmor: ignore[<audit>]` comment with its reason in the workflow."""
+    zizmor = Path(sys.executable).parent / "zizmor"
+    inputs = [str(WORKFLOWS), str(DEPENDABOT)]
+    result = subprocess.run([str(zizmor), "--offline", *inputs], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 # Each action's commit as read in its own repository: `fetch github:OWNER/REPO`, then `git rev-list -n 1 <tag>` (a
 # tag's commit, annotated tags dereferenced). docker/setup-qemu-action has no v4.3.0 (its tags end at v4.2.0; v4.3.0
 # is a tag of setup-buildx-action), so that step would fail the first `pulumi up` after a merge.
@@ -253,9 +267,10 @@ SHA_PINNED_USES = re.compile(
 
 
 def _uses_lines() -> list[str]:
-    """Every `uses:` line of every workflow that names an action of another repository."""
+    """Every `uses:` line of every workflow that names an action of another repository (`./` and `$/` name this
+    one)."""
     lines = (line for path in sorted(WORKFLOWS.glob("*.yml")) for line in path.read_text().splitlines())
-    return [line for line in lines if re.match(r"^\s*(?:- )?uses: ", line) and "uses: ./" not in line]
+    return [line for line in lines if re.match(r"^\s*(?:- )?uses: (?!\./|\$/)", line)]
 
 
 def test_every_action_is_pinned_to_a_verified_commit_sha_with_its_version() -> None:
@@ -359,3 +374,147 @@ def test_the_deploy_job_outlasts_its_longest_update_and_the_verification() -> No
         VALIDATION_TIMEOUT_MINUTES + ECS_SERVICE_UPDATE_MINUTES + verify["timeout-minutes"] + EVERYTHING_ELSE_MINUTES
     )
     assert needed <= job["timeout-minutes"], (needed, job["timeout-minutes"])
+
+
+# --- Dependabot ---------------------------------------------------------------------------------------------
+
+# The keys and values of SchemaStore's "GitHub Dependabot v2 config" schema (src/schemas/json/dependabot-2.0.json,
+# SchemaStore/schemastore at 00f2f42d) that a dependabot.yml may use, as its `additionalProperties: false` objects
+# list them: the top level, an `updates` entry (`definitions.update`), a group, `schedule` and `cooldown`; GitHub's
+# "Dependabot options reference" documents the same keys. A misspelt key is otherwise found by Dependabot only, on
+# GitHub, after the merge.
+DEPENDABOT_KEYS = {"version", "enable-beta-ecosystems", "updates", "registries"}
+DEPENDABOT_UPDATE_KEYS = {
+    "allow",
+    "assignees",
+    "commit-message",
+    "cooldown",
+    "directories",
+    "directory",
+    "groups",
+    "ignore",
+    "insecure-external-code-execution",
+    "labels",
+    "milestone",
+    "open-pull-requests-limit",
+    "package-ecosystem",
+    "pull-request-branch-name",
+    "rebase-strategy",
+    "registries",
+    "schedule",
+    "target-branch",
+    "vendor",
+    "versioning-strategy",
+}
+DEPENDABOT_GROUP_KEYS = {"applies-to", "dependency-type", "patterns", "exclude-patterns", "update-types"}
+DEPENDABOT_GROUP_UPDATE_TYPES = {"major", "minor", "patch"}
+DEPENDABOT_SCHEDULE_KEYS = {"interval", "day", "time", "timezone", "cronjob"}
+DEPENDABOT_INTERVALS = {"daily", "weekly", "monthly", "quarterly", "semiannually", "yearly", "cron"}
+DEPENDABOT_COOLDOWN_KEYS = {
+    "default-days",
+    "semver-major-days",
+    "semver-minor-days",
+    "semver-patch-days",
+    "include",
+    "exclude",
+}
+
+
+def dependabot_schema_problems(config: Any) -> list[str]:
+    """What SchemaStore's schema refuses in `config`, for the keys and values above (its enums, required keys and
+    `oneOf` of `directory`/`directories`; ecosystems are checked by the caller)."""
+    problems: list[str] = []
+    if not isinstance(config, dict):
+        return ["not a mapping"]
+    problems += [f"unknown top-level key {key!r}" for key in sorted(set(config) - DEPENDABOT_KEYS)]
+    if config.get("version") != 2:
+        problems.append("version must be 2")
+    updates = config.get("updates")
+    if not isinstance(updates, list) or not updates:
+        return [*problems, "updates must be a non-empty list"]
+    for n, update in enumerate(updates):
+        where = f"updates[{n}]"
+        problems += [f"{where}: unknown key {key!r}" for key in sorted(set(update) - DEPENDABOT_UPDATE_KEYS)]
+        problems += [f"{where}: {key} missing" for key in ("package-ecosystem", "schedule") if key not in update]
+        if ("directory" in update) == ("directories" in update):
+            problems.append(f"{where}: exactly one of directory and directories")
+        directories = update.get("directories", [update.get("directory")])
+        if not directories or not all(isinstance(d, str) and d for d in directories):
+            problems.append(f"{where}: directories must be non-empty strings")
+        schedule = update.get("schedule", {})
+        problems += [
+            f"{where}.schedule: unknown key {key!r}" for key in sorted(set(schedule) - DEPENDABOT_SCHEDULE_KEYS)
+        ]
+        if schedule.get("interval") not in DEPENDABOT_INTERVALS:
+            problems.append(f"{where}.schedule.interval: {schedule.get('interval')!r}")
+        cooldown = update.get("cooldown", {})
+        problems += [
+            f"{where}.cooldown: unknown key {key!r}" for key in sorted(set(cooldown) - DEPENDABOT_COOLDOWN_KEYS)
+        ]
+        for key, days in cooldown.items():
+            if key.endswith("-days") and not (isinstance(days, int) and days >= 0):
+                problems.append(f"{where}.cooldown.{key}: {days!r}")
+        for name, group in update.get("groups", {}).items():
+            problems += [
+                f"{where}.groups.{name}: unknown key {key!r}" for key in sorted(set(group) - DEPENDABOT_GROUP_KEYS)
+            ]
+            if not set(group) & {"dependency-type", "patterns", "exclude-patterns", "update-types"}:
+                problems.append(f"{where}.groups.{name}: no rule")
+            if not set(group.get("update-types", [])) <= DEPENDABOT_GROUP_UPDATE_TYPES:
+                problems.append(f"{where}.groups.{name}.update-types: {group['update-types']!r}")
+            for key in ("patterns", "exclude-patterns"):
+                patterns = group.get(key, ["*"])
+                if (
+                    not patterns
+                    or len(set(patterns)) != len(patterns)
+                    or not all(isinstance(p, str) and p for p in patterns)
+                ):
+                    problems.append(f"{where}.groups.{name}.{key}: {patterns!r}")
+    return problems
+
+
+def test_the_dependabot_check_refuses_what_the_schema_refuses() -> None:
+    good: dict[str, Any] = {
+        "version": 2,
+        "updates": [{"package-ecosystem": "pip", "directory": "/", "schedule": {"interval": "weekly"}}],
+    }
+    assert dependabot_schema_problems(good) == []
+    (update,) = good["updates"]
+    for bad in (
+        {**good, "version": 1},
+        {**good, "update": good["updates"]},
+        {**good, "updates": [{**update, "schedule": {"interval": "weekley"}}]},
+        {**good, "updates": [{**update, "directories": ["/"]}]},
+        {**good, "updates": [{**update, "group": {"all": {"patterns": ["*"]}}}]},
+        {**good, "updates": [{**update, "groups": {"all": {"pattern": ["*"]}}}]},
+        {**good, "updates": [{**update, "groups": {"all": {"patterns": ["*"], "update-types": ["semver-minor"]}}}]},
+        {**good, "updates": [{**update, "cooldown": {"days": 7}}]},
+    ):
+        assert dependabot_schema_problems(bad), bad
+
+
+def test_dependabot_updates_actions_and_pip_pins_weekly_in_one_pull_request_per_ecosystem() -> None:
+    """Both ecosystems, weekly, each with one group taking every minor and patch update (`patterns: ["*"]`), so
+    each ecosystem's week comes as one pull request; a major update stays on its own. The pip entry reads every
+    directory with a requirements file (Dependabot's pip file fetcher takes a directory's requirement `.txt` files
+    and the `-r`/`-c` files they name), and no entry lets Dependabot run code from a manifest (zizmor's
+    dependabot-execution audit)."""
+    config = yaml.safe_load(DEPENDABOT.read_text())
+    assert dependabot_schema_problems(config) == []
+    updates = {update["package-ecosystem"]: update for update in config["updates"]}
+    assert set(updates) == {"github-actions", "pip"} and len(config["updates"]) == 2
+    for ecosystem, update in updates.items():
+        assert update["schedule"]["interval"] == "weekly", ecosystem
+        assert [
+            group
+            for group in update["groups"].values()
+            if group.get("patterns") == ["*"] and set(group.get("update-types", [])) == {"minor", "patch"}
+        ], ecosystem
+        assert update.get("insecure-external-code-execution", "deny") == "deny", ecosystem
+    assert updates["github-actions"]["directory"] == "/"
+    found = [*PROJECT_DIR.glob("requirements*.txt"), *PROJECT_DIR.glob("*/requirements*.txt")]
+    relative = [path.parent.relative_to(PROJECT_DIR).as_posix() for path in found]
+    hidden = {directory for directory in relative if directory.startswith(".") and directory != "."}  # .venv, ...
+    requirement_dirs = {"/" + directory.removeprefix(".") for directory in set(relative) - hidden}
+    assert {"/", "/ops", "/policy"} <= requirement_dirs
+    assert set(updates["pip"]["directories"]) == requirement_dirs
