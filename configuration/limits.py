@@ -2,7 +2,7 @@
 
 A plain module (no Pulumi import): `settings` validates config against it, the components check their args
 against it, and the CrossGuard pack (`policy/rules/`) imports it without pulling in pulumi_aws. A value
-here changes everywhere at once; a copy elsewhere is a bug (tests/test_limits.py looks for copies).
+here changes everywhere at once; a copy elsewhere is a bug (tests/configuration/test_limits.py looks for copies).
 """
 
 from __future__ import annotations

@@ -154,7 +154,8 @@ class Settings:
     role_permissions_boundary_arn: str = ""
     """The managed policy every role of the stack carries as its permissions boundary (it must exist first)."""
     declared_keys: frozenset[str] = frozenset()
-    """The project keys this program reads: Pulumi.yaml declares exactly these (tests/test_settings.py)."""
+    """The project keys this program reads: Pulumi.yaml declares exactly these
+    (tests/configuration/test_settings.py)."""
 
     @property
     def name_prefix(self) -> str:

@@ -4,7 +4,7 @@ Every check is a function of the `Run` (the stack's outputs, AWS clients, the ma
 returning an `Outcome`. `CHECKS` lists them with what a pass proves and what to do when one fails: the table in
 docs/operations.md, "Verify a deploy", is generated from it (scripts/doc_sections.py).
 
-What each relies on, with its source, is in tests/test_ops_verify.py.
+What each relies on, with its source, is in tests/ops/test_ops_verify.py.
 """
 
 from __future__ import annotations

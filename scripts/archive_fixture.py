@@ -1,11 +1,11 @@
-"""Capture the golden app log records (tests/archive_fixture.py) from the real Fluent Bit, and store them.
+"""Capture the golden app log records (tests/support/archive_fixture.py) from the real Fluent Bit, and store them.
 
     .venv/bin/python scripts/archive_fixture.py [--write]
 
-Runs fluentbit/ in the real engine (tests/router_harness.py: the binary at ../shared/tools/fluent-bit/, or
-FLUENT_BIT / FLUENT_BIT_IMAGE) for the lines of tests/archive_fixture.py. Without --write it prints the records;
+Runs fluentbit/ in the real engine (tests/support/router_harness.py: the binary at ../shared/tools/fluent-bit/, or
+FLUENT_BIT / FLUENT_BIT_IMAGE) for the lines of tests/support/archive_fixture.py. Without --write it prints the records;
 with it, it replaces tests/fixtures/app_log_records.json. Run it after changing fluentbit/ or those lines:
-tests/test_archive_fixture.py fails until the fixture is what the engine writes.
+tests/archive/test_archive_fixture.py fails until the fixture is what the engine writes.
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from offline.harness import evaluate  # noqa: E402
 from offline.stack_config import load_stack_config  # noqa: E402
-from tests.archive_fixture import FIXTURE, capture, document  # noqa: E402
-from tests.router_harness import engine_or_skip_reason  # noqa: E402
+from tests.support.archive_fixture import FIXTURE, capture, document  # noqa: E402
+from tests.support.router_harness import engine_or_skip_reason  # noqa: E402
 
 
 def main() -> None:

@@ -6,7 +6,7 @@
   and the warm evaluation (the program evaluated again in an already-warm process);
 - tests: the full test suite as the README runs it, then the unit suite (`-m "not integration"`) and the
   integration tests (`-m integration`) on their own;
-- router: the router's throughput in the real Fluent Bit (tests/router_harness.py), side by side in one run
+- router: the router's throughput in the real Fluent Bit (tests/support/router_harness.py), side by side in one run
   with the same binary and the same records: a single-parser chain (forward input, our parser, null
   output), FireLens's generated config with our parser only, and the router (FireLens's config including
   fluentbit/ with every output replaced by `null`). Throughput is records per second of wall time from the
@@ -45,8 +45,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from components.service.httpd import ROUTER_CONFIG_FILE  # noqa: E402
-from tests.fluentbit_config import Config, Section, parse_file, render  # noqa: E402
-from tests.router_harness import (  # noqa: E402
+from tests.support.fluentbit_config import Config, Section, parse_file, render  # noqa: E402
+from tests.support.router_harness import (  # noqa: E402
     BinaryEngine,
     Engine,
     RouterTask,

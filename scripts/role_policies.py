@@ -7,7 +7,7 @@ for the example account EXAMPLE_ACCOUNT.
 docs/deploy-role-policies/<stack>/<policy name>.json, docs/role-boundary-policies/<policy name>.json and
 docs/preview-role-policy.json are this script's output;
 docs/deploy-role-policies/verify.json (what `python -m ops verify` calls) is written by hand.
-tests/test_deploy_policy.py fails when the files differ from what this prints. For your own account:
+tests/offline/test_deploy_policy.py fails when the files differ from what this prints. For your own account:
 `.venv/bin/python -m offline deploy-policy --stack <stack> --account <id>` (docs/ADOPTING.md, section 3).
 """
 

@@ -11,7 +11,7 @@ From it come:
 - `location_template` / `projection_parameters`: the Glue table properties that let Athena compute the same
   paths (components/archive/queries.py), e.g. `s3://<bucket>/app-logs/year=${year}/month=${month}/day=${day}/`
   with `projection.month.type=integer`, `projection.month.range=1,12`, `projection.month.digits=2`.
-Change a partition here and both sides change together; tests/test_archive_queries.py checks that they agree.
+Change a partition here and both sides change together; tests/archive/test_archive_queries.py checks that they agree.
 """
 
 from __future__ import annotations

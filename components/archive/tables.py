@@ -205,10 +205,10 @@ TASK_STOP_TABLE: Final = ArchiveTable(
 # read the number into a string column as its text, a number column keeps it a number and still reads a numeric
 # string. excludedRules is the list of {exclusionType, ruleId} the field list documents (Athena's current table says
 # string, its 2022 table had this list). requestBodySize and requestBodySizeInspectedByWAF come from Athena's table
-# only (int there, bigint here: byte counts). Left out on purpose (WAF_KEYS_LEFT_OUT in tests/test_archive_queries.py):
-# oversizeFields (a list of names in the field list, a string in Athena's table, in no example), clientAsn and
-# forwardedAsn (neither type nor place documented; logged only with an ASN match statement), cfDistributionTenantId
-# (CloudFront only).
+# only (int there, bigint here: byte counts). Left out on purpose (WAF_KEYS_LEFT_OUT in
+# tests/archive/test_archive_queries.py): oversizeFields (a list of names in the field list, a string in Athena's table,
+# in no example), clientAsn and forwardedAsn (neither type nor place documented; logged only with an ASN match
+# statement), cfDistributionTenantId (CloudFront only).
 _WAF_MATCH_DETAILS = (
     "array<struct<conditiontype:string,sensitivitylevel:string,location:string,matcheddata:array<string>,"
     "matchedfieldname:string>>"

@@ -4,8 +4,8 @@ Creates nothing. Every service, httpd included, is a FirelensService (components
 `__main__.py` from its `services` entry; httpd's app container is `httpd`, so FireLens tags its records
 `httpd-firelens-<task id>` and the router writes its CloudWatch streams under `httpd/`. The router's container name
 and config path are components/service/firelens_task.py's (with the state volume's path); they are named here too
-because tests/test_fluentbit.py, tests/test_router.py, the router harness and scripts/benchmark.py import them from this
-module.
+because tests/fluentbit/test_fluentbit.py, tests/fluentbit/test_router.py, the router harness and scripts/benchmark.py
+import them from this module.
 """
 
 from __future__ import annotations

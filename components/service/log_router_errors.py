@@ -5,8 +5,9 @@ the alarm reads them, and the tests check them against lines the real Fluent Bit
 The log_router container's stdout and stderr reach its log group through the awslogs driver, one event per line.
 ROUTER_ERROR_PATTERN matches the lines Fluent Bit 1.9.10 (AWS's line, the one aws-for-fluent-bit 2.34.x runs) prints
 when a put fails and when a chunk is dropped after its retries, and no line it prints in normal operation (start-up,
-deliveries, shutdown). The phrases were read off the real binary's output in tests/router_harness.py, with the fake
-AWS answering each failure (tests/test_router_errors.py, recorded in tests/fixtures/router_error_lines.json), and
+deliveries, shutdown). The phrases were read off the real binary's output in tests/support/router_harness.py, with the
+fake AWS answering each failure (tests/fluentbit/test_router_errors.py, recorded in
+tests/fixtures/router_error_lines.json), and
 traced to their source (amazon-contributing/upstream-to-fluent-bit, branch 1.9.10, commit dca14592):
 
 - "Failed to send records": kinesis_firehose's flush failed (plugins/out_kinesis_firehose/firehose.c,
