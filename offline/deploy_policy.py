@@ -23,6 +23,7 @@ Each document holds at most MANAGED_POLICY_CHARACTERS characters without whitesp
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections import defaultdict
@@ -114,6 +115,7 @@ def arn_format(prefix: str, resource_type: str) -> str:
 PATH_PLACEHOLDERS = frozenset({"LogGroupName", "ObjectName", "RoleNameWithPath", "PolicyNameWithPath"})
 
 
+@functools.cache
 def _format_regex(fmt: str, region: str, account: str) -> re.Pattern[str]:
     """An ARN format as a regex: the partition, region and account filled in, each other `${Name}` a named group
     matching one ARN segment (no `:`, and no `/` unless the name is a path's)."""

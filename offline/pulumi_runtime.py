@@ -58,14 +58,37 @@ def _set_event_loop() -> None:
         asyncio.set_event_loop(_loop)
 
 
+def _discard_event_loop() -> None:
+    """Cancel what is still pending on the harness's loop, wait for its executor threads, close it; the next
+    evaluation gets a new one."""
+    global _loop
+    loop, _loop = _loop, None
+    if loop is None:
+        return
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+    loop.run_until_complete(loop.shutdown_default_executor())
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
 def root_resource() -> Any:
     """The stack resource of the current runtime (its `outputs` are the stack exports)."""
     return _settings.get_root_resource()
 
 
 def run_program(program: Callable[[], None]) -> None:
-    """Run a program function the way the language host does and wait for every registration and apply."""
-    _sync_await(_run_pulumi_func(program))
+    """Run a program function the way the language host does and wait for every registration and apply. A program
+    that fails leaves nothing behind: its loop, with the registrations still pending and the executor threads still
+    answering them, is discarded (their errors would otherwise surface during the next evaluation, from threads
+    running beside it)."""
+    try:
+        _sync_await(_run_pulumi_func(program))
+    except BaseException:
+        _discard_event_loop()
+        raise
 
 
 def resolve(output: pulumi.Output[T]) -> tuple[T | None, bool]:

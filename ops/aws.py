@@ -15,6 +15,9 @@ from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionEr
 
 # Quick to give up on a dead endpoint; retries of throttled calls are boto3's standard mode.
 CLIENT_CONFIG = Config(connect_timeout=10, read_timeout=30, retries={"mode": "standard", "max_attempts": 5})
+# The first call only asks whether AWS answers at all: one retry, so that an endpoint that refuses connections or
+# never answers is reported after two attempts, not five with their backoff (up to a minute behind connect timeouts).
+PREFLIGHT_CONFIG = CLIENT_CONFIG.merge(Config(retries={"mode": "standard", "max_attempts": 2}))
 AWS_ERRORS = (BotoCoreError, ClientError)
 
 
@@ -36,7 +39,8 @@ class Aws:
     def preflight(self) -> str:
         """The caller's identity ARN, or AwsUnavailableError."""
         try:
-            return str(self.client("sts").get_caller_identity()["Arn"])
+            sts = self._session.client("sts", region_name=self.region, config=PREFLIGHT_CONFIG)
+            return str(sts.get_caller_identity()["Arn"])
         except NoCredentialsError:
             raise AwsUnavailableError(
                 "no AWS credentials found (environment, profile, SSO or instance role): sign in, e.g. `aws sso login`"

@@ -3,9 +3,18 @@
     .venv/bin/python scripts/benchmark.py [--only preview,tests,router,shutdown,setup] [--runs 5] [--instructions]
 
 - preview: for each stack, the cold preview (a fresh `python -m offline preview` process: imports included)
-  and the warm evaluation (the program evaluated again in an already-warm process);
+  against its import floor (a fresh process that only imports every module the preview loads, in the order it
+  loads them), each round back to back, the ratio the median of the rounds' ratios. The floor is measured twice:
+  with Python's default garbage collector thresholds, and with the preview's own (offline.collect_less_often,
+  which also makes its imports cheaper); then the warm evaluation (the program evaluated again in an already-warm
+  process);
 - tests: the full test suite as the README runs it, then the unit suite (`-m "not integration"`) and the
   integration tests (`-m integration`) on their own;
+
+Preview and tests run with Python's bytecode caches as on a developer's machine or a CI runner: without
+PYTHONDONTWRITEBYTECODE, which some sandboxes set (every run would then compile the project's modules and
+pytest would rewrite every test module's asserts again). The unit suite is also reported as such an environment
+runs it.
 - router: the router's throughput in the real Fluent Bit (tests/support/router_harness.py), side by side in one run
   with the same binary and the same records: a single-parser chain (forward input, our parser, null
   output), FireLens's generated config with our parser only, and the router (FireLens's config including
@@ -17,9 +26,9 @@
   per record under valgrind's callgrind, which does not depend on the machine's load;
 - shutdown: how many of a burst of 300 access lines never reach Firehose when SIGTERM comes 0 to 0.3 s
   after the last one was written, for the router and for the same config without the CloudWatch copies;
-- setup: README step 1 without the preview, `python3 -m venv .venv && .venv/bin/python -m pip install -r
-  requirements-dev.txt -c constraints.txt`, against the same for requirements.txt alone (what the program needs),
-  each run in a new venv in a temporary directory, the two commands back to back in each round. With pip's cache
+- setup: README step 1 as the README writes it, without the preview that ends it, against the same commands
+  installing requirements.txt instead of requirements-dev.txt (what the program alone needs), each run in a new
+  venv in a temporary directory, the two back to back in each round. With pip's cache
   `cold` (a new empty cache each run: every wheel downloaded, as on a new machine) or `warm` (one cache filled by an
   untimed install of the same command first: every wheel from the cache, as on a machine that installed them
   before); the ratio is the median of the rounds' ratios.
@@ -31,7 +40,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -77,11 +88,45 @@ def _time(action: Callable[[], object], runs: int) -> list[float]:
     return samples
 
 
-def _command(*argv: str) -> Callable[[], object]:
+CACHING = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+def _command(*argv: str, environment: dict[str, str] = CACHING) -> Callable[[], object]:
     def run() -> object:
-        return subprocess.run(argv, cwd=PROJECT_DIR, check=True, capture_output=True)
+        return subprocess.run(argv, cwd=PROJECT_DIR, check=True, capture_output=True, env=environment)
 
     return run
+
+
+def _preview_modules(stack: str) -> list[str]:
+    """Every module a preview of `stack` loads, in the order it loads them."""
+    script = (
+        "import contextlib, io, json, runpy, sys\n"
+        f"sys.argv = ['offline', 'preview', '--stack', {stack!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    runpy.run_module('offline', run_name='__main__')\n"
+        "print(json.dumps(list(sys.modules)))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], cwd=PROJECT_DIR, check=True, capture_output=True, env=CACHING
+    )
+    names: list[str] = json.loads(found.stdout.decode().splitlines()[-1])
+    return [name for name in names if name != "__main__"]
+
+
+def _import_floor(modules: list[str], collect_less_often: bool = False) -> Callable[[], object]:
+    """A fresh process importing `modules` in order (one that fails to import alone is skipped), nothing else; with
+    Python's default garbage collector thresholds, or with the preview's (offline.collect_less_often)."""
+    script = (
+        ("from offline import collect_less_often; collect_less_often()\n" if collect_less_often else "")
+        + "import importlib, json, sys\n"
+        "for name in json.loads(sys.argv[1]):\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except Exception:\n"
+        "        pass\n"
+    )
+    return _command(sys.executable, "-c", script, json.dumps(modules))
 
 
 def _report(label: str, samples: list[float]) -> None:
@@ -97,10 +142,21 @@ def preview(runs: int) -> None:
 
     python = sys.executable
     for stack in ("dev", "prod"):
-        _report(
-            f"preview --stack {stack} (cold process)",
-            _time(_command(python, "-m", "offline", "preview", "--stack", stack), runs),
-        )
+        cold = _command(python, "-m", "offline", "preview", "--stack", stack)
+        modules = _preview_modules(stack)
+        floors = {"default": _import_floor(modules), "preview's": _import_floor(modules, collect_less_often=True)}
+        cold()  # writes the bytecode caches of the project's modules
+        previews: list[float] = []
+        imports: dict[str, list[float]] = {label: [] for label in floors}
+        for _ in range(runs):
+            previews += _time(cold, 1)
+            for label, floor in floors.items():
+                imports[label] += _time(floor, 1)
+        _report(f"preview --stack {stack} (cold process)", previews)
+        for label, samples in imports.items():
+            _report(f"  import floor, {label} GC thresholds", samples)
+            ratios = [preview / floor for preview, floor in zip(previews, samples, strict=True)]
+            print(f"  cold preview / that floor: {statistics.median(ratios):.2f}x {_rounded(ratios)}")
         config = load_stack_config(PROJECT_DIR, stack)
         evaluate(config)  # warm the imports
         _report(f"evaluate {stack} (warm, in-process)", _time(functools.partial(evaluate, config), runs))
@@ -109,48 +165,62 @@ def preview(runs: int) -> None:
 def tests(runs: int) -> None:
     python = sys.executable
     _report("test suite (python -m pytest)", _time(_command(python, "-m", "pytest", "-q"), runs))
-    unit = _command(python, "-m", "pytest", "-q", "-m", "not integration")
-    _report("unit suite (-m 'not integration')", _time(unit, runs))
+    unit = ("-m", "pytest", "-q", "-m", "not integration")
+    _report("unit suite (-m 'not integration')", _time(_command(python, *unit), runs))
+    if "PYTHONDONTWRITEBYTECODE" in os.environ:
+        uncached = _command(python, *unit, environment=dict(os.environ))
+        _report("  with PYTHONDONTWRITEBYTECODE, as set here", _time(uncached, runs))
     _report("integration (-m integration)", _time(_command(python, "-m", "pytest", "-q", "-m", "integration"), runs))
 
 
 # --- setup (README step 1) ------------------------------------------------------------------------------
 
 
-def _setup_command(requirements: str, workdir: Path, cache: Path) -> Callable[[], object]:
-    """`python3 -m venv .venv && .venv/bin/python -m pip install -r <requirements> -c constraints.txt`, run in the
-    project directory with the venv in `workdir` and `cache` as pip's cache."""
+def readme_setup() -> str:
+    """README step 1 (the first command under "Try it offline") without the preview that ends it."""
+    readme = (PROJECT_DIR / "README.md").read_text()
+    part = readme[readme.index("## Try it offline") :]
+    command = re.findall(r"```sh\n(.*?)```", part, re.S)[0].strip()
+    steps = command.split(" && ")
+    assert steps[-1].startswith(".venv/bin/python -m offline preview"), command
+    return " && ".join(steps[:-1])
+
+
+def _setup_command(command: str, workdir: Path, cache: Path) -> Callable[[], object]:
+    """`command` run by the shell in the project directory, with its `.venv` in `workdir` and `cache` as pip's
+    cache."""
     environment = {**os.environ, "PIP_CACHE_DIR": str(cache)}
-    python = str(workdir / ".venv" / "bin" / "python")
+    here = command.replace(".venv", str(workdir / ".venv"))
 
     def run() -> object:
-        subprocess.run(["python3", "-m", "venv", str(workdir / ".venv")], cwd=PROJECT_DIR, check=True, env=environment)
-        install = [python, "-m", "pip", "install", "-r", requirements, "-c", "constraints.txt"]
-        return subprocess.run(install, cwd=PROJECT_DIR, check=True, capture_output=True, env=environment)
+        return subprocess.run(["sh", "-c", here], cwd=PROJECT_DIR, check=True, capture_output=True, env=environment)
 
     return run
 
 
 def setup(runs: int, caches: list[str]) -> None:
-    commands = ("requirements.txt", "requirements-dev.txt")
+    step = readme_setup()
+    assert "-r requirements-dev.txt" in step, step
+    commands = {"requirements.txt": step.replace("-r requirements-dev.txt", "-r requirements.txt"), "README": step}
+    print(f"\nsetup: README step 1, `{step}`, against the same with requirements.txt")
     for cache in caches:
-        print(f"\nsetup (README step 1), pip's cache {cache}, {runs} interleaved runs")
-        samples: dict[str, list[float]] = {requirements: [] for requirements in commands}
+        print(f"pip's cache {cache}, {runs} interleaved runs")
+        samples: dict[str, list[float]] = {label: [] for label in commands}
         with tempfile.TemporaryDirectory() as directory:
             workdir = Path(directory)
-            warm = {requirements: workdir / f"cache-{requirements}" for requirements in commands}
+            warm = {label: workdir / f"cache-{n}" for n, label in enumerate(commands)}
             for run in range(-1 if cache == "warm" else 0, runs):  # run -1: untimed, fills the warm caches
-                for requirements in commands:
-                    venv_dir = workdir / f"run{run}-{requirements}"
-                    pip_cache = warm[requirements] if cache == "warm" else venv_dir / "cache"
-                    timed = _time(_setup_command(requirements, venv_dir, pip_cache), 1)
+                for n, (label, command) in enumerate(commands.items()):
+                    venv_dir = workdir / f"run{run}-{n}"
+                    pip_cache = warm[label] if cache == "warm" else venv_dir / "cache"
+                    timed = _time(_setup_command(command, venv_dir, pip_cache), 1)
                     shutil.rmtree(venv_dir)
                     if run >= 0:
-                        samples[requirements] += timed
-        for requirements in commands:
-            _report(f"  -r {requirements}", samples[requirements])
-        ratios = [dev / alone for alone, dev in zip(*samples.values(), strict=True)]
-        print(f"  requirements-dev.txt / requirements.txt: {statistics.median(ratios):.2f}x {_rounded(ratios)}")
+                        samples[label] += timed
+        for label in commands:
+            _report(f"  {label}", samples[label])
+        ratios = [readme / alone for alone, readme in zip(*samples.values(), strict=True)]
+        print(f"  README step 1 / requirements.txt alone: {statistics.median(ratios):.2f}x {_rounded(ratios)}")
 
 
 # --- the router ------------------------------------------------------------------------------------------

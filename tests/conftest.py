@@ -26,10 +26,9 @@ from pathlib import Path
 
 import pytest
 
+from offline import collect_less_often
 from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.stack_config import StackConfig, config_file_values, load_stack_config
-
-GC_YOUNG_THRESHOLD = 50_000  # objects allocated before a young collection; Python's default is 700
 
 PROGRAMS = PROJECT_DIR / "tests" / "programs"
 EXAMPLES = PROJECT_DIR / "examples"
@@ -165,7 +164,7 @@ def evaluate_config(config: StackConfig) -> Evaluation:
         _EVALUATIONS[key] = _evaluate_shared(config, key)
         if first:  # everything is imported now: keep it out of the collector's work
             gc.freeze()
-            gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+            collect_less_often()
     return _EVALUATIONS[key]
 
 

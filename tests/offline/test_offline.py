@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,6 +92,16 @@ def test_a_duplicate_urn_is_refused_as_the_engine_refuses_it() -> None:
     a merge that wires one component twice would pass offline and fail on `pulumi up`."""
     with pytest.raises(Exception, match=r"Duplicate resource URN .*aws:sqs/queue:Queue::queue"):
         evaluate_program("duplicate_urn")
+
+
+def test_a_failed_program_leaves_nothing_running() -> None:
+    """A program that raises leaves registrations pending on the loop and executor threads answering them; they
+    would go on beside the next evaluation and, on Python 3.11, their error reports (whose traceback carets parse
+    source with `ast`) race a concurrent `ast.parse` into "SystemError: AST constructor recursion depth mismatch"
+    (python/cpython#106905). The harness cancels them and waits for the threads."""
+    with pytest.raises(Exception, match="the program stops here"):
+        evaluate_program("fails_midway")
+    assert [thread.name for thread in threading.enumerate() if thread.name.startswith("asyncio_")] == []
 
 
 def test_the_program_really_ran_under_the_mocks(dev: Evaluation) -> None:

@@ -15,8 +15,10 @@ How the engine decides, and so how offline/aliases.py decides (sources):
 from __future__ import annotations
 
 import re
+import tomllib
 
 import pytest
+import yaml
 
 from offline.aliases import AliasSpec, Registration, match_previous
 from offline.harness import PROJECT_DIR, Evaluation
@@ -166,3 +168,13 @@ def test_a_replacement_the_changelog_does_not_name_is_reported(dev: Evaluation) 
     assert unexplained_replacements(dev, released, changelog) == [gone]
     later = f"## [Unreleased]\n### Changed\n- replaces `{gone}`\n\n" + changelog.split("## [Unreleased]", 1)[-1]
     assert unexplained_replacements(dev, released, later) == []
+
+
+def test_the_project_the_policy_pack_and_the_changelog_name_one_version() -> None:
+    """pyproject.toml's version is the CHANGELOG's latest release (Keep a Changelog: `## [version] - date` under
+    `## [Unreleased]`) and the policy pack's (PulumiPolicy.yaml `version`)."""
+    version = tomllib.loads((PROJECT_DIR / "pyproject.toml").read_text())["project"]["version"]
+    releases = re.findall(r"^## \[(\d+\.\d+\.\d+)\] - \d{4}-\d{2}-\d{2}$", CHANGELOG.read_text(), re.MULTILINE)
+    assert releases[0] == version
+    pack = yaml.safe_load((PROJECT_DIR / "policy" / "PulumiPolicy.yaml").read_text())
+    assert pack["version"] == version

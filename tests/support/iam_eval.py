@@ -19,9 +19,11 @@ A request is (action, resource ARN, context); the context maps condition keys to
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from fnmatch import fnmatchcase
+from fnmatch import fnmatchcase, translate
 from typing import Any
 
 ALLOW, DENY, IMPLICIT_DENY = "allow", "explicit deny", "implicit deny"
@@ -81,11 +83,17 @@ def _condition_holds(operator: str, key: str, wanted: Sequence[Any], context: Ma
     return not held if negate else held
 
 
+@functools.cache
+def _any_of(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
+    """One regex matching what any of the wildcard patterns matches (fnmatch's translation of `*` and `?`)."""
+    return re.compile("|".join(f"(?:{translate(p)})" for p in patterns), re.IGNORECASE if ignore_case else 0)
+
+
 def _statement_matches(statement: Mapping[str, Any], request: Request) -> bool:
-    actions = _as_list(statement.get("Action", []))
-    if not any(fnmatchcase(request.action.lower(), pattern.lower()) for pattern in actions):
+    actions = tuple(_as_list(statement.get("Action", [])))
+    if not _any_of(actions, True).match(request.action):
         return False
-    if not any(_like(request.resource, pattern) for pattern in _as_list(statement.get("Resource", []))):
+    if not _any_of(tuple(_as_list(statement.get("Resource", []))), False).match(request.resource):
         return False
     for operator, keys in statement.get("Condition", {}).items():
         for key, wanted in keys.items():

@@ -33,16 +33,13 @@ from datetime import UTC, datetime
 from enum import Enum
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import boto3
 import botocore.loaders
 import botocore.session
 import pytest
-from moto import mock_aws
-from moto.athena.models import AthenaBackend, Execution, QueryResults
-from moto.ecs.models import EC2ContainerServiceBackend
 
 from components.archive.layout import time_path
 from offline.harness import Evaluation
@@ -52,6 +49,13 @@ from ops.outputs import from_json
 from ops.verify import Result, verify
 from tests.support.ecs_events import stopped
 from tests.support.local_athena import LocalAthena, glue_table_input
+
+if TYPE_CHECKING:
+    from moto.athena.models import AthenaBackend, QueryResults
+    from moto.ecs.models import EC2ContainerServiceBackend
+
+# moto's models are imported where a world is built, not with this module: importing moto's EC2 and ECS models
+# takes most of a second, which every test process would pay while collecting, not only the one running these tests.
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "app_log_records.json"
 
@@ -81,13 +85,16 @@ class World:
     outputs: dict[str, Any]  # the stack's outputs, serviceUrl at the local server
     defects: set[Defect] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)  # the paths the app answered
+    clients: dict[str, Any] = field(default_factory=dict, repr=False)  # one per service: creating one takes ~20 ms
 
     @property
     def region(self) -> str:
         return str(self.outputs["region"])
 
     def client(self, service: str) -> Any:
-        return boto3.client(service, region_name=self.region)
+        if service not in self.clients:
+            self.clients[service] = boto3.client(service, region_name=self.region)
+        return self.clients[service]
 
     def reset(self) -> None:
         """Working again, and as if nothing had been written yet: no defect, empty archives and error logs."""
@@ -239,6 +246,8 @@ def _create_resources(world: World, running: int) -> None:
 
 def _athena_on_the_local_engine(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """GetQueryResults answers what the query finds in the app archive's objects, read through the Glue tables."""
+    from moto.athena.models import AthenaBackend, QueryResults
+
     tables = [glue_table_input(r) for r in world.ev.of_type("aws:glue/catalogTable:CatalogTable")]
 
     def results(backend: AthenaBackend, exec_id: str) -> QueryResults:
@@ -258,10 +267,14 @@ def _athena_on_the_local_engine(world: World, monkeypatch: pytest.MonkeyPatch) -
 
 
 def fail_athena_queries(monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.athena.models import Execution
+
     monkeypatch.setattr(Execution, "status", property(lambda self: "FAILED"), raising=False)
 
 
 def _stops_reach_eventbridge(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.ecs.models import EC2ContainerServiceBackend
+
     original = EC2ContainerServiceBackend.stop_task
 
     def stop_task(backend: EC2ContainerServiceBackend, cluster_str: str, task_str: str, reason: str) -> Any:
@@ -280,6 +293,8 @@ def deployed(ev: Evaluation, monkeypatch: pytest.MonkeyPatch, running: int = 1) 
     monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
     monkeypatch.setenv("MOTO_ECS_SERVICE_RUNNING", str(running))
     monkeypatch.setenv("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")  # the subnet needs no AMI; loading them takes 0.5 s
+    from moto import mock_aws
+
     with mock_aws():
         world = World(ev, json.loads(json.dumps(ev.outputs)))
         server = _serve(world)
