@@ -89,23 +89,50 @@ def _any_of(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{translate(p)})" for p in patterns), re.IGNORECASE if ignore_case else 0)
 
 
-def _statement_matches(statement: Mapping[str, Any], request: Request) -> bool:
-    actions = tuple(_as_list(statement.get("Action", [])))
-    if not _any_of(actions, True).match(request.action):
-        return False
-    if not _any_of(tuple(_as_list(statement.get("Resource", []))), False).match(request.resource):
-        return False
-    for operator, keys in statement.get("Condition", {}).items():
-        for key, wanted in keys.items():
-            if not _condition_holds(operator, key, _as_list(wanted), request.context):
-                return False
-    return True
+@dataclass(frozen=True)
+class _Statement:
+    """A statement made ready to match: its actions and resources as one pattern each."""
+
+    effect: str
+    actions: re.Pattern[str]
+    resources: re.Pattern[str]
+    conditions: tuple[tuple[str, str, tuple[Any, ...]], ...]  # (operator, key, values)
+
+    @classmethod
+    def of(cls, statement: Mapping[str, Any]) -> _Statement:
+        conditions = tuple(
+            (operator, key, tuple(_as_list(wanted)))
+            for operator, keys in statement.get("Condition", {}).items()
+            for key, wanted in keys.items()
+        )
+        return cls(
+            statement["Effect"],
+            _any_of(tuple(_as_list(statement.get("Action", []))), True),
+            _any_of(tuple(_as_list(statement.get("Resource", []))), False),
+            conditions,
+        )
+
+    def matches(self, request: Request) -> bool:
+        return (
+            self.actions.match(request.action) is not None
+            and self.resources.match(request.resource) is not None
+            and all(_condition_holds(op, key, wanted, request.context) for op, key, wanted in self.conditions)
+        )
+
+
+def evaluator(policies: Iterable[Mapping[str, Any]]) -> Callable[[Request], str]:
+    """`decide` for these policies, with their statements prepared once (for many requests)."""
+    statements = [_Statement.of(s) for policy in policies for s in _as_list(policy["Statement"])]
+
+    def decide_request(request: Request) -> str:
+        matching = [s.effect for s in statements if s.matches(request)]
+        if "Deny" in matching:
+            return DENY
+        return ALLOW if "Allow" in matching else IMPLICIT_DENY
+
+    return decide_request
 
 
 def decide(policies: Iterable[Mapping[str, Any]], request: Request) -> str:
     """ALLOW, DENY (an explicit Deny matched) or IMPLICIT_DENY."""
-    statements = [s for policy in policies for s in _as_list(policy["Statement"])]
-    matching = [s for s in statements if _statement_matches(s, request)]
-    if any(s["Effect"] == "Deny" for s in matching):
-        return DENY
-    return ALLOW if any(s["Effect"] == "Allow" for s in matching) else IMPLICIT_DENY
+    return evaluator(policies)(request)
