@@ -59,8 +59,8 @@ def _set_event_loop() -> None:
 
 
 def _discard_event_loop() -> None:
-    """Cancel what is still pending on the harness's loop, wait for its executor threads, close it; the next
-    evaluation gets a new one."""
+    """Cancel what is still pending on the harness's loop, wait for its executor threads, close it, and set a new
+    one (outputs made outside a program, as some tests make them, need a current loop too)."""
     global _loop
     loop, _loop = _loop, None
     if loop is None:
@@ -71,7 +71,7 @@ def _discard_event_loop() -> None:
     loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     loop.run_until_complete(loop.shutdown_default_executor())
     loop.close()
-    asyncio.set_event_loop(None)
+    _set_event_loop()
 
 
 def root_resource() -> Any:

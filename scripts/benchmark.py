@@ -5,9 +5,9 @@
 - preview: for each stack, the cold preview (a fresh `python -m offline preview` process: imports included)
   against its import floor (a fresh process that only imports every module the preview loads, in the order it
   loads them), each round back to back, the ratio the median of the rounds' ratios. The floor is measured twice:
-  with Python's default garbage collector thresholds, and with the preview's own (offline.collect_less_often,
-  which also makes its imports cheaper); then the warm evaluation (the program evaluated again in an already-warm
-  process);
+  with Python's default garbage collection, and with the preview's own (offline.collect_less_often and
+  skip_the_last_collection, which make the imports and the exit cheaper too); then the warm evaluation (the
+  program evaluated again in an already-warm process);
 - tests: the full test suite as the README runs it, then the unit suite (`-m "not integration"`) and the
   integration tests (`-m integration`) on their own;
 
@@ -114,17 +114,19 @@ def _preview_modules(stack: str) -> list[str]:
     return [name for name in names if name != "__main__"]
 
 
-def _import_floor(modules: list[str], collect_less_often: bool = False) -> Callable[[], object]:
+def _import_floor(modules: list[str], as_the_preview: bool = False) -> Callable[[], object]:
     """A fresh process importing `modules` in order (one that fails to import alone is skipped), nothing else; with
-    Python's default garbage collector thresholds, or with the preview's (offline.collect_less_often)."""
+    Python's default garbage collection, or with the preview's (offline.collect_less_often before the imports,
+    offline.skip_the_last_collection before exiting)."""
     script = (
-        ("from offline import collect_less_often; collect_less_often()\n" if collect_less_often else "")
+        ("from offline import collect_less_often; collect_less_often()\n" if as_the_preview else "")
         + "import importlib, json, sys\n"
         "for name in json.loads(sys.argv[1]):\n"
         "    try:\n"
         "        importlib.import_module(name)\n"
         "    except Exception:\n"
         "        pass\n"
+        + ("from offline import skip_the_last_collection; skip_the_last_collection()\n" if as_the_preview else "")
     )
     return _command(sys.executable, "-c", script, json.dumps(modules))
 
@@ -144,7 +146,7 @@ def preview(runs: int) -> None:
     for stack in ("dev", "prod"):
         cold = _command(python, "-m", "offline", "preview", "--stack", stack)
         modules = _preview_modules(stack)
-        floors = {"default": _import_floor(modules), "preview's": _import_floor(modules, collect_less_often=True)}
+        floors = {"default": _import_floor(modules), "preview's": _import_floor(modules, as_the_preview=True)}
         cold()  # writes the bytecode caches of the project's modules
         previews: list[float] = []
         imports: dict[str, list[float]] = {label: [] for label in floors}
@@ -154,7 +156,7 @@ def preview(runs: int) -> None:
                 imports[label] += _time(floor, 1)
         _report(f"preview --stack {stack} (cold process)", previews)
         for label, samples in imports.items():
-            _report(f"  import floor, {label} GC thresholds", samples)
+            _report(f"  import floor, {label} garbage collection", samples)
             ratios = [preview / floor for preview, floor in zip(previews, samples, strict=True)]
             print(f"  cold preview / that floor: {statistics.median(ratios):.2f}x {_rounded(ratios)}")
         config = load_stack_config(PROJECT_DIR, stack)

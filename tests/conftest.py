@@ -23,10 +23,11 @@ import json
 import os
 import pickle
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from offline import collect_less_often
+from offline import collect_less_often, skip_the_last_collection
 from offline.harness import PROJECT_DIR, Evaluation, evaluate
 from offline.stack_config import StackConfig, config_file_values, load_stack_config
 
@@ -218,3 +219,35 @@ def prod() -> Evaluation:
 @pytest.fixture(scope="session", params=["dev", "prod"])
 def stack(request: pytest.FixtureRequest) -> Evaluation:
     return evaluate_stack(request.param)
+
+
+# Test files that evaluate the same whole-stack configurations, which run on one xdist worker: each of those
+# configurations is then evaluated once per run rather than once on each worker that needs it.
+_EVALUATING_TOGETHER = {
+    "tests/offline/test_deploy_policy.py": "every config variant",
+    "tests/offline/test_adopting.py": "every config variant",
+    "tests/project/test_invariants.py": "every config variant",
+    "tests/offline/test_offline.py": "the examples",
+    "tests/project/test_docs.py": "the examples",
+    "tests/service/test_service_examples.py": "the examples",
+}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadfile` (pyproject.toml), with the files of each _EVALUATING_TOGETHER group as one unit of work."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class SharedEvaluationScheduling(LoadFileScheduling):  # type: ignore[misc]  # xdist ships no type hints
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return _EVALUATING_TOGETHER.get(path, path)
+
+    return SharedEvaluationScheduling(config, log)
+
+
+def pytest_unconfigure() -> None:
+    """Each worker holds its evaluations until it exits."""
+    skip_the_last_collection()

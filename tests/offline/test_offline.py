@@ -10,6 +10,7 @@ import sys
 import threading
 from pathlib import Path
 
+import pulumi
 import pytest
 
 from offline.__main__ import main
@@ -102,6 +103,7 @@ def test_a_failed_program_leaves_nothing_running() -> None:
     with pytest.raises(Exception, match="the program stops here"):
         evaluate_program("fails_midway")
     assert [thread.name for thread in threading.enumerate() if thread.name.startswith("asyncio_")] == []
+    assert pulumi.Output.from_input("still usable outside a program") is not None  # a current loop is set
 
 
 def test_the_program_really_ran_under_the_mocks(dev: Evaluation) -> None:
