@@ -8,10 +8,12 @@ tests/programs/ instead of `__main__.py`. The `cached_cli` fixture makes the off
 in-process) use the same cache.
 
 Speed: the suite runs on two pytest-xdist workers (pyproject.toml), which share their evaluations through files in
-the run's temporary directory. An evaluation allocates hundreds of thousands of small objects, and the cyclic
-garbage collector rescans every long-lived one (the imported SDKs) each time it runs. After the first evaluation
-has imported everything, those objects are frozen out of the collector's view and the young generation is allowed
-to grow larger before a collection (scripts/benchmark.py measures the suite).
+the run's temporary directory; the files that evaluate the same configurations run on one worker
+(_EVALUATING_TOGETHER). An evaluation allocates hundreds of thousands of small objects, and the cyclic garbage
+collector rescans every long-lived one (the imported SDKs) each time it runs. After the first evaluation has
+imported everything, those objects are frozen out of the collector's view and the young generation is allowed to
+grow larger before a collection; at the end everything is frozen, so the last collection at exit has nothing to
+walk (scripts/benchmark.py measures the suite).
 """
 
 from __future__ import annotations
