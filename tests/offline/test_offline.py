@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import itertools
 import json
 import re
@@ -104,6 +105,14 @@ def test_a_failed_program_leaves_nothing_running() -> None:
         evaluate_program("fails_midway")
     assert [thread.name for thread in threading.enumerate() if thread.name.startswith("asyncio_")] == []
     assert pulumi.Output.from_input("still usable outside a program") is not None  # a current loop is set
+
+
+def test_the_stack_trace_the_harness_leaves_empty_is_the_one_the_sdk_sends(dev: Evaluation) -> None:
+    """The harness replaces the SDK's `_get_stack_trace` (offline/pulumi_runtime.py): the SDK must still call a
+    function of that name for each registration, or the replacement would silently do nothing."""
+    source = inspect.getsource(pulumi.runtime.resource)
+    assert source.count("stack_trace = _get_stack_trace()") >= 2  # a resource's and a component's registration
+    assert list(pulumi.runtime.resource._get_stack_trace().frames) == []
 
 
 def test_the_program_really_ran_under_the_mocks(dev: Evaluation) -> None:
