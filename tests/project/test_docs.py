@@ -12,8 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
+from configuration.settings import ConfigError, load_settings
 from offline.__main__ import main
 from offline.harness import PROJECT_DIR, Evaluation
+from offline.mocks import AwsMocks
+from offline.pulumi_runtime import start_mock_runtime
+from offline.stack_config import load_stack_config
 from scripts.doc_sections import CONFIGURATION, DOCUMENTS, OPERATIONS, README, sections
 from tests.conftest import EXAMPLES, evaluate_config, evaluate_example, evaluate_stack
 from tests.support.helpers import inside, service_alarms, task_containers
@@ -280,3 +284,60 @@ def test_verifying_says_what_to_do_when_the_archive_check_fails() -> None:
     verifying = section(OPERATIONS, "## Verify a deploy")
     assert "archiveObjectLockDays: 0" in verifying and "not" in verifying.split("archiveObjectLockDays: 0", 1)[1]
     assert "wait_for_steady_state" in verifying
+
+
+# `pulumi config set [--secret] KEY VALUE [-s STACK]`, in a code block or inline; `<...>` is a placeholder.
+CONFIG_SET = re.compile(r"pulumi config set (--secret )?(\S+) ([^`\n#]*?)\s*(?:-s (\w+))?(?=\s*(?:`|#|&&|\n|$))")
+
+
+def _config_set_commands() -> list[tuple[str, bool, str, str, str | None]]:
+    """(document, secret, key, value, stack) of every `pulumi config set` the docs show."""
+    return [
+        (path.name, bool(m.group(1)), m.group(2), m.group(3), m.group(4))
+        for path in MARKDOWN
+        for m in CONFIG_SET.finditer(path.read_text())
+    ]
+
+
+def _settings_problems(stack: str, secrets: dict[str, str], values: dict[str, str]) -> list[str]:
+    config = load_stack_config(PROJECT_DIR, stack).with_overrides(values, secrets)
+    start_mock_runtime(
+        AwsMocks(config.region, PROJECT_DIR), config.project, config.stack, config.values, config.secret_keys
+    )
+    try:
+        load_settings()
+    except ConfigError as error:
+        return list(error.problems)
+    return []
+
+
+def test_every_config_command_in_the_docs_sets_a_declared_key_to_an_accepted_value() -> None:
+    """Each `pulumi config set` the README and docs/ show names a key Pulumi.yaml declares (the CLI would accept a
+    misspelt one and the program ignore it), and its literal value passes the settings' checks on the stack it
+    names (a command without one: on the stacks its document names, else on both). The commands of one document
+    for one stack are applied together, a `--secret` placeholder standing for the user's value; a secret alone (a
+    key rotation) presumes the rest of its configuration and is checked for its key only."""
+    declared = {
+        key.removeprefix("httpd-firelens:")
+        for key in yaml.safe_load((PROJECT_DIR / "Pulumi.yaml").read_text())["config"]
+    }
+    commands = [c for c in _config_set_commands() if not c[2].startswith("<")]
+    assert {"alertEmail", "domainName", "partnerApiKey", "flowLogs"} <= {key for _, _, key, _, _ in commands}
+    assert [key for _, _, key, _, _ in commands if key not in declared] == []
+    named = {
+        document: {stack for d, _, _, _, stack in commands if d == document and stack} for document, *_ in commands
+    }
+    together: dict[tuple[str, str], tuple[dict[str, str], dict[str, str]]] = {}
+    for document, secret, key, value, stack in commands:
+        for each in [stack] if stack else sorted(named[document] or {"dev", "prod"}):
+            secrets, values = together.setdefault((document, each), ({}, {}))
+            if secret:
+                secrets[key] = "a-value-the-user-supplies"
+            elif "<" not in value and value != "...":
+                values[key] = value
+    checked = [
+        (document, stack, secrets, values) for (document, stack), (secrets, values) in together.items() if values
+    ]
+    assert len(checked) >= 4
+    for document, stack, secrets, values in sorted(checked):
+        assert _settings_problems(stack, secrets, values) == [], (document, stack, values)
