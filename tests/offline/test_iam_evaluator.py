@@ -101,3 +101,8 @@ def test_an_evaluator_decides_as_decide_for_many_requests() -> None:
         Request("s3:PutObject", f"{BUCKET}/a"),
     ):
         assert allowed(request) == decide(policies, request)
+
+
+def test_a_statement_without_actions_or_resources_allows_nothing() -> None:
+    for statement in ({"Effect": "Allow", "Action": [], "Resource": "*"}, {"Effect": "Allow", "Action": "s3:*"}):
+        assert decide([{"Statement": [statement]}], Request("s3:GetObject", f"{BUCKET}/key")) == IMPLICIT_DENY

@@ -85,7 +85,10 @@ def _condition_holds(operator: str, key: str, wanted: Sequence[Any], context: Ma
 
 @functools.cache
 def _any_of(patterns: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
-    """One regex matching what any of the wildcard patterns matches (fnmatch's translation of `*` and `?`)."""
+    """One regex matching what any of the wildcard patterns matches (fnmatch's translation of `*` and `?`); none
+    when there is no pattern (a statement without Action or Resource matches no request)."""
+    if not patterns:
+        return re.compile(r"(?!)")
     return re.compile("|".join(f"(?:{translate(p)})" for p in patterns), re.IGNORECASE if ignore_case else 0)
 
 
