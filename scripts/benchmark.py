@@ -42,7 +42,6 @@ import argparse
 import functools
 import json
 import os
-import re
 import shutil
 import statistics
 import subprocess
@@ -56,6 +55,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_DIR))
 
 from components.service.httpd import ROUTER_CONFIG_FILE  # noqa: E402
+from scripts.doc_sections import newcomer_commands  # noqa: E402
 from tests.support.fluentbit_config import Config, Section, parse_file, render  # noqa: E402
 from tests.support.router_harness import (  # noqa: E402
     BinaryEngine,
@@ -179,10 +179,8 @@ def tests(runs: int) -> None:
 
 
 def readme_setup() -> str:
-    """README step 1 (the first command under "Try it offline") without the preview that ends it."""
-    readme = (PROJECT_DIR / "README.md").read_text()
-    part = readme[readme.index("## Try it offline") :]
-    command = re.findall(r"```sh\n(.*?)```", part, re.S)[0].strip()
+    """README step 1 without the preview that ends it."""
+    command = newcomer_commands()[0]
     steps = command.split(" && ")
     assert steps[-1].startswith(".venv/bin/python -m offline preview"), command
     return " && ".join(steps[:-1])

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -159,6 +160,19 @@ BODIES = {
     "verify-checks": verify_checks,
     "policy-rules": policy_rules,
 }
+
+
+def section(document: str, heading: str) -> str:
+    """The text under a heading (`## Deploy dev`), up to the next heading of the same or a higher level."""
+    level = heading.split(" ", 1)[0]
+    part = (PROJECT_DIR / document).read_text().split(f"\n{heading}\n", 1)[1]
+    return re.split(rf"\n#{{1,{len(level)}}} ", part, maxsplit=1)[0]
+
+
+def newcomer_commands() -> list[str]:
+    """The README's two one-line commands under "Try it offline": step 1 (set up, then preview) and the tests."""
+    part = section(README, "## Try it offline")
+    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", part, re.S)][:2]
 
 
 def sections(document: str) -> dict[str, str]:

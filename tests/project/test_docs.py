@@ -18,7 +18,15 @@ from offline.harness import PROJECT_DIR, Evaluation
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import start_mock_runtime
 from offline.stack_config import load_stack_config
-from scripts.doc_sections import CONFIGURATION, DOCUMENTS, OPERATIONS, README, sections
+from scripts.doc_sections import (
+    CONFIGURATION,
+    DOCUMENTS,
+    OPERATIONS,
+    README,
+    newcomer_commands,
+    section,
+    sections,
+)
 from tests.conftest import EXAMPLES, evaluate_config, evaluate_example, evaluate_stack
 from tests.support.helpers import inside, service_alarms, task_containers
 
@@ -34,19 +42,6 @@ MARKDOWN = sorted([*PROJECT_DIR.glob("*.md"), *(PROJECT_DIR / "docs").glob("*.md
 
 def text_of(document: str) -> str:
     return (PROJECT_DIR / document).read_text()
-
-
-def section(document: str, heading: str) -> str:
-    """The text under a heading (`## Deploy dev`), up to the next heading of the same or a higher level."""
-    level = heading.split(" ", 1)[0]
-    part = text_of(document).split(f"\n{heading}\n", 1)[1]
-    return re.split(rf"\n#{{1,{len(level)}}} ", part, maxsplit=1)[0]
-
-
-def _newcomer_commands() -> list[str]:
-    """The two one-line commands under 'Try it offline'."""
-    part = section(README, "## Try it offline")
-    return [block.strip() for block in re.findall(r"```sh\n(.*?)```", part, re.S)][:2]
 
 
 @pytest.mark.parametrize("document", sorted(DOCUMENTS))
@@ -106,7 +101,7 @@ def test_the_link_check_sees_a_broken_link(tmp_path: Path) -> None:
 
 
 def test_ci_runs_exactly_the_readme_test_command_and_setup() -> None:
-    setup, tests = _newcomer_commands()
+    setup, tests = newcomer_commands()
     assert tests == ".venv/bin/python -m pytest"
     assert CI.rstrip().endswith(tests)
     assert setup.endswith(".venv/bin/python -m offline preview --stack dev")
