@@ -31,18 +31,11 @@ from offline.harness import PROJECT_DIR
 from offline.mocks import AwsMocks
 from offline.pulumi_runtime import resolve, start_mock_runtime
 from offline.stack_config import load_stack_config
+from tests.support.settings import load
 
 CERT = "arn:aws:acm:ap-northeast-1:123456789012:certificate/0f0e0d0c-0b0a-4909-8807-060504030201"
 KMS = "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 DATADOG = "https://aws-kinesis-http-intake.logs.datadoghq.com/v1/input"
-
-
-def load(stack: str = "dev", secrets: dict[str, str] | None = None, **overrides: str) -> Settings:
-    config = load_stack_config(PROJECT_DIR, stack).with_overrides(overrides, secrets)
-    start_mock_runtime(
-        AwsMocks(config.region, PROJECT_DIR), config.project, config.stack, config.values, config.secret_keys
-    )
-    return load_settings()
 
 
 def problems(stack: str = "dev", secrets: dict[str, str] | None = None, **overrides: str) -> list[str]:

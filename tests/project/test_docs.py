@@ -12,12 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from configuration.settings import ConfigError, load_settings
+from configuration.settings import ConfigError
 from offline.__main__ import main
 from offline.harness import PROJECT_DIR, Evaluation
-from offline.mocks import AwsMocks
-from offline.pulumi_runtime import start_mock_runtime
-from offline.stack_config import load_stack_config
 from scripts.doc_sections import (
     CONFIGURATION,
     DOCUMENTS,
@@ -29,6 +26,7 @@ from scripts.doc_sections import (
 )
 from tests.conftest import EXAMPLES, evaluate_config, evaluate_example, evaluate_stack
 from tests.support.helpers import inside, service_alarms, task_containers
+from tests.support.settings import load
 
 SERVICE = "httpd-firelens:service:FirelensService"
 LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup"
@@ -295,12 +293,8 @@ def _config_set_commands() -> list[tuple[str, bool, str, str, str | None]]:
 
 
 def _settings_problems(stack: str, secrets: dict[str, str], values: dict[str, str]) -> list[str]:
-    config = load_stack_config(PROJECT_DIR, stack).with_overrides(values, secrets)
-    start_mock_runtime(
-        AwsMocks(config.region, PROJECT_DIR), config.project, config.stack, config.values, config.secret_keys
-    )
     try:
-        load_settings()
+        load(stack, secrets, **values)
     except ConfigError as error:
         return list(error.problems)
     return []
