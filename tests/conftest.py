@@ -240,6 +240,9 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """`--dist loadfile` (pyproject.toml), with the files of each _EVALUATING_TOGETHER group as one unit of work."""
     if config.getvalue("dist") != "loadfile":
         return None
+    moved = [path for path in _EVALUATING_TOGETHER if not (PROJECT_DIR / path).is_file()]
+    if moved:  # a renamed file would silently run apart from its group again
+        raise pytest.UsageError(f"tests/conftest.py _EVALUATING_TOGETHER names no such file: {', '.join(moved)}")
     from xdist.scheduler import LoadFileScheduling
 
     class SharedEvaluationScheduling(LoadFileScheduling):  # type: ignore[misc]  # xdist ships no type hints
