@@ -73,6 +73,35 @@ def test_resources_match_with_case_and_wildcards_across_segments() -> None:
         # ForAnyValue: one value is enough; false when the key is missing.
         ({"ForAnyValue:StringEquals": {"aws:TagKeys": ["stack"]}}, {"aws:TagKeys": ["owner", "stack"]}, ALLOW),
         ({"ForAnyValue:StringEquals": {"aws:TagKeys": ["stack"]}}, {}, None),
+        # A negated operator matches a value that matches none of the condition's values, per value of a set (IAM
+        # user guide, "Multivalued context key examples": ForAllValues:StringNotLike on "key1*" matches key2:audit
+        # and a request without the key, not key1:legal nor key1:hr with key1:personnel).
+        ({"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}, {"aws:TagKeys": ["key1:legal"]}, None),
+        (
+            {"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}},
+            {"aws:TagKeys": ["key1:hr", "key1:personnel"]},
+            None,
+        ),
+        ({"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}, {"aws:TagKeys": ["key2:audit"]}, ALLOW),
+        ({"ForAllValues:StringNotLike": {"aws:TagKeys": "key1*"}}, {}, ALLOW),
+        ({"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["stack"]}}, {"aws:TagKeys": ["stack", "owner"]}, ALLOW),
+        ({"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["stack"]}}, {"aws:TagKeys": ["stack"]}, None),
+        ({"ForAnyValue:StringNotEquals": {"aws:TagKeys": ["stack"]}}, {}, None),
+        # The values of a negated operator are NORed ("Conditions with multiple context keys or values").
+        (
+            {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "ap-northeast-1"]}},
+            {"aws:RequestedRegion": "ap-northeast-1"},
+            None,
+        ),
+        (
+            {"StringNotEquals": {"aws:RequestedRegion": ["us-east-1", "ap-northeast-1"]}},
+            {"aws:RequestedRegion": "eu-west-1"},
+            ALLOW,
+        ),
+        # IfExists: true without the key, else the operator ("Condition operators", ...IfExists).
+        ({"StringEqualsIfExists": {"aws:ResourceTag/stack": "dev"}}, {}, ALLOW),
+        ({"StringEqualsIfExists": {"aws:ResourceTag/stack": "dev"}}, {"aws:ResourceTag/stack": "prod"}, None),
+        ({"StringEqualsIfExists": {"aws:ResourceTag/stack": "dev"}}, {"aws:ResourceTag/stack": "dev"}, ALLOW),
         # The values of one key are ORed, the keys and operators ANDed.
         (
             {"StringEquals": {"aws:RequestedRegion": ["us-east-1", "ap-northeast-1"]}},

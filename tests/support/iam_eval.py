@@ -12,8 +12,12 @@ of one key are ORed. Matching:
   operators"): StringEquals, StringNotEquals, StringLike (case-sensitive, `*` and `?`), ArnEquals / ArnLike (as
   StringLike on the whole ARN), Bool, Null; with the set prefixes ForAllValues: (true when every value of the
   request's key matches one of the condition's values, also when the key is missing or empty) and ForAnyValue: (at
-  least one value matches). A key missing from the request makes every other operator false ("If the key that you
-  specify in a policy condition is not present in the request context, the values do not match"), except Null.
+  least one value matches); a negated operator (StringNotEquals, ...) matches a value that matches none of the
+  condition's values ("Multivalued context key examples": ForAllValues:StringNotLike matches `key2:audit` and a
+  request without the key, not `key1:legal`); the suffix IfExists (true when the key is missing: "If the key is
+  not present, evaluate the condition element as true"). A key missing from the request makes every other
+  operator false ("If the key that you specify in a policy condition is not present in the request context, the
+  values do not match"), except the negated ones, Null and IfExists.
 A request is (action, resource ARN, context); the context maps condition keys to a string or a list of strings.
 """
 
@@ -67,20 +71,26 @@ def _condition_holds(operator: str, key: str, wanted: Sequence[Any], context: Ma
         present = key in context and context[key] not in (None, [], "")
         return all(str(w).lower() == ("false" if present else "true") for w in wanted)
     qualifier, _, base = operator.rpartition(":")
+    if base.endswith("IfExists"):
+        if key not in context:
+            return True
+        base = base.removesuffix("IfExists")
     negate = base in _NEGATED
     match = _SINGLE[_NEGATED.get(base, base)]
+
+    def value_matches(value: Any) -> bool:
+        """A negated operator matches a value that matches none of the wanted ones."""
+        held = any(match(str(value), str(w)) for w in wanted)
+        return not held if negate else held
+
     if qualifier == "ForAllValues":
-        values = _as_list(context.get(key, []))
-        held = all(any(match(str(v), str(w)) for w in wanted) for v in values)
-    elif qualifier == "ForAnyValue":
-        values = _as_list(context.get(key, []))
-        held = any(match(str(v), str(w)) for v in values for w in wanted)
-    else:
-        if key not in context:
-            return negate  # a missing key matches only the negated operators
-        values = _as_list(context[key])
-        held = any(match(str(v), str(w)) for v in values for w in wanted)
-    return not held if negate else held
+        return all(value_matches(v) for v in _as_list(context.get(key, [])))
+    if qualifier == "ForAnyValue":
+        return any(value_matches(v) for v in _as_list(context.get(key, [])))
+    if key not in context:
+        return negate  # a missing key matches only the negated operators
+    values = _as_list(context[key])
+    return all(value_matches(v) for v in values) if negate else any(value_matches(v) for v in values)
 
 
 @functools.cache
