@@ -28,8 +28,7 @@ from configuration.settings import load_settings
 
 settings = load_settings()
 buckets, services_settings = settings.archive.buckets, settings.service
-default_tags = {"project": settings.project, "stack": settings.stack, "managed-by": "pulumi"}
-tags = aws.ProviderDefaultTagsArgs(tags=default_tags)
+tags = aws.ProviderDefaultTagsArgs(tags=settings.default_tags)
 provider = aws.Provider("aws", region=settings.region, default_tags=tags)
 opts = pulumi.ResourceOptions(provider=provider)
 

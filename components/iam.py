@@ -14,6 +14,15 @@ import pulumi
 
 POLICY_VERSION = "2012-10-17"
 POLICY_NAME_MAX_LENGTH = 128  # CreatePolicy's PolicyName
+# The tags that say whose a resource is: the deploy role of one stack may change only resources that carry its own
+# values of these or none (offline/deploy_policy.py), and a bucket refuses roles that carry another stack's
+# (components/archive/private_bucket.py).
+OWNER_TAG_KEYS = ("project", "stack")
+
+
+def stack_tags(project: str, stack: str) -> dict[str, str]:
+    """The tags the stack's providers put on every resource they create (their default tags)."""
+    return {"project": project, "stack": stack, "managed-by": "pulumi"}
 
 
 def role_boundary_policy_name(project: str, stack: str) -> str:

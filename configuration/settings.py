@@ -27,7 +27,7 @@ from components.edge.rule_matching import RuleOfService, self_answering
 from components.edge.web_firewall import WebFirewallArgs
 from components.events.alerts import AlertsArgs
 from components.events.task_stop_capture import TaskStopCaptureArgs
-from components.iam import role_boundary_policy_name
+from components.iam import role_boundary_policy_name, stack_tags
 from components.network.subnet_sizing import MAX_AZS, vpc_prefix_problem
 from components.network.vpc import NetworkArgs
 from components.problems import Problem
@@ -161,6 +161,11 @@ class Settings:
     def name_prefix(self) -> str:
         """`<project>-<stack>`, the base of the few physical names something outside Pulumi needs."""
         return f"{self.project}-{self.stack}"
+
+    @property
+    def default_tags(self) -> dict[str, str]:
+        """The tags of every resource the stack creates."""
+        return stack_tags(self.project, self.stack)
 
     # The components' arguments, from these settings and what the program has created for them to attach to.
 

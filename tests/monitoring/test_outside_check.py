@@ -34,6 +34,7 @@ import pytest
 
 from components.edge.load_balancer import TLS_POLICY
 from components.events.alerts import Alerts, AlertsArgs
+from components.iam import stack_tags
 from components.monitoring.outside_check import CertificateExpiry, OutsideCheck, OutsideCheckArgs
 from components.problems import Problem
 from offline.aws_formats import ACCOUNT_ID
@@ -67,8 +68,7 @@ def program() -> None:
     """The component wired as `__main__.py` is to wire it in prod: the stack's provider and alert topic, a provider for
     us-east-1 with the same default tags, HTTPS on the domain, the stack's address, the certificate watched."""
     region = pulumi.Config("aws").require("region")
-    default_tags = {"project": pulumi.get_project(), "stack": pulumi.get_stack(), "managed-by": "pulumi"}
-    tags = aws.ProviderDefaultTagsArgs(tags=default_tags)
+    tags = aws.ProviderDefaultTagsArgs(tags=stack_tags(pulumi.get_project(), pulumi.get_stack()))
     provider = aws.Provider("aws", region=region, default_tags=tags)
     us_east_1 = aws.Provider("aws-us-east-1", region=EAST, default_tags=tags)
     opts = pulumi.ResourceOptions(provider=provider)
