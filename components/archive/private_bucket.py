@@ -16,7 +16,10 @@ Creates:
   their lock ends) and aborting multipart uploads left incomplete, which otherwise keep costing storage without
   ever showing up as objects;
 - the bucket policy: the caller's statements (built from the bucket ARN) followed by a Deny of every
-  request made without TLS.
+  request made without TLS and a Deny of every request by a role of another stack of the project (a principal
+  tagged with the project and another stack, as the roles each stack creates are and its deploy role is:
+  docs/ADOPTING.md). S3 evaluates no resource tags in the deploy role's policies unless a bucket has ABAC
+  enabled, which would stop the provider's tagging calls, so the bucket itself keeps the other stacks out.
 S3 rejects concurrent configuration calls on one bucket (OperationAborted), so these are created one after
 another: ownership, public access block, encryption, versioning, object lock, lifecycle, policy.
 Needs: nothing but its args. Exposes the bucket name, its ARN and the bucket policy resource, so that a
@@ -33,7 +36,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.iam import policy_document
+from components.iam import OWNER_TAG_KEYS, policy_document, stack_tags
 from components.problems import Problem, raise_problems
 
 # Statements to put in the bucket policy besides the TLS-only Deny, built from the bucket ARN.
@@ -236,5 +239,31 @@ class PrivateBucket(pulumi.ComponentResource):
             "Resource": [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)],
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
-        statements = [*self._args.policy_statements(bucket_arn), deny_insecure_transport]
+        statements = [
+            *self._args.policy_statements(bucket_arn),
+            deny_insecure_transport,
+            self._deny_other_stacks(bucket_arn),
+        ]
         return pulumi.Output.json_dumps(policy_document(*statements))
+
+    @staticmethod
+    def _deny_other_stacks(bucket_arn: pulumi.Output[str]) -> dict[str, Any]:
+        """Nothing for a principal that carries the project's tag and another stack's: the roles of the project's
+        other stacks ("aws:PrincipalTag/tag-key", IAM user guide, "AWS global condition context keys"; a bucket
+        policy that denies by principal tag: AWS re:Post knowledge center, "iam-tag-based-restriction-policies").
+        A principal without these tags (an administrator, a service delivering logs) is not concerned."""
+        own = stack_tags(pulumi.get_project(), pulumi.get_stack())
+        project_key, stack_key = OWNER_TAG_KEYS
+        project, stack = f"aws:PrincipalTag/{project_key}", f"aws:PrincipalTag/{stack_key}"
+        return {
+            "Sid": "DenyOtherStacksOfTheProject",
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "s3:*",
+            "Resource": [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)],
+            "Condition": {
+                "StringEquals": {project: own[project_key]},
+                "Null": {stack: "false"},
+                "StringNotEquals": {stack: own[stack_key]},
+            },
+        }

@@ -46,6 +46,7 @@ from tests.support.helpers import (
     put_bucket_versioning_request,
     put_object_lock_configuration_request,
 )
+from tests.support.iam_eval import DENY, Request, decide
 from tests.support.iam_lint import as_list, lint_policy, policy_of
 
 REGION = "ap-northeast-1"
@@ -533,10 +534,37 @@ def test_bucket_is_private_owner_enforced_and_tls_only(case: tuple[Evaluation, s
     assert (ownership["bucket"], ownership["rule"]) == (bucket.id, {"objectOwnership": "BucketOwnerEnforced"})
     policy = one(ev, archive, BUCKET_POLICY)
     assert policy.inputs["bucket"] == bucket.id
-    (deny,) = policy_of(policy)["Statement"]
+    deny, other_stacks = policy_of(policy)["Statement"]
     assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "s3:*")
     assert deny["Resource"] == [bucket.state["arn"], f"{bucket.state['arn']}/*"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert other_stacks["Sid"] == "DenyOtherStacksOfTheProject"
+
+
+@pytest.mark.parametrize(
+    ("principal_tags", "denied"),
+    [
+        ({"project": "httpd-firelens", "stack": "prod"}, True),  # prod's deploy role, prod's Firehose role
+        ({"project": "httpd-firelens", "stack": "dev"}, False),  # the stack's own roles
+        ({}, False),  # an administrator, a service delivering logs
+        ({"project": "another-project", "stack": "prod"}, False),
+        ({"project": "httpd-firelens"}, False),  # no stack: not a stack's role
+    ],
+)
+def test_the_roles_of_another_stack_can_do_nothing_on_the_bucket(
+    dev: Evaluation, principal_tags: dict[str, str], denied: bool
+) -> None:
+    """The archives are what one stack's role must not touch in another's: S3 evaluates no resource tags in identity
+    policies unless the bucket has ABAC enabled ("By default, ABAC is disabled for all Amazon S3 general purpose
+    buckets", S3 user guide, "Enabling ABAC in general purpose buckets"), and dev's and prod's buckets share name
+    patterns. So the bucket policy refuses a principal of the project tagged with another stack, whatever it asks."""
+    for archive in ("app-log-archive", "task-stop-archive"):
+        bucket_arn = one(dev, archive, BUCKET).state["arn"]
+        policy = policy_of(one(dev, archive, BUCKET_POLICY))
+        context = {"aws:SecureTransport": "true", **{f"aws:PrincipalTag/{k}": v for k, v in principal_tags.items()}}
+        for action, resource in (("s3:PutBucketPolicy", bucket_arn), ("s3:DeleteObject", f"{bucket_arn}/x.gz")):
+            verdict = decide([policy], Request(action, resource, context))
+            assert (verdict == DENY) is denied, (archive, action, principal_tags)
 
 
 def upstream(ev: Evaluation, resource: RecordedResource) -> set[str]:

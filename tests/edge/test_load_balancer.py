@@ -314,7 +314,7 @@ def _pascal(wire_name: str) -> str:
 
 def test_bucket_policy_lets_only_the_regional_elb_account_write_this_accounts_logs(stack: Evaluation) -> None:
     bucket = one(stack, BUCKET)
-    allow, _ = bucket_policy(stack)["Statement"]
+    allow, _, _ = bucket_policy(stack)["Statement"]
     assert allow["Effect"] == "Allow"
     assert allow["Principal"] == {"AWS": f"arn:aws:iam::{ELB_ACCOUNT_IDS[REGION]}:root"}
     assert allow["Action"] == "s3:PutObject"
@@ -324,7 +324,7 @@ def test_bucket_policy_lets_only_the_regional_elb_account_write_this_accounts_lo
 
 def test_bucket_policy_denies_requests_without_tls(stack: Evaluation) -> None:
     bucket_arn = one(stack, BUCKET).state["arn"]
-    _, deny = bucket_policy(stack)["Statement"]
+    _, deny, _ = bucket_policy(stack)["Statement"]
     assert (deny["Effect"], deny["Principal"], deny["Action"]) == ("Deny", "*", "s3:*")
     assert deny["Resource"] == [bucket_arn, f"{bucket_arn}/*"]
     assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
