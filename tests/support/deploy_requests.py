@@ -1,5 +1,5 @@
 """The requests AWS authorizes when the provider acts on a recorded resource: its ARNs in an example account, the
-ARNs an action's resource types fit, and the request context (region, permissions boundary, record names)."""
+ARNs an action's resource types fit, and the request context (region, tags, permissions boundary, record names)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,13 @@ import json
 import re
 from typing import Any
 
+from components.iam import stack_tags
 from offline.aws_formats import ACCOUNT_ID
 from offline.deploy_policy import (
+    REQUEST_TAG,
+    RESOURCE_TAG,
     arn_format,
+    condition_keys,
     fill,
     privilege,
 )
@@ -54,10 +58,33 @@ def request_arns(action: str, arns: list[str], region: str) -> list[str]:
     return fitting
 
 
+def resource_tags(resource: RecordedResource, ev: Evaluation) -> dict[str, str]:
+    """The tags AWS holds for a resource of the evaluated stack: its provider's default tags and its own."""
+    own = resource.plain_inputs().get("tags")
+    return {**stack_tags(ev.config.project, ev.config.stack), **(own if isinstance(own, dict) else {})}
+
+
+def tag_context(action: str, resource: RecordedResource, ev: Evaluation) -> dict[str, Any]:
+    """The tag keys AWS puts in the request context: the resource's tags (`aws:ResourceTag/<key>`) where the
+    reference lists the key for the action or its resource types, except for S3, which evaluates them only on
+    buckets with ABAC enabled ("By default, ABAC is disabled for all Amazon S3 general purpose buckets", S3 user
+    guide, "Enabling ABAC in general purpose buckets"); the tags a call gives (`aws:RequestTag/<key>`,
+    `aws:TagKeys`) where the action takes tags."""
+    tags = resource_tags(resource, ev)
+    action_keys, resource_keys = condition_keys(action)
+    values: dict[str, Any] = {}
+    if RESOURCE_TAG in resource_keys and not action.startswith("s3:"):
+        values |= {f"aws:ResourceTag/{key}": value for key, value in tags.items()}
+    if REQUEST_TAG in action_keys:
+        values |= {f"aws:RequestTag/{key}": value for key, value in tags.items()}
+        values["aws:TagKeys"] = sorted(tags)
+    return values
+
+
 def context(action: str, resource: RecordedResource, ev: Evaluation) -> dict[str, Any]:
-    """The request context AWS evaluates the call with: the resource's region; for a role or a role's policy the role's
-    permissions boundary; for a record change its type and name."""
-    values: dict[str, Any] = {"aws:RequestedRegion": resource_region(resource, ev)}
+    """The request context AWS evaluates the call with: the resource's region and tags; for a role or a role's policy
+    the role's permissions boundary; for a record change its type and name."""
+    values: dict[str, Any] = {"aws:RequestedRegion": resource_region(resource, ev), **tag_context(action, resource, ev)}
     roles = [resource] if resource.type == "aws:iam/role:Role" else []
     roles += [r for r in ev.of_type("aws:iam/role:Role") if r.state["name"] == resource.inputs.get("role")]
     for role in roles:
