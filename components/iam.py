@@ -14,15 +14,24 @@ import pulumi
 
 POLICY_VERSION = "2012-10-17"
 POLICY_NAME_MAX_LENGTH = 128  # CreatePolicy's PolicyName
-# The tags that say whose a resource is: the deploy role of one stack may change only resources that carry its own
-# values of these or none (offline/deploy_policy.py), and a bucket refuses roles that carry another stack's
-# (components/archive/private_bucket.py).
-OWNER_TAG_KEYS = ("project", "stack")
+# The tags that say which stack of which project a resource or a role belongs to.
+PROJECT_TAG_KEY, STACK_TAG_KEY = "project", "stack"
 
 
 def stack_tags(project: str, stack: str) -> dict[str, str]:
     """The tags the stack's providers put on every resource they create (their default tags)."""
-    return {"project": project, "stack": stack, "managed-by": "pulumi"}
+    return {PROJECT_TAG_KEY: project, STACK_TAG_KEY: stack, "managed-by": "pulumi"}
+
+
+def another_stacks(tags: str, project: str, stack: str) -> dict[str, dict[str, str]]:
+    """A condition that holds when the tags a request names (`aws:<tags>/<key>`: PrincipalTag, ResourceTag or
+    RequestTag) are those of another stack of the project: the project's tag, and a stack tag with another value.
+    Something untagged, or another project's, does not meet it: the stack key must be there (`Null: false`), for
+    StringNotEquals alone holds without it ("If the policy condition requires that the key is not matched ... and
+    the right key is not present, the condition is true", IAM user guide, "Condition operators"). So a Deny on it
+    (the deploy role's, every bucket's) can only refuse the project's other stacks, never a shared resource."""
+    project_key, stack_key = f"aws:{tags}/{PROJECT_TAG_KEY}", f"aws:{tags}/{STACK_TAG_KEY}"
+    return {"StringEquals": {project_key: project}, "Null": {stack_key: "false"}, "StringNotEquals": {stack_key: stack}}
 
 
 def role_boundary_policy_name(project: str, stack: str) -> str:

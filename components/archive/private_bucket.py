@@ -36,7 +36,7 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from components.iam import OWNER_TAG_KEYS, policy_document, stack_tags
+from components.iam import another_stacks, policy_document
 from components.problems import Problem, raise_problems
 
 # Statements to put in the bucket policy besides the TLS-only Deny, built from the bucket ARN.
@@ -252,18 +252,11 @@ class PrivateBucket(pulumi.ComponentResource):
         other stacks ("aws:PrincipalTag/tag-key", IAM user guide, "AWS global condition context keys"; a bucket
         policy that denies by principal tag: AWS re:Post knowledge center, "iam-tag-based-restriction-policies").
         A principal without these tags (an administrator, a service delivering logs) is not concerned."""
-        own = stack_tags(pulumi.get_project(), pulumi.get_stack())
-        project_key, stack_key = OWNER_TAG_KEYS
-        project, stack = f"aws:PrincipalTag/{project_key}", f"aws:PrincipalTag/{stack_key}"
         return {
             "Sid": "DenyOtherStacksOfTheProject",
             "Effect": "Deny",
             "Principal": "*",
             "Action": "s3:*",
             "Resource": [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)],
-            "Condition": {
-                "StringEquals": {project: own[project_key]},
-                "Null": {stack: "false"},
-                "StringNotEquals": {stack: own[stack_key]},
-            },
+            "Condition": another_stacks("PrincipalTag", pulumi.get_project(), pulumi.get_stack()),
         }

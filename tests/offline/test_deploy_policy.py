@@ -39,7 +39,7 @@ from tests.conftest import (
     evaluate_stack,
 )
 from tests.support.deploy_requests import ACCOUNT, concrete_arns, context, request_arns, resource_region
-from tests.support.iam_eval import ALLOW, Request, decide, evaluator
+from tests.support.iam_eval import ALLOW, DENY, Request, decide, evaluator
 from tests.support.iam_lint import as_list
 
 # Every documented configuration: the stacks as committed (prod: HTTPS by domain, WAF, flow logs, Object Lock), every
@@ -248,6 +248,24 @@ def test_a_stacks_deploy_role_gives_no_resource_another_stacks_tags(dev: Evaluat
                 assert allowed(Request(action, arn, request_context)) != ALLOW, (action, arn)
                 refused += 1
     assert refused > 50
+
+
+@pytest.mark.parametrize(
+    ("tags", "verdict"),
+    [
+        ({}, ALLOW),  # untagged, or a service that puts no resource tags in the request
+        ({"project": "httpd-firelens", "stack": "dev"}, ALLOW),  # the stack's own
+        ({"project": "platform", "stack": "shared"}, ALLOW),  # another team's convention: not the Denies' business
+        ({"project": "httpd-firelens", "stack": "prod"}, DENY),
+        ({"project": "httpd-firelens", "stack": "Dev"}, DENY),  # tag values are case-sensitive (StringNotEquals)
+    ],
+)
+def test_the_denies_refuse_only_the_projects_other_stacks(dev: Evaluation, tags: dict[str, str], verdict: str) -> None:
+    (vpc,) = dev.of_type("aws:ec2/vpc:Vpc")
+    arn = str(vpc.state["arn"]).replace(ACCOUNT_ID, ACCOUNT)
+    resource_tags = {f"aws:ResourceTag/{key}": value for key, value in tags.items()}
+    request = Request("ec2:DeleteVpc", arn, {"aws:RequestedRegion": dev.config.region, **resource_tags})
+    assert decide(deploy_policies(dev, ACCOUNT).values(), request) == verdict
 
 
 def test_creates_give_only_the_programs_tag_keys(dev: Evaluation) -> None:
