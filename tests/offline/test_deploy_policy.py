@@ -27,7 +27,7 @@ from offline.deploy_policy import (
     preview_policies,
     privilege,
 )
-from offline.harness import Evaluation, RecordedResource
+from offline.harness import PROJECT_DIR, Evaluation, RecordedResource
 from offline.provider_calls import INVOKE_ACTIONS, PROVIDER_CALLS
 from tests.conftest import (
     ALL_OPTION_SECRETS,
@@ -233,6 +233,14 @@ def test_a_stacks_deploy_role_changes_nothing_of_another_stack(mine: str, theirs
     assert changes == UNTAGGED_CHANGES
     for action in UNTAGGED_CHANGES:
         assert RESOURCE_TAG not in condition_keys(action)[1], action
+
+
+def test_adopting_names_what_tags_cannot_separate() -> None:
+    """docs/ADOPTING.md tells a team sharing one account for dev and prod exactly which changes stay open."""
+    text = (PROJECT_DIR / "docs" / "ADOPTING.md").read_text()
+    paragraph = text[text.index("What tags cannot separate:") :].split("\n\n", 1)[0]
+    named = set(re.findall(r"`(\w+:\w+)`", paragraph.split(". ", 1)[0]))
+    assert named == UNTAGGED_CHANGES
 
 
 def test_a_stacks_deploy_role_gives_no_resource_another_stacks_tags(dev: Evaluation) -> None:
