@@ -12,8 +12,9 @@ its tags read back (internal/provider/sdkv2/tags_interceptor.go). Action names a
 Reference's (a test checks each exists there); the actions an action depends on there (e.g. ec2:CreateTags for a
 create with tag specifications) are added by the generator. The files were read at the newest versions the
 stored copy of the provider holds (2024 to 2026); which upstream version pulumi-aws 7.51.1 pins could not be read
-here (its repository is too large to fetch), so a real deploy remains the final check: `ops verify` and the
-deploy's own AccessDenied name any action missing.
+here (its repository is too large to fetch). It is v6.66.0 or later: its SDK has aws:msk/channel:Channel, whose
+upstream resource v6.66.0 added (tests/offline/test_deploy_policy.py). So a real deploy remains the final check:
+`ops verify` and the deploy's own AccessDenied name any action missing.
 """
 
 from __future__ import annotations

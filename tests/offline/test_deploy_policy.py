@@ -101,6 +101,16 @@ def test_every_action_of_the_table_is_in_the_service_authorization_reference() -
     assert missing == []
 
 
+def test_the_bundled_provider_is_at_least_v6_66() -> None:
+    """The provider pulumi-aws bundles, whose files the table was read from, is terraform-provider-aws v6.66.0 or
+    later: "6.66.0 (September 21, 2026) ... New Resource: aws_msk_channel (#49266)" (the upstream release notes, as
+    newreleases.io mirrors them), and the installed SDK has that resource. (Which version exactly is in pulumi-aws's
+    provider/go.mod at its tag, too large a repository to fetch here.)"""
+    import pulumi_aws.msk as msk
+
+    assert hasattr(msk, "Channel")
+
+
 def test_every_entry_cites_its_source() -> None:
     for entry in PROVIDER_CALLS.values():
         assert re.fullmatch(r"internal/service/\w+/\w+\.go", entry.source) or entry.source.startswith("https://"), (
