@@ -340,10 +340,13 @@ class OwnerTags:
             keys |= set(tags) if isinstance(tags, Mapping) else set()
         return cls(config.project, config.stack, tuple(sorted(keys)))
 
+    def deny_other_stacks_resources(self) -> dict[str, Any]:
+        return _deny("DenyOtherStacksResources", "*", another_stacks("ResourceTag", self.project, self.stack))
+
     def denies(self, granted: Iterable[str]) -> list[dict[str, Any]]:
         """The Deny statements, for a role granted these actions."""
         found = [
-            _deny("DenyOtherStacksResources", "*", another_stacks("ResourceTag", self.project, self.stack)),
+            self.deny_other_stacks_resources(),
             _deny("DenyTaggingForOtherStacks", "*", another_stacks("RequestTag", self.project, self.stack)),
         ]
         creates = sorted({action for action in granted if _creates_with_tags(action)})
@@ -580,8 +583,10 @@ def deploy_policies(evaluation: Evaluation, account: str) -> dict[str, dict[str,
 
 def boundary_policy(evaluation: Evaluation, account: str) -> dict[str, Any]:
     """The permissions boundary of the stack's roles: every action of their own policies on the resources those
-    policies name (their conditions stay in the role policies). A role the deploy role creates or changes can do no
-    more than this, whatever policy it is given; an administrator creates it, the deploy role cannot change it."""
+    policies name (their conditions stay in the role policies), and nothing on another stack's resources (the ARN
+    patterns are alike: without it, a role policy the deploy role writes could reach them, e.g. a task writing into
+    another stack's delivery stream). A role the deploy role creates or changes can do no more than this, whatever
+    policy it is given; an administrator creates it, the deploy role cannot change it."""
     arns = ArnPatterns(evaluation, account)
     found: dict[tuple[str, ...], set[str]] = defaultdict(set)
     for role_policy in evaluation.of_type(ROLE_POLICY):
@@ -593,7 +598,7 @@ def boundary_policy(evaluation: Evaluation, account: str) -> dict[str, Any]:
         {"Sid": f"StackRoles{number}", "Effect": "Allow", "Action": list(actions), "Resource": sorted(resources)}
         for number, (actions, resources) in enumerate(sorted(found.items()), start=1)
     ]
-    return _document(body)
+    return _document([OwnerTags.of(evaluation).deny_other_stacks_resources(), *body])
 
 
 def preview_policies(evaluation: Evaluation, account: str) -> dict[str, dict[str, Any]]:

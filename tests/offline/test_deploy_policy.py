@@ -390,6 +390,7 @@ def test_the_boundary_allows_everything_the_roles_policies_grant(
     policy, on every resource it names (in the account), is within the boundary; anything else is not."""
     ev, _ = variant
     boundary = boundary_policy(ev, ACCOUNT)
+    own = {f"aws:ResourceTag/{key}": value for key, value in stack_tags(ev.config.project, ev.config.stack).items()}
     checked = 0
     for role_policy in ev.of_type("aws:iam/rolePolicy:RolePolicy"):
         for statement in json.loads(role_policy.plain_inputs()["policy"])["Statement"]:
@@ -397,10 +398,31 @@ def test_the_boundary_allows_everything_the_roles_policies_grant(
                 for resource in as_list(statement["Resource"]):
                     checked += 1
                     arn = str(resource).replace(ACCOUNT_ID, ACCOUNT)
-                    assert decide([boundary], Request(action, arn)) == ALLOW, (action, arn)
+                    assert decide([boundary], Request(action, arn, own)) == ALLOW, (action, arn)
     assert checked > 10
     assert decide([boundary], Request("iam:PutRolePolicy", "*")) != ALLOW
     assert decide([boundary], Request("s3:GetObject", "arn:aws:s3:::someone-elses-bucket/key")) != ALLOW
+
+
+@pytest.mark.parametrize(("mine", "theirs"), [("dev", "prod"), ("prod", "dev")])
+def test_the_boundary_keeps_the_stacks_roles_off_another_stacks_resources(mine: str, theirs: str) -> None:
+    """The boundary's patterns fit the other stack's resources too; its Deny refuses every action of the other
+    stack's role policies on their resources, wherever AWS evaluates the resource's tags (the reference lists
+    aws:ResourceTag for the action or its resource types; S3 buckets: their own policy, tests/archive)."""
+    boundary = boundary_policy(evaluation(mine), ACCOUNT)
+    other = evaluation(theirs)
+    tags = {f"aws:ResourceTag/{key}": value for key, value in stack_tags(other.config.project, theirs).items()}
+    refused = 0
+    for role_policy in other.of_type("aws:iam/rolePolicy:RolePolicy"):
+        for statement in json.loads(role_policy.plain_inputs()["policy"])["Statement"]:
+            for action in as_list(statement["Action"]):
+                if RESOURCE_TAG not in condition_keys(action)[1] or action.startswith("s3:"):
+                    continue
+                for resource in as_list(statement["Resource"]):
+                    arn = str(resource).replace(ACCOUNT_ID, ACCOUNT)
+                    assert decide([boundary], Request(action, arn, tags)) != ALLOW, (action, arn)
+                    refused += 1
+    assert refused > 10
 
 
 def test_no_role_may_bypass_the_archives_object_lock(variant: tuple[Evaluation, dict[str, dict[str, Any]]]) -> None:
