@@ -145,7 +145,9 @@ outputs: dict[str, pulumi.Input[str] | None] = {
 for name, value in outputs.items():
     if value is not None:
         pulumi.export(name, value)
-# What `python -m ops verify` checks after a deploy (and what an operator looks up): each service, each archive.
+# What `python -m ops verify` checks after a deploy (and what an operator looks up): each service, each archive, the
+# tags that mark the stack's resources and its deploy role.
+pulumi.export("stackTags", settings.default_tags)
 pulumi.export("services", {name: s.outputs(load_balancer.url) for name, s in services.items()})
 pulumi.export(
     "archives",

@@ -1,4 +1,5 @@
-"""The ops command line: `python -m ops verify (--stack NAME | --outputs FILE) [--timeout SECONDS] [--stop-task]`.
+"""The ops command line: `python -m ops verify (--stack NAME | --outputs FILE) [--timeout SECONDS] [--stop-task]
+[--deploy-role]`.
 
 Exit 0 when every check passed (or did not apply), 1 when one failed (each named, with its next step), 2 when
 nothing could be checked: the outputs cannot be read or lack what verify needs, no AWS credentials, AWS out of
@@ -40,6 +41,11 @@ def parser() -> argparse.ArgumentParser:
         help=f"seconds any one thing may take (default: the archives' buffer interval + {TIMEOUT_MARGIN_SECONDS})",
     )
     check.add_argument("--stop-task", action="store_true", help="also stop one task and follow its STOPPED event")
+    check.add_argument(
+        "--deploy-role",
+        action="store_true",
+        help="the credentials are the stack's deploy role: check that it carries the stack's project and stack tags",
+    )
     return top
 
 
@@ -57,7 +63,16 @@ def main(argv: Sequence[str] | None = None, aws: type[Aws] = Aws) -> int:
     marker = f"ops-verify-{uuid.uuid4().hex}"
     timeout = args.timeout or default_timeout(outputs)
     print(f"ops verify: {outputs.service_url} in {outputs.region} as {identity}; marker {marker}; timeout {timeout} s")
-    run = Run(outputs, clients, marker, timeout, stop_task=args.stop_task, say=lambda line: print(line, flush=True))
+    run = Run(
+        outputs,
+        clients,
+        marker,
+        timeout,
+        stop_task=args.stop_task,
+        caller=identity,
+        deploy_role=args.deploy_role,
+        say=lambda line: print(line, flush=True),
+    )
     results = verify(run)
     report(results)
     return 0 if passed(results) else 1

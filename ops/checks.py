@@ -10,6 +10,7 @@ What each relies on, with its source, is in tests/ops/test_ops_verify.py.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.parse
@@ -20,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from components.archive.layout import TIME_PARTITIONS, time_partitions, time_path
+from components.iam import PROJECT_TAG_KEY, STACK_TAG_KEY
 from ops.archive import ArchivedRecord, ArchiveReader
 from ops.aws import Aws
 from ops.outputs import APP_LOGS, TASK_STOPS, WAF_LOGS, ArchiveOutputs, ServiceOutputs, StackOutputs
@@ -53,6 +55,8 @@ class Run:
     marker: str
     timeout: float  # seconds any one thing may take to arrive
     stop_task: bool = False
+    caller: str = ""  # the ARN the credentials are (sts:GetCallerIdentity)
+    deploy_role: bool = False  # the credentials are the stack's deploy role
     poll_seconds: float = 10.0
     say: Callable[[str], None] = print
     started_at: datetime = field(default_factory=lambda: datetime.now(UTC))
@@ -340,6 +344,34 @@ def check_stop_task(run: Run) -> Outcome:
     return Outcome(PASS, f"the STOPPED event of {task_arn} is in both", where)
 
 
+# --- 8. the deploy role's tags ----------------------------------------------------------------------------------
+
+# An assumed role's session ARN names the role without its path (IAM identifiers, "Unique identifiers"): what
+# ListRoleTags takes.
+ASSUMED_ROLE = re.compile(r"arn:aws[\w-]*:sts::\d{12}:assumed-role/(?P<role>[\w+=,.@-]+)/[^/]+")
+
+
+def check_deploy_role(run: Run) -> Outcome:
+    if not run.deploy_role:
+        return Outcome(SKIP, "not asked (--deploy-role)")
+    role = ASSUMED_ROLE.fullmatch(run.caller)
+    if role is None:
+        return Outcome(FAIL, f"the credentials are {run.caller}, not a role")
+    name = role["role"]
+    pages = run.aws.client("iam").get_paginator("list_role_tags").paginate(RoleName=name)
+    tags = {tag["Key"]: tag["Value"] for page in pages for tag in page["Tags"]}
+    wanted = {key: run.outputs.stack_tags[key] for key in (PROJECT_TAG_KEY, STACK_TAG_KEY)}
+    found = {key: tags[key] for key in wanted if key in tags}
+    if found != wanted:
+        carries = ", ".join(f"{key}={value}" for key, value in found.items()) or f"neither {' nor '.join(wanted)}"
+        return Outcome(FAIL, f"{name} carries {carries}, not {_tags(wanted)}", f"role {name}")
+    return Outcome(PASS, f"{name} carries {_tags(wanted)}", f"role {name}")
+
+
+def _tags(tags: dict[str, str]) -> str:
+    return ", ".join(f"{key}={value}" for key, value in tags.items())
+
+
 # --- 5. delivery errors ----------------------------------------------------------------------------------------
 
 
@@ -436,6 +468,15 @@ CHECKS: tuple[Check, ...] = (
         "the task-stop rule's dead-letter queue (taskStopDeadLetterQueueUrl) and its ERROR_CODE attribute; the "
         "stop archive's delivery error log group",
         check_stop_task,
+    ),
+    Check(
+        "deploy-role",
+        "with --deploy-role (the deploy workflow): the credentials are a role tagged with the stack's project and "
+        "stack, the tags by which the buckets of the project's other stacks refuse it (docs/ADOPTING.md, \"dev and "
+        'prod in one account")',
+        "tag the role with the stack's tags (the stackTags output): `aws iam tag-role --role-name <role> --tags "
+        "Key=project,Value=<project> Key=stack,Value=<stack>`",
+        check_deploy_role,
     ),
     Check(
         "delivery-errors",

@@ -63,6 +63,7 @@ class StackOutputs:
     task_stop_log_group: str
     athena_workgroup: str
     athena_database: str
+    stack_tags: Mapping[str, str]  # the tags of every resource of the stack (and of its deploy role)
 
     def probed_service(self) -> ServiceOutputs | None:
         """The service a request for its own health check path at `service_url` reaches (its health check answers
@@ -144,6 +145,7 @@ def from_json(document: Any) -> StackOutputs:
         task_stop_log_group=str(_field(document, "taskStopLogGroup", "")),
         athena_workgroup=str(_field(document, "athenaWorkgroup", "")),
         athena_database=str(_field(document, "athenaDatabase", "")),
+        stack_tags={str(key): str(value) for key, value in _mapping(document, "stackTags").items()},
     )
 
 

@@ -47,7 +47,16 @@ from ops.checks import (
 )
 from ops.outputs import from_json
 from ops.verify import passed
-from tests.support.ops_world import Defect, World, deployed, fail_athena_queries, run_checks, statuses
+from tests.support.ops_world import (
+    TRUST,
+    Defect,
+    World,
+    as_role,
+    deployed,
+    fail_athena_queries,
+    run_checks,
+    statuses,
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,6 +87,7 @@ def test_a_healthy_dev_stack_passes_every_check_that_applies(world: World) -> No
         "athena": PASS,
         "waf": SKIP,  # dev has no WAF
         "stop-task": SKIP,  # not asked
+        "deploy-role": SKIP,  # not asked
         "delivery-errors": PASS,
     }
     assert passed(list(results.values()))
@@ -194,6 +204,38 @@ def test_the_marker_goes_in_the_query_string_of_the_health_check_path() -> None:
     assert marker_url("http://alb", "/health?x=1", marker) == f"http://alb/health?x=1&ops-verify={marker}"
 
 
+@pytest.mark.parametrize(
+    ("tags", "status", "says"),
+    [
+        ({"project": "httpd-firelens", "stack": "dev"}, PASS, "carries project=httpd-firelens, stack=dev"),
+        ({"project": "httpd-firelens", "stack": "prod"}, FAIL, "carries project=httpd-firelens, stack=prod, not"),
+        ({"project": "httpd-firelens"}, FAIL, "carries project=httpd-firelens, not project=httpd-firelens, stack=dev"),
+        ({}, FAIL, "carries neither project nor stack"),
+    ],
+)
+def test_the_deploy_role_must_carry_the_stacks_tags(world: World, tags: dict[str, str], status: str, says: str) -> None:
+    """The buckets of the project's other stacks refuse the deploy role by its tags (components/archive/
+    private_bucket.py): an untagged deploy role is not refused, so the deploy workflow's verify says so loudly."""
+    role = f"deploy-role-{len(tags)}-{tags.get('stack', 'none')}"
+    world.client("iam").create_role(
+        RoleName=role, AssumeRolePolicyDocument=TRUST, Tags=[{"Key": k, "Value": v} for k, v in tags.items()]
+    )
+    try:
+        outcome = run_checks(world, caller=as_role(role))["deploy-role"].outcome
+    finally:
+        world.client("iam").delete_role(RoleName=role)
+    assert (outcome.status, outcome.where) == (status, f"role {role}")
+    assert says in outcome.detail
+
+
+def test_credentials_that_are_not_a_role_fail_the_deploy_role_check(world: World) -> None:
+    outcome = run_checks(world, caller="arn:aws:iam::123456789012:user/alice")["deploy-role"].outcome
+    assert (outcome.status, outcome.detail) == (
+        FAIL,
+        "the credentials are arn:aws:iam::123456789012:user/alice, not a role",
+    )
+
+
 def test_the_default_timeout_is_the_longest_buffer_interval_plus_a_margin(dev: Evaluation) -> None:
     outputs = from_json(dev.outputs)
     longest = max(a.buffer_interval_seconds for a in outputs.archives.values())
@@ -208,6 +250,7 @@ def test_every_check_says_what_it_proves_and_what_to_do() -> None:
         "athena",
         "waf",
         "stop-task",
+        "deploy-role",
         "delivery-errors",
     ]
     assert all(check.proves and check.next_step for check in CHECKS)

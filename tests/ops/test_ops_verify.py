@@ -18,7 +18,7 @@ from ops.checks import FAIL, PASS
 from ops.outputs import OutputsError, ServiceOutputs, StackOutputs, from_json, from_stack
 from tests.support.helpers import statements
 from tests.support.iam_lint import covers
-from tests.support.ops_world import Call, deployed, recording_session, run_checks, statuses
+from tests.support.ops_world import Call, as_role, deploy_role, deployed, recording_session, run_checks, statuses
 
 
 def test_a_healthy_prod_stack_passes_with_the_waf_and_a_task_stop_and_the_deploy_role_may_do_it_all(
@@ -27,17 +27,24 @@ def test_a_healthy_prod_stack_passes_with_the_waf_and_a_task_stop_and_the_deploy
     """Every check passes on prod (the WAF's log archive included) with --stop-task; and every call verify made is
     one docs/deploy-role-policies/verify.json allows on the resource it named (IAM actions and ARN formats from
     AWS's Service Authorization Reference: s3:ListBucket for ListObjectsV2 on the bucket, s3:GetObject on the
-    object, ecs:DescribeServices on the service, athena:* on the workgroup, logs:FilterLogEvents on the log group;
-    ecs:ListTasks and ecs:StopTask are scoped by the ecs:cluster condition key). GetCallerIdentity needs no
-    permission ("No permissions are required to perform this operation", STS API reference)."""
+    object, ecs:DescribeServices on the service, athena:* on the workgroup, logs:FilterLogEvents on the log group,
+    iam:ListRoleTags on the role; ecs:ListTasks and ecs:StopTask are scoped by the ecs:cluster condition key).
+    GetCallerIdentity needs no permission ("No permissions are required to perform this operation", STS API
+    reference)."""
     calls: list[Call] = []
     with deployed(prod, monkeypatch, running=2) as world:
-        results = run_checks(world, stop_task=True, session=recording_session(world.region, calls))
+        session = recording_session(world.region, calls)
+        results = run_checks(world, stop_task=True, session=session, caller=as_role(deploy_role(world)))
     assert set(statuses(results).values()) == {PASS}, {n: r.outcome.detail for n, r in results.items()}
     policy = json.loads((PROJECT_DIR / "docs" / "deploy-role-policies" / "verify.json").read_text())
     outputs = from_json(prod.outputs)
     made = {(call.service, call.operation) for call in calls}
-    assert {("ecs", "StopTask"), ("athena", "GetQueryResults"), ("logs", "FilterLogEvents")} <= made
+    assert {
+        ("ecs", "StopTask"),
+        ("athena", "GetQueryResults"),
+        ("logs", "FilterLogEvents"),
+        ("iam", "ListRoleTags"),
+    } <= made
     for call in calls:
         if (call.service, call.operation) == ("sts", "GetCallerIdentity"):
             continue
@@ -64,6 +71,8 @@ def iam_request(call: Call, region: str, workgroup: str) -> tuple[str, str]:
         return f"athena:{call.operation}", f"arn:aws:athena:{region}:{account}:workgroup/{workgroup}"
     if call.service == "logs":
         return f"logs:{call.operation}", f"arn:aws:logs:{region}:{account}:log-group:{p['logGroupName']}"
+    if call.service == "iam":
+        return f"iam:{call.operation}", f"arn:aws:iam::{account}:role/{p['RoleName']}"
     raise AssertionError(f"verify calls {call.service}:{call.operation}: map it to its IAM action and resource")
 
 
@@ -91,7 +100,7 @@ def service_outputs(
 
 
 def probed(url: str, *services: ServiceOutputs) -> str | None:
-    outputs = StackOutputs("r", url, services, {}, "g", "w", "d")
+    outputs = StackOutputs("r", url, services, {}, "g", "w", "d", {})
     found = outputs.probed_service()
     return None if found is None else found.name
 

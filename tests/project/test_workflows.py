@@ -354,7 +354,7 @@ def test_every_deploy_runs_ops_verify_after_pulumi_up_and_fails_with_it() -> Non
     assert verify > up, names
     step = steps[verify]
     assert step["if"] == "inputs.command == 'up'"
-    assert step["run"] == '.venv/bin/python -m ops verify --stack "$STACK"'
+    assert step["run"] == '.venv/bin/python -m ops verify --stack "$STACK" --deploy-role'
     assert step["env"]["STACK"] == steps[up]["with"]["stack-name"]
     assert set(SECRETS) <= set(step["env"]) and "continue-on-error" not in step
     installs = [s for s in steps[up:verify] if "ops/requirements.txt" in s.get("run", "")]

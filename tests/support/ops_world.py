@@ -195,6 +195,34 @@ def _serve(world: World) -> ThreadingHTTPServer:
     return server
 
 
+# The deploy role's trust policy as docs/ADOPTING.md writes it (what it trusts plays no part here).
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {
+                    "Federated": "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+                },
+                "Action": "sts:AssumeRoleWithWebIdentity",
+            }
+        ],
+    }
+)
+
+
+def deploy_role(world: World) -> str:
+    """The stack's deploy role as docs/ADOPTING.md names it, created tagged with the stack's tags."""
+    tags = world.outputs["stackTags"]
+    return f"{tags['project']}-{tags['stack']}-deploy"
+
+
+def as_role(role: str) -> str:
+    """The ARN GetCallerIdentity gives a session of `role` (what the deploy workflow's credentials are)."""
+    return f"arn:aws:sts::123456789012:assumed-role/{role}/GitHubActions"
+
+
 def _create_resources(world: World, running: int) -> None:
     outputs, region = world.outputs, world.region
     s3 = world.client("s3")
@@ -238,6 +266,8 @@ def _create_resources(world: World, running: int) -> None:
             launchType="FARGATE",
             startedBy="ecs-svc/1234567890123456789",
         )
+    tags = [{"Key": key, "Value": value} for key, value in outputs["stackTags"].items()]
+    world.client("iam").create_role(RoleName=deploy_role(world), AssumeRolePolicyDocument=TRUST, Tags=tags)
     world.client("athena").create_work_group(
         Name=outputs["athenaWorkgroup"],
         Configuration={"ResultConfiguration": {"OutputLocation": f"s3://{outputs['athenaResultsBucket']}/"}},
@@ -348,9 +378,10 @@ def run_checks(
     stop_task: bool = False,
     outputs: dict[str, Any] | None = None,
     session: boto3.Session | None = None,
+    caller: str = "",
 ) -> dict[str, Result]:
     """Every check against the world, as `ops verify` runs them (polling quickly, a marker of their own), with the
-    world's outputs or `outputs` read instead."""
+    world's outputs or `outputs` read instead; with `caller`, as the deploy role of that ARN (--deploy-role)."""
     lines: list[str] = []  # what verify says while it runs
     run = Run(
         from_json(outputs or world.outputs),
@@ -358,6 +389,8 @@ def run_checks(
         f"ops-verify-{uuid.uuid4().hex}",
         timeout,
         stop_task=stop_task,
+        caller=caller,
+        deploy_role=bool(caller),
         poll_seconds=0.05,
         say=lines.append,
     )
