@@ -346,7 +346,8 @@ def check_stop_task(run: Run) -> Outcome:
 
 # --- 8. the deploy role's tags ----------------------------------------------------------------------------------
 
-# An assumed role's session ARN names the role without its path (IAM identifiers, "Unique identifiers"): what
+# A role session's ARN, `arn:aws:sts::<account>:assumed-role/<role name>/<session>`, names the role without its path
+# ("the assumed-role ARN doesn't include the path of the role", hashicorp/terraform-provider-aws#19957): the name
 # ListRoleTags takes.
 ASSUMED_ROLE = re.compile(r"arn:aws[\w-]*:sts::\d{12}:assumed-role/(?P<role>[\w+=,.@-]+)/[^/]+")
 
