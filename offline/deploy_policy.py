@@ -465,10 +465,8 @@ def _boundary_condition(resource: RecordedResource, arns: ArnPatterns) -> tuple[
 
 def _changes_a_role(action: str) -> bool:
     """A write to a role that the reference lets a policy condition on the role's permissions boundary."""
-    entry = privilege(action)
-    return entry["access_level"] not in ("Read", "List") and any(
-        "iam:PermissionsBoundary" in rt["condition_keys"] for rt in entry["resource_types"].values()
-    )
+    action_keys, _ = condition_keys(action)
+    return privilege(action)["access_level"] not in ("Read", "List") and "iam:PermissionsBoundary" in action_keys
 
 
 def _unscoped_dependencies(action: str, region: str) -> list[Grant]:

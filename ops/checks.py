@@ -364,7 +364,7 @@ def check_deploy_role(run: Run) -> Outcome:
     wanted = {key: run.outputs.stack_tags[key] for key in (PROJECT_TAG_KEY, STACK_TAG_KEY)}
     found = {key: tags[key] for key in wanted if key in tags}
     if found != wanted:
-        carries = ", ".join(f"{key}={value}" for key, value in found.items()) or f"neither {' nor '.join(wanted)}"
+        carries = _tags(found) or f"neither {' nor '.join(wanted)}"
         return Outcome(FAIL, f"{name} carries {carries}, not {_tags(wanted)}", f"role {name}")
     return Outcome(PASS, f"{name} carries {_tags(wanted)}", f"role {name}")
 

@@ -230,24 +230,25 @@ class PrivateBucket(pulumi.ComponentResource):
         )
 
     def _policy_document(self, bucket_arn: pulumi.Output[str]) -> pulumi.Output[str]:
+        bucket_and_objects = [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)]
         deny_insecure_transport = {
             # A Deny on every S3 action is the point here: no request without TLS, whatever it is.
             "Sid": "DenyInsecureTransport",
             "Effect": "Deny",
             "Principal": "*",
             "Action": "s3:*",
-            "Resource": [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)],
+            "Resource": bucket_and_objects,
             "Condition": {"Bool": {"aws:SecureTransport": "false"}},
         }
         statements = [
             *self._args.policy_statements(bucket_arn),
             deny_insecure_transport,
-            self._deny_other_stacks(bucket_arn),
+            self._deny_other_stacks(bucket_and_objects),
         ]
         return pulumi.Output.json_dumps(policy_document(*statements))
 
     @staticmethod
-    def _deny_other_stacks(bucket_arn: pulumi.Output[str]) -> dict[str, Any]:
+    def _deny_other_stacks(bucket_and_objects: list[pulumi.Output[str]]) -> dict[str, Any]:
         """Nothing for a principal that carries the project's tag and another stack's: the roles of the project's
         other stacks ("aws:PrincipalTag/tag-key", IAM user guide, "AWS global condition context keys"; a bucket
         policy that denies by principal tag: AWS re:Post knowledge center, "iam-tag-based-restriction-policies").
@@ -257,6 +258,6 @@ class PrivateBucket(pulumi.ComponentResource):
             "Effect": "Deny",
             "Principal": "*",
             "Action": "s3:*",
-            "Resource": [bucket_arn, pulumi.Output.format("{0}/*", bucket_arn)],
+            "Resource": bucket_and_objects,
             "Condition": another_stacks("PrincipalTag", pulumi.get_project(), pulumi.get_stack()),
         }

@@ -18,7 +18,7 @@ from offline.mocks import _invoke_results
 from offline.provider_calls import INVOKE_ACTIONS
 from offline.stack_config import load_stack_config
 from tests.conftest import ALL_OPTION_SECRETS, ALL_OPTIONS, evaluate_stack
-from tests.support.helpers import statements
+from tests.support.helpers import allow_statements, statements
 from tests.support.iam_lint import as_list, covers, findings_at_least
 
 DOCS = PROJECT_DIR / "docs"
@@ -42,7 +42,7 @@ def granting(policy: dict[str, Any], action: str, resource: str | None = None) -
     """The Allow statements whose Action covers `action` and, when given, whose Resource covers `resource` (IAM
     wildcards: `*` matches any characters, `?` one; action names are case-insensitive). Conditions are not
     evaluated."""
-    return [s for s in allows(policy) if covers(s, action, resource)]
+    return [s for s in allow_statements(policy) if covers(s, action, resource)]
 
 
 def service_of(statement: dict[str, Any]) -> set[str]:
@@ -67,11 +67,6 @@ def everything() -> list[Evaluation]:
     return [evaluate_stack(stack, secrets=ALL_OPTION_SECRETS, **ALL_OPTIONS) for stack in STACKS]
 
 
-def allows(policy: dict[str, Any]) -> list[dict[str, Any]]:
-    """The statements that grant: a Deny (the deploy role's Denies of other stacks' resources) only takes away."""
-    return [s for s in statements(policy) if s["Effect"] == "Allow"]
-
-
 def created(evaluations: list[Evaluation], type_token: str) -> list[Any]:
     return [r for ev in evaluations for r in ev.of_type(type_token)]
 
@@ -85,7 +80,7 @@ def test_every_regional_grant_is_limited_to_the_stacks_region(path: Path) -> Non
     The region is the stacks' `aws:region` (change both together), or us-east-1 for the outside check's alarm and
     topic (Route 53 publishes health-check metrics there only), on us-east-1 resources only."""
     (region,) = {load_stack_config(PROJECT_DIR, stack).region for stack in STACKS}
-    for statement in allows(load_policy(path)):
+    for statement in allow_statements(load_policy(path)):
         if service_of(statement) <= GLOBAL_SERVICES:
             assert "aws:RequestedRegion" not in json.dumps(statement.get("Condition", {})), statement["Sid"]
             continue
@@ -104,7 +99,7 @@ def test_policy_has_no_service_wildcards_and_fits_a_managed_policy(path: Path) -
     https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html; a role's inline policies share
     10,240 characters in all, too few for the deploy role, which is why it gets managed policies)."""
     text = path.read_text()
-    for statement in allows(json.loads(text)):
+    for statement in allow_statements(json.loads(text)):
         assert "NotAction" not in statement and "NotResource" not in statement
         for action in as_list(statement["Action"]):
             name = action.split(":")[1]

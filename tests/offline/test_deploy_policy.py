@@ -39,6 +39,7 @@ from tests.conftest import (
     evaluate_stack,
 )
 from tests.support.deploy_requests import ACCOUNT, concrete_arns, context, request_arns, resource_region
+from tests.support.helpers import allow_statements
 from tests.support.iam_eval import ALLOW, DENY, Request, decide, evaluator
 from tests.support.iam_lint import as_list
 
@@ -68,7 +69,7 @@ def variant(request: pytest.FixtureRequest) -> tuple[Evaluation, dict[str, dict[
 
 
 def allows(policies: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    return [s for d in policies.values() for s in d["Statement"] if s["Effect"] == "Allow"]
+    return [s for d in policies.values() for s in allow_statements(d)]
 
 
 def denies(policies: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
@@ -218,7 +219,8 @@ def test_a_stacks_deploy_role_changes_nothing_of_another_stack(mine: str, theirs
     policies = deploy_policies(evaluation(mine), ACCOUNT)
     other = evaluation(theirs)
     buckets = bucket_denies(other)
-    principal = {f"aws:PrincipalTag/{key}": value for key, value in stack_tags("httpd-firelens", mine).items()}
+    own = evaluation(mine).config
+    principal = {f"aws:PrincipalTag/{key}": value for key, value in stack_tags(own.project, own.stack).items()}
     through = set()
     checked = 0
     for resource in aws_resources(other):
@@ -559,7 +561,7 @@ def test_every_condition_key_applies_to_its_action(variant: tuple[Evaluation, di
     for statement in allows(policies):
         keys = {key for operator in statement.get("Condition", {}).values() for key in operator}
         for action in statement["Action"]:
-            listed = {k for rt in privilege(action)["resource_types"].values() for k in rt["condition_keys"]}
+            listed, _ = condition_keys(action)
             assert {k for k in keys if not k.startswith("aws:")} <= listed, (action, keys)
     (tag_keys,) = [s for s in denies(policies) if s["Action"] != "*"]
     for action in tag_keys["Action"]:

@@ -48,10 +48,10 @@ from ops.checks import (
 from ops.outputs import from_json
 from ops.verify import passed
 from tests.support.ops_world import (
-    TRUST,
     Defect,
     World,
     as_role,
+    create_role,
     deployed,
     fail_athena_queries,
     run_checks,
@@ -217,9 +217,7 @@ def test_the_deploy_role_must_carry_the_stacks_tags(world: World, tags: dict[str
     """The buckets of the project's other stacks refuse the deploy role by its tags (components/archive/
     private_bucket.py): an untagged deploy role is not refused, so the deploy workflow's verify says so loudly."""
     role = f"deploy-role-{len(tags)}-{tags.get('stack', 'none')}"
-    world.client("iam").create_role(
-        RoleName=role, AssumeRolePolicyDocument=TRUST, Tags=[{"Key": k, "Value": v} for k, v in tags.items()]
-    )
+    create_role(world, role, tags)
     try:
         outcome = run_checks(world, caller=as_role(role))["deploy-role"].outcome
     finally:

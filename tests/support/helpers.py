@@ -59,6 +59,11 @@ def statements(document: dict[str, Any]) -> list[dict[str, Any]]:
     return list(document["Statement"])
 
 
+def allow_statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The statements that grant: a Deny (the deploy role's Denies of other stacks' resources) only takes away."""
+    return [s for s in statements(document) if s["Effect"] == "Allow"]
+
+
 def delivery_stream(ev: Evaluation, archive: str) -> RecordedResource:
     """The Firehose stream of a LogArchive component (`app-log-archive`, `task-stop-archive`)."""
     return only(inside(ev, LOG_ARCHIVE, archive, FIREHOSE))

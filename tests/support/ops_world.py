@@ -218,6 +218,11 @@ def deploy_role(world: World) -> str:
     return f"{tags['project']}-{tags['stack']}-deploy"
 
 
+def create_role(world: World, role: str, tags: dict[str, str]) -> None:
+    tagged = [{"Key": key, "Value": value} for key, value in tags.items()]
+    world.client("iam").create_role(RoleName=role, AssumeRolePolicyDocument=TRUST, Tags=tagged)
+
+
 def as_role(role: str) -> str:
     """The ARN GetCallerIdentity gives a session of `role` (what the deploy workflow's credentials are)."""
     return f"arn:aws:sts::123456789012:assumed-role/{role}/GitHubActions"
@@ -266,8 +271,7 @@ def _create_resources(world: World, running: int) -> None:
             launchType="FARGATE",
             startedBy="ecs-svc/1234567890123456789",
         )
-    tags = [{"Key": key, "Value": value} for key, value in outputs["stackTags"].items()]
-    world.client("iam").create_role(RoleName=deploy_role(world), AssumeRolePolicyDocument=TRUST, Tags=tags)
+    create_role(world, deploy_role(world), outputs["stackTags"])
     world.client("athena").create_work_group(
         Name=outputs["athenaWorkgroup"],
         Configuration={"ResultConfiguration": {"OutputLocation": f"s3://{outputs['athenaResultsBucket']}/"}},
